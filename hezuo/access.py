@@ -1,0 +1,123 @@
+"""The one door for permissions and data scope.
+
+Every fetch of an object for a user, every list, and every dropdown in a form goes
+through here. The rule:
+
+- 市区域合作办 (city) and 领导 (leader) see every unit's records; the leader changes nothing.
+- 区县填报员 (district) sees and changes records whose owning unit is their unit or below it.
+- 系统管理员 (admin) keeps users, dictionaries and the audit log, and sees no business records
+  (separation of duties, 等保 2.0).
+- Dictionaries (regions, programs, units) are readable by everyone signed in.
+
+A record's owning unit is found through the model's `scope_path`; `Unit.path` makes
+"this unit and below" one indexed prefix match. Outside the scope is a 404, never a 403,
+so nobody learns what exists elsewhere.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from hezuo.accounts.models import User
+from hezuo.org.models import Unit
+
+Role = User.Role
+READ_ALL_ROLES = (Role.CITY, Role.LEADER)
+
+
+def role_of(user):
+    return user.effective_role if user.is_authenticated else None
+
+
+def scope_q(user, model):
+    """A Q object limiting `model` rows to what `user` may see."""
+    if model.scope_path is None:
+        return Q()
+    role = role_of(user)
+    if role in READ_ALL_ROLES:
+        return Q()
+    if role == Role.DISTRICT and user.unit_id:
+        return Q(**{f"{model.scope_path}__path__startswith": user.unit.path})
+    return Q(pk__in=[])
+
+
+def visible(user, queryset):
+    """The part of `queryset` the user may see."""
+    return queryset.filter(scope_q(user, queryset.model))
+
+
+def get_visible_or_404(user, model, pk):
+    try:
+        return visible(user, model.objects.all()).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在或不在您的数据范围内")
+
+
+def can_read_kind(user, model):
+    role = role_of(user)
+    if model.scope_path is None:
+        return role is not None
+    return role in READ_ALL_ROLES or role == Role.DISTRICT
+
+
+def can_create(user, model):
+    return role_of(user) in model.write_roles
+
+
+def can_change(user, obj):
+    """May the user edit or delete this (already visible) object?"""
+    if not can_create(user, type(obj)):
+        return False
+    if getattr(obj, "from_package", False):
+        return False  # national division data is read-only; it comes from the package
+    return in_scope(user, obj)
+
+
+def in_scope(user, obj):
+    """Is the object's owning unit inside the user's scope (for writes)?"""
+    if type(obj).scope_path is None or role_of(user) in READ_ALL_ROLES:
+        return True
+    unit = obj.owning_unit()
+    return unit is not None and user.unit_id is not None and unit.path.startswith(user.unit.path)
+
+
+def check_change(user, obj):
+    if not can_change(user, obj):
+        raise PermissionDenied("您没有修改这条记录的权限")
+
+
+def check_create(user, model):
+    if not can_create(user, model):
+        raise PermissionDenied("您没有新增此类记录的权限")
+
+
+def writable_units(user):
+    """Units a user may pick as the owner of a record they write."""
+    role = role_of(user)
+    if role in (Role.CITY, Role.ADMIN):
+        return Unit.objects.all()
+    if role == Role.DISTRICT and user.unit_id:
+        return user.unit.subtree()
+    return Unit.objects.none()
+
+
+def limit_choices(form, user):
+    """Restrict every foreign-key dropdown of `form` to what the user may pick."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        if queryset.model is Unit:
+            field.queryset = writable_units(user)
+        elif getattr(queryset.model, "scope_path", None):
+            field.queryset = visible(user, queryset)
+
+
+def mask_personal(value):
+    """Mask the middle of a phone or ID number: 13812345678 → 138****5678."""
+    if not value:
+        return value
+    if len(value) <= 4:
+        return "*" * len(value)
+    keep = 3 if len(value) < 15 else 6
+    return value[:keep] + "*" * (len(value) - keep - 4) + value[-4:]

@@ -1,0 +1,56 @@
+"""Reads of the audit trail: record changes (django-auditlog) and sign-ins (django-axes)."""
+
+from auditlog.models import LogEntry
+from axes.models import AccessFailureLog, AccessLog
+from django.contrib.contenttypes.models import ContentType
+
+from hezuo.core.kinds import REGISTRY
+
+
+def audited_content_types():
+    from django.contrib.auth import get_user_model
+
+    models = [kind.model for kind in REGISTRY.values()] + [get_user_model()]
+    return ContentType.objects.get_for_models(*models)
+
+
+def change_entries(filters):
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    if filters.get("actor"):
+        entries = entries.filter(actor=filters["actor"])
+    if filters.get("content_type"):
+        entries = entries.filter(content_type=filters["content_type"])
+    if filters.get("action") not in (None, ""):
+        entries = entries.filter(action=filters["action"])
+    if filters.get("since"):
+        entries = entries.filter(timestamp__date__gte=filters["since"])
+    if filters.get("until"):
+        entries = entries.filter(timestamp__date__lte=filters["until"])
+    if filters.get("q"):
+        entries = entries.filter(object_repr__icontains=filters["q"])
+    if filters.get("object_id"):
+        entries = entries.filter(object_pk=str(filters["object_id"]))
+    return entries
+
+
+def login_events(filters):
+    """Successful and failed sign-ins, newest first, as plain dicts."""
+    successes = AccessLog.objects.all()
+    failures = AccessFailureLog.objects.all()
+    if filters.get("username"):
+        successes = successes.filter(username=filters["username"])
+        failures = failures.filter(username=filters["username"])
+    if filters.get("since"):
+        successes = successes.filter(attempt_time__date__gte=filters["since"])
+        failures = failures.filter(attempt_time__date__gte=filters["since"])
+    if filters.get("until"):
+        successes = successes.filter(attempt_time__date__lte=filters["until"])
+        failures = failures.filter(attempt_time__date__lte=filters["until"])
+    fields = ("username", "ip_address", "attempt_time", "user_agent")
+    events = [dict(zip(fields, row), ok=True) for row in successes.order_by("-attempt_time").values_list(*fields)[:500]]
+    events += [
+        dict(zip(fields + ("locked_out",), row), ok=False)
+        for row in failures.order_by("-attempt_time").values_list(*fields, "locked_out")[:500]
+    ]
+    events.sort(key=lambda e: e["attempt_time"], reverse=True)
+    return events

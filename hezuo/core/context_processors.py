@@ -1,0 +1,23 @@
+from django.conf import settings
+
+from hezuo import access
+from hezuo.core.kinds import NAV_GROUPS, REGISTRY
+
+
+def navigation(request):
+    """The side navigation: record kinds grouped, only what the user may read."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"demo_notice": settings.DEMO_NOTICE}
+    groups = []
+    for title in NAV_GROUPS:
+        items = [k for k in REGISTRY.values() if k.group == title and access.can_read_kind(user, k.model)]
+        if items:
+            groups.append({"title": title, "items": items})
+    role = access.role_of(user)
+    return {
+        "nav_groups": groups,
+        "is_admin": role == access.Role.ADMIN,
+        "user_role": role,
+        "demo_notice": settings.DEMO_NOTICE,
+    }

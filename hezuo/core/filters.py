@@ -1,0 +1,88 @@
+"""The filter bar of every list page, built from a Kind's `filters`.
+
+Program, unit and region filters include everything under the chosen node, because a
+parent's totals roll up its children.
+"""
+
+from django import forms
+from django.utils import timezone
+
+from hezuo import access
+from hezuo.core.fields import RegionField
+from hezuo.org.models import Program, Region, Unit
+
+
+def resolve_field(model, path):
+    """The model field at the end of a lookup path like 'project__program'."""
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model
+    return field
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False)
+
+    def __init__(self, kind, user, data):
+        super().__init__(data)
+        self.kind = kind
+        self.fields["q"].widget.attrs["placeholder"] = "名称关键字"
+        for name, path in kind.filters.items():
+            self.fields[name] = self.build_field(name, path, user)
+
+    def build_field(self, name, path, user):
+        model_field = resolve_field(self.kind.model, path)
+        label = model_field.verbose_name
+        if name in ("program", "parent"):
+            return forms.ModelChoiceField(Program.objects.all(), label=label, required=False, empty_label="全部")
+        if name == "unit":
+            units = access.writable_units(user) if access.role_of(user) == access.Role.DISTRICT else Unit.objects.all()
+            return forms.ModelChoiceField(units, label=label, required=False, empty_label="全部")
+        if name == "region":
+            return RegionField(Region.objects.all(), label=label, required=False)
+        if name == "year":
+            this_year = timezone.localdate().year
+            years = [("", "全部")] + [(str(y), f"{y}年") for y in range(this_year + 1, 2014, -1)]
+            return forms.TypedChoiceField(choices=years, coerce=int, label=label, required=False, empty_value=None)
+        choices = [("", "全部")] + [(str(v), l) for v, l in model_field.choices if v != ""]
+        return forms.ChoiceField(choices=choices, label=label, required=False)
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        q = data.get("q")
+        if q:
+            condition = None
+            for path in self.kind.search:
+                term = forms.models.Q(**{f"{path}__icontains": q})
+                condition = term if condition is None else condition | term
+            queryset = queryset.filter(condition)
+        for name, path in self.kind.filters.items():
+            value = data.get(name)
+            if value in (None, ""):
+                continue
+            if name == "program":
+                queryset = queryset.filter(**{f"{path}__in": value.tree_ids()})
+            elif name == "unit":
+                queryset = queryset.filter(**{f"{path}__path__startswith": value.path})
+            elif name == "region":
+                queryset = queryset.filter(**{f"{path}__code__startswith": value.prefix})
+            else:
+                queryset = queryset.filter(**{path: value})
+        return queryset
+
+    def active(self):
+        """(label, shown value) of the filters in use, for the summary line."""
+        if not self.is_valid():
+            return []
+        shown = []
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            field = self.fields[name]
+            if hasattr(field, "choices") and not hasattr(field, "queryset"):
+                value = dict(field.choices).get(str(value), value)
+            shown.append((field.label, value))
+        return shown

@@ -1,0 +1,66 @@
+"""The registry of record kinds: what each kind's pages list, filter, sort and edit.
+
+Every record kind gets the same five pages (list, detail, create, edit, delete) from
+hezuo/core/views.py; a Kind says what differs. Apps declare theirs in `<app>/kinds.py`.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Related:
+    """A table of child records shown on a parent's detail page."""
+
+    slug: str  # the child kind
+    lookup: str  # the child's foreign key to the parent
+    columns: list
+
+
+@dataclass
+class Kind:
+    model: type
+    slug: str
+    group: str
+    fields: list
+    columns: list
+    filters: dict = field(default_factory=dict)
+    search: tuple = ("name",)
+    sorts: tuple = ()
+    default_sort: str = ""
+    totals: tuple = ()
+    select_related: tuple = ()
+    related: list = field(default_factory=list)
+    detail_extra: str = ""  # template included on the detail page
+    icon: str = "•"
+
+    @property
+    def title(self):
+        return self.model._meta.verbose_name
+
+    def url_name(self, view):
+        return f"{self.slug}:{view}"
+
+
+REGISTRY = {}
+NAV_GROUPS = ["项目与资金", "人员与交流", "帮扶", "园区·飞地", "荣誉与案例", "基础数据"]
+
+
+def register(kind):
+    REGISTRY[kind.slug] = kind
+    return kind
+
+
+def kind_for_model(model):
+    for kind in REGISTRY.values():
+        if kind.model is model:
+            return kind
+    return None
+
+
+def load():
+    """Import every app's kinds.py (once) so the registry is complete."""
+    from importlib import import_module
+
+    for app in ("org", "projects", "exchanges", "assistance", "parks", "honors"):
+        import_module(f"hezuo.{app}.kinds")
+    return REGISTRY

@@ -1,0 +1,77 @@
+"""Writing one record from a page: scope check, optimistic version check, audit.
+
+The audit entry (django-auditlog's LogEntry, written by its post_save/post_delete
+signals) is created inside the same transaction as the change, so a change that rolls
+back leaves no audit entry and an audit entry never describes a change that did not happen.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from hezuo import access
+
+
+class VersionConflict(Exception):
+    """Someone else saved the record after this user opened it."""
+
+    def __init__(self, current):
+        self.current = current
+        who = current.updated_by or "其他用户"
+        when = current.updated_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if current.updated_at else ""
+        super().__init__(
+            f"保存失败：这条记录已被 {who} 于 {when} 修改（当前版本 {current.version}）。"
+            "为避免覆盖他人的修改，请重新打开后再编辑。"
+        )
+
+
+class StillReferenced(Exception):
+    def __init__(self, error: ProtectedError):
+        names = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+        super().__init__(f"不能删除：仍有{'、'.join(names)}引用这条记录，请先处理这些记录。")
+
+
+@dataclass
+class SaveResult:
+    obj: object
+    created: bool
+
+
+def save_record(form, user, expected_version=None):
+    """Save a validated ModelForm for `user`. Raises VersionConflict or PermissionDenied."""
+    obj = form.instance
+    model = type(obj)
+    created = obj.pk is None
+    with transaction.atomic():
+        if created:
+            access.check_create(user, model)
+            obj.created_by = user
+        else:
+            current = model.objects.select_for_update().get(pk=obj.pk)
+            if expected_version is None or current.version != int(expected_version):
+                raise VersionConflict(current)
+            obj.version = current.version + 1
+        obj.updated_by = user
+        # Scope is checked on what is about to be saved: a district reporter cannot move
+        # a record to another unit, whatever the form posted.
+        if not access.in_scope(user, obj):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("不能把记录保存到您数据范围以外的单位")
+        obj = form.save()
+    return SaveResult(obj, created)
+
+
+def delete_record(obj, user, expected_version=None):
+    model = type(obj)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=obj.pk)
+        access.check_change(user, current)
+        if expected_version is not None and current.version != int(expected_version):
+            raise VersionConflict(current)
+        try:
+            with transaction.atomic():
+                current.delete()
+        except ProtectedError as error:
+            raise StillReferenced(error)

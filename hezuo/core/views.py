@@ -1,0 +1,191 @@
+"""The five pages every record kind has: list, detail, create, edit, delete.
+
+Each view validates, calls access.py or a service, and renders.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.forms import DateInput, modelform_factory
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from hezuo import access
+from hezuo.core.fields import RegionField
+from hezuo.core.filters import FilterForm
+from hezuo.core.kinds import REGISTRY
+from hezuo.core.services.records import StillReferenced, VersionConflict, delete_record, save_record
+from hezuo.core.table import Table
+from hezuo.org.models import Region
+
+
+def get_kind(slug, user):
+    kind = REGISTRY[slug]
+    if not access.can_read_kind(user, kind.model):
+        raise Http404("页面不存在或不在您的数据范围内")
+    return kind
+
+
+def formfield_for(db_field, **kwargs):
+    if db_field.is_relation and db_field.related_model is Region:
+        return RegionField(Region.objects.all(), required=not db_field.blank, label=db_field.verbose_name)
+    if db_field.get_internal_type() == "DateField":
+        kwargs["widget"] = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return db_field.formfield(**kwargs)
+
+
+def form_class(kind):
+    return modelform_factory(kind.model, fields=kind.fields, formfield_callback=formfield_for)
+
+
+def record_list(request, slug):
+    kind = get_kind(slug, request.user)
+    queryset = access.visible(request.user, kind.model.objects.select_related(*kind.select_related))
+    filters = FilterForm(kind, request.user, request.GET)
+    queryset = filters.apply(queryset)
+
+    sort = request.GET.get("o", "")
+    if sort.lstrip("-") in kind.sorts:
+        queryset = queryset.order_by(sort, "-pk")
+    elif kind.default_sort:
+        queryset = queryset.order_by(kind.default_sort, "-pk")
+
+    totals = queryset.aggregate(**{name: Sum(name) for name in kind.totals}) if kind.totals else {}
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    table = Table(kind, request.user, kind.columns, page.object_list)
+    return render(request, "core/list.html", {
+        "kind": kind,
+        "filters": filters,
+        "page": page,
+        "table": table,
+        "totals": table.totals_row(totals),
+        "sort": sort,
+        "can_create": access.can_create(request.user, kind.model),
+    })
+
+
+def record_detail(request, slug, pk):
+    kind = get_kind(slug, request.user)
+    obj = access.get_visible_or_404(request.user, kind.model, pk)
+    can_change = access.can_change(request.user, obj)
+    related = []
+    for rel in kind.related:
+        child = REGISTRY[rel.slug]
+        if not access.can_read_kind(request.user, child.model):
+            continue
+        rows = access.visible(request.user, child.model.objects.filter(**{rel.lookup: obj}))
+        rows = rows.select_related(*child.select_related)
+        table = Table(child, request.user, rel.columns, rows[:200])
+        related.append({"kind": child, "table": table, "lookup": rel.lookup,
+                        "can_create": can_change and access.can_create(request.user, child.model)})
+    return render(request, "core/detail.html", {
+        "kind": kind,
+        "obj": obj,
+        "fields": Table(kind, request.user, [], [obj]).detail_fields(obj),
+        "related": related,
+        "can_change": can_change,
+    })
+
+
+def record_create(request, slug):
+    kind = get_kind(slug, request.user)
+    access.check_create(request.user, kind.model)
+    Form = form_class(kind)
+    initial = {name: request.GET[name] for name in kind.fields if name in request.GET}
+    form = Form(request.POST or None, initial=initial)
+    access.limit_choices(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save_record(form, request.user)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已新增{kind.title}：{result.obj}")
+            return redirect(kind.url_name("detail"), pk=result.obj.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "core/form.html", {"kind": kind, "form": form, "creating": True}, status=status)
+
+
+def record_edit(request, slug, pk):
+    kind = get_kind(slug, request.user)
+    obj = access.get_visible_or_404(request.user, kind.model, pk)
+    access.check_change(request.user, obj)
+    Form = form_class(kind)
+    form = Form(request.POST or None, instance=obj)
+    access.limit_choices(form, request.user)
+    version = request.POST.get("version", obj.version)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                save_record(form, request.user, expected_version=version)
+            except VersionConflict as conflict:
+                form.add_error(None, str(conflict))
+                status = 409
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"已保存{kind.title}：{obj}")
+                return redirect(kind.url_name("detail"), pk=obj.pk)
+    return render(request, "core/form.html", {"kind": kind, "form": form, "obj": obj, "version": version},
+                  status=status)
+
+
+def record_delete(request, slug, pk):
+    kind = get_kind(slug, request.user)
+    obj = access.get_visible_or_404(request.user, kind.model, pk)
+    access.check_change(request.user, obj)
+    error = None
+    if request.method == "POST":
+        try:
+            delete_record(obj, request.user, expected_version=request.POST.get("version"))
+        except (VersionConflict, StillReferenced) as problem:
+            error = str(problem)
+        else:
+            messages.success(request, f"已删除{kind.title}：{obj}")
+            return redirect(kind.url_name("list"))
+    return render(request, "core/confirm_delete.html", {"kind": kind, "obj": obj, "error": error},
+                  status=409 if error else 200)
+
+
+def region_suggest(request):
+    """<option>s for a region text box (htmx sends the box's own value): at most 20."""
+    text = request.GET.get("q") or next(iter(request.GET.values()), "")
+    term = text.strip().split(" ")[0] if text.strip() else ""
+    regions = Region.objects.none()
+    if term.isdigit():
+        regions = Region.objects.filter(code__startswith=term)
+    elif term:
+        regions = Region.objects.filter(name__contains=term)
+    options = regions.order_by("level", "code").values_list("code", "full_name")[:20]
+    return render(request, "core/region_options.html", {"options": options})
+
+
+def home(request):
+    from hezuo.core.queries import home_summary
+
+    return render(request, "core/home.html", {"summary": home_summary(request.user)})
+
+
+def record_urls(kind):
+    from django.urls import include, path
+
+    patterns = [
+        path("", record_list, {"slug": kind.slug}, name="list"),
+        path("new/", record_create, {"slug": kind.slug}, name="create"),
+        path("<int:pk>/", record_detail, {"slug": kind.slug}, name="detail"),
+        path("<int:pk>/edit/", record_edit, {"slug": kind.slug}, name="edit"),
+        path("<int:pk>/delete/", record_delete, {"slug": kind.slug}, name="delete"),
+    ]
+    return path(f"{kind.slug}/", include((patterns, kind.slug), namespace=kind.slug))
+
+
+def detail_url(obj):
+    from hezuo.core.kinds import kind_for_model
+
+    kind = kind_for_model(type(obj))
+    return reverse(kind.url_name("detail"), args=[obj.pk]) if kind else None

@@ -1,0 +1,43 @@
+from hezuo.core.kinds import Kind, Related, register
+from hezuo.parks.models import Enterprise, Park, ParkFigure
+
+register(Kind(
+    model=Park, slug="parks", group="园区·飞地", icon="⌂",
+    fields=["name", "kind", "program", "unit", "partner_region", "location", "established_year", "area_mu",
+            "description"],
+    columns=["name", "kind", "program", "unit", "partner_region", "established_year"],
+    filters={"program": "program", "unit": "unit", "region": "partner_region", "kind": "kind"},
+    sorts=("name", "established_year"),
+    default_sort="name",
+    select_related=("program", "unit", "partner_region"),
+    related=[
+        Related("park-figures", "park", ["year", "enterprise", "fixed_asset_investment", "industrial_output",
+                                         "output", "employment", "credited_to"]),
+        Related("enterprises", "park", ["name", "industry", "settled_year", "from_our_side"]),
+        Related("projects", "park", ["code", "name", "year", "total_investment"]),
+    ],
+))
+register(Kind(
+    model=Enterprise, slug="enterprises", group="园区·飞地", icon="⚙",
+    fields=["park", "name", "credit_code", "industry", "from_our_side", "settled_year"],
+    columns=["name", "park", "industry", "settled_year", "from_our_side"],
+    filters={"program": "park__program", "unit": "park__unit", "region": "park__partner_region"},
+    sorts=("name", "settled_year"),
+    default_sort="name",
+    select_related=("park",),
+    related=[Related("park-figures", "enterprise", ["year", "output", "employment"])],
+))
+register(Kind(
+    model=ParkFigure, slug="park-figures", group="园区·飞地", icon="≋",
+    fields=["park", "enterprise", "year", "fixed_asset_investment", "industrial_output", "output", "employment",
+            "projects_introduced", "investment_introduced", "credited_to"],
+    columns=["park", "enterprise", "year", "fixed_asset_investment", "industrial_output", "output", "employment",
+             "credited_to"],
+    filters={"program": "park__program", "year": "year", "unit": "park__unit", "region": "park__partner_region",
+             "credited_to": "credited_to"},
+    search=("park__name", "enterprise__name"),
+    sorts=("year", "fixed_asset_investment", "industrial_output"),
+    default_sort="-year",
+    totals=("fixed_asset_investment", "industrial_output", "output", "employment"),
+    select_related=("park", "enterprise"),
+))

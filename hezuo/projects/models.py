@@ -1,0 +1,120 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Sum
+
+from hezuo.core.models import AmountField, Record
+
+
+class Project(Record):
+    class Category(models.TextChoices):
+        INDUSTRY = "industry", "产业合作"
+        RURAL = "rural", "乡村振兴"
+        LIVELIHOOD = "livelihood", "民生保障"
+        INFRASTRUCTURE = "infrastructure", "基础设施"
+        TALENT = "talent", "人才智力"
+        DEMONSTRATION = "demonstration", "示范点"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "谋划中"
+        ACTIVE = "active", "实施中"
+        COMPLETED = "completed", "已完工"
+        SUSPENDED = "suspended", "已终止"
+
+    class KeyLevel(models.TextChoices):
+        NONE = "", "非重点"
+        PROVINCE = "province", "省重点"
+        CITY = "city", "市重点"
+
+    code = models.CharField("项目编号", max_length=40, unique=True)
+    name = models.CharField("项目名称", max_length=200)
+    program = models.ForeignKey("org.Program", models.PROTECT, verbose_name="工作类别", related_name="projects")
+    unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="实施单位", related_name="projects")
+    partner_region = models.ForeignKey(
+        "org.Region", models.PROTECT, verbose_name="结对地区", related_name="projects"
+    )
+    category = models.CharField("项目类别", max_length=20, choices=Category.choices, default=Category.INDUSTRY)
+    year = models.PositiveIntegerField("年度", db_index=True)
+    total_investment = AmountField("总投资", default=0)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    park = models.ForeignKey(
+        "parks.Park", models.SET_NULL, null=True, blank=True, verbose_name="所在平台/园区", related_name="projects"
+    )
+    key_level = models.CharField("重点项目", max_length=20, choices=KeyLevel.choices, blank=True, default="")
+    start_date = models.DateField("开工日期", null=True, blank=True)
+    end_date = models.DateField("完工日期", null=True, blank=True)
+    description = models.TextField("建设内容", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目"
+        ordering = ["-year", "code"]
+        indexes = [models.Index(fields=["year", "program"]), models.Index(fields=["unit", "year"])]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_key(self):
+        return bool(self.key_level)
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "完工日期不能早于开工日期"})
+
+    def funds_by_stage(self):
+        """[(stage label, total 元)] for every stage, zero where nothing is recorded."""
+        totals = dict(self.funds.values_list("stage").annotate(total=Sum("amount")))
+        return [(label, totals.get(value, 0)) for value, label in FundRecord.Stage.choices]
+
+    def pairings(self):
+        """Pairings between this project's unit (or a unit above it) and its partner region (or a region above it)."""
+        from hezuo.org.models import Pairing
+
+        region_codes = []
+        region = self.partner_region
+        while region is not None:
+            region_codes.append(region.code)
+            region = region.parent
+        unit_ids = [int(pk) for pk in self.unit.path.strip("/").split("/")]
+        return Pairing.objects.filter(unit_id__in=unit_ids, region__code__in=region_codes).select_related(
+            "unit", "region", "program"
+        )
+
+
+class FundRecord(Record):
+    """Money moving for a project: arranged → allocated → disbursed → spent."""
+
+    scope_path = "project__unit"
+
+    class Stage(models.TextChoices):
+        ARRANGED = "arranged", "安排"
+        ALLOCATED = "allocated", "下达"
+        DISBURSED = "disbursed", "拨付"
+        SPENT = "spent", "支出"
+
+    class Source(models.TextChoices):
+        FISCAL_AID = "fiscal_aid", "财政援助资金"
+        PROVINCIAL = "provincial", "省定财政性援建资金"
+        SOCIAL = "social", "社会帮扶资金"
+        SUBSIDY = "subsidy", "政策补贴"
+        OTHER = "other", "其他"
+
+    project = models.ForeignKey(Project, models.CASCADE, verbose_name="项目", related_name="funds")
+    date = models.DateField("日期")
+    year = models.PositiveIntegerField("年度", editable=False, db_index=True)
+    stage = models.CharField("环节", max_length=20, choices=Stage.choices)
+    amount = AmountField("金额")
+    source = models.CharField("资金来源", max_length=20, choices=Source.choices, default=Source.FISCAL_AID)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "资金"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["year", "stage"]), models.Index(fields=["project", "stage"])]
+
+    def __str__(self):
+        return f"{self.project.code} {self.get_stage_display()} {self.date:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.date.year
+        super().save(*args, **kwargs)

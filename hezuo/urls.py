@@ -1,0 +1,15 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.urls import include, path
+
+from hezuo.core import views
+from hezuo.core.kinds import load
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("hezuo.accounts.urls")),
+    path("audit/", include("hezuo.audit.urls")),
+    path("regions/suggest/", views.region_suggest, name="region_suggest"),
+    path("healthz", login_not_required(lambda request: HttpResponse("ok")), name="healthz"),
+]
+urlpatterns += [views.record_urls(kind) for kind in load().values()]

@@ -1,0 +1,8 @@
+"""Test settings: the real settings, with fast password hashing and plain static files."""
+
+from hezuo.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
+AXES_FAILURE_LIMIT = 5
