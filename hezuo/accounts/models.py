@@ -7,7 +7,7 @@ class User(AbstractUser):
     is their data scope (see hezuo/access.py)."""
 
     class Role(models.TextChoices):
-        CITY = "city", "市区域合作办"
+        CITY = "city", "市级业务人员"
         DISTRICT = "district", "区县填报员"
         LEADER = "leader", "领导（只读）"
         ADMIN = "admin", "系统管理员"

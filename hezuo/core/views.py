@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.forms import DateInput, modelform_factory
+from django.forms import DateInput, Textarea, modelform_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +34,8 @@ def formfield_for(db_field, **kwargs):
         return RegionField(Region.objects.all(), required=not db_field.blank, label=db_field.verbose_name)
     if db_field.get_internal_type() == "DateField":
         kwargs["widget"] = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    if db_field.get_internal_type() == "TextField":
+        kwargs["widget"] = Textarea(attrs={"rows": 4})
     return db_field.formfield(**kwargs)
 
 

@@ -1,5 +1,7 @@
-// Phones start with the menu folded; wider screens keep it open.
+// Phones start with the menu and an unused filter bar folded; wider screens keep them open.
 document.addEventListener("DOMContentLoaded", function () {
-  var toggle = document.querySelector(".nav-toggle");
-  if (toggle && window.matchMedia("(max-width: 760px)").matches) toggle.removeAttribute("open");
+  if (!window.matchMedia("(max-width: 760px)").matches) return;
+  document.querySelectorAll(".nav-toggle, .filter-box[data-fold-on-phone]").forEach(function (el) {
+    el.removeAttribute("open");
+  });
 });

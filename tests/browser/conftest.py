@@ -1,0 +1,58 @@
+"""Browser tests: Debian's chromium driven by Playwright against a live server.
+
+They run in their own pytest invocation (see the Makefile): a live server needs a
+transactional database, which is emptied after each test, so each test loads the
+region tree it needs.
+"""
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def world(transactional_db):
+    """Regions, programs, units and the named users, in a database the live server sees."""
+    from hezuo.accounts.models import User
+    from hezuo.org.models import Unit
+    from hezuo.org.services import load_regions
+    from tests.base import PASSWORD, make_programs
+
+    load_regions()
+    city = Unit.objects.create(name="市区域合作办", kind=Unit.Kind.OFFICE)
+    nanxun = Unit.objects.create(name="南浔区", parent=city)
+    make_programs()
+    users = {}
+    for username, role, unit in (("alice", "city", city), ("bob", "district", nanxun), ("adam", "admin", None)):
+        user = User(username=username, role=role, unit=unit, display_name=username.capitalize())
+        user.set_password(PASSWORD)
+        user.save()
+        users[username] = user
+    return users
+
+
+@pytest.fixture
+def login(live_server, page):
+    from tests.base import PASSWORD
+
+    def login_as(username):
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return login_as

@@ -1,0 +1,79 @@
+"""Every page of the navigation renders for the people who use it, and nothing on it
+points outside our server (government intranets have no internet)."""
+
+import re
+
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from hezuo.core.kinds import REGISTRY
+from tests.base import BaseTestCase
+
+EXTERNAL = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+CSS_EXTERNAL = re.compile(r"""url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""", re.I)
+ASSET = re.compile(r"""(?:src|href)="(/static/[^"]+)\"""")
+
+
+class PagesTestCase(BaseTestCase):
+    def assertPageOk(self, url):
+        r = self.client.get(url)
+        self.assertEqual(r.status_code, 200, url)
+        html = r.content.decode()
+        self.assertIsNone(EXTERNAL.search(html), f"{url} links outside the server: {EXTERNAL.search(html)}")
+        return html
+
+    def assertAssetsLocal(self, html):
+        for path in set(ASSET.findall(html)):
+            found = finders.find(path.removeprefix("/static/"))
+            self.assertIsNotNone(found, f"{path} is not a collected static file")
+            if path.endswith(".css"):
+                with open(found, encoding="utf-8") as f:
+                    self.assertIsNone(CSS_EXTERNAL.search(f.read()), f"{path} loads something from outside")
+
+    def test_every_navigation_page_renders_for_the_city_officer(self):
+        self.client.force_login(self.alice)
+        html = self.assertPageOk(reverse("home"))
+        self.assertAssetsLocal(html)
+        for slug, kind in REGISTRY.items():
+            html = self.assertPageOk(reverse(f"{slug}:list"))
+            self.assertIn(f"href=\"{reverse(f'{slug}:list')}\"", html, "every kind is in the navigation")
+            self.assertPageOk(reverse(f"{slug}:create"))
+        for slug, obj in self.own.items():
+            self.assertPageOk(reverse(f"{slug}:detail", args=[obj.pk]))
+            self.assertPageOk(reverse(f"{slug}:edit", args=[obj.pk]))
+            self.assertPageOk(reverse(f"{slug}:delete", args=[obj.pk]))
+
+    def test_dictionary_pages_render(self):
+        self.client.force_login(self.alice)
+        for slug, obj in (("programs", self.xinjiang), ("units", self.nanxun), ("regions", self.kalpin)):
+            self.assertPageOk(reverse(f"{slug}:detail", args=[obj.pk]))
+
+    def test_admin_pages_render_for_the_system_admin(self):
+        self.client.force_login(self.adam)
+        for name in ("home", "accounts:users", "accounts:user_create", "audit:changes", "audit:logins",
+                     "accounts:password"):
+            self.assertPageOk(reverse(name))
+        self.assertPageOk(reverse("accounts:user_edit", args=[self.bob.pk]))
+
+    def test_every_role_gets_a_working_home_page(self):
+        for user in (self.alice, self.bob, self.lily, self.adam):
+            self.client.force_login(user)
+            self.assertPageOk(reverse("home"))
+
+    def test_the_login_page_is_local_too(self):
+        html = self.assertPageOk(reverse("accounts:login"))
+        self.assertIn("登录", html)
+        self.assertAssetsLocal(html)
+
+    def test_region_suggestions_find_counties_by_name_and_code(self):
+        self.client.force_login(self.bob)
+        r = self.client.get(reverse("region_suggest"), {"partner_region": "柯坪"})
+        self.assertContains(r, "652929 新疆维吾尔自治区 阿克苏地区 柯坪县")
+        r = self.client.get(reverse("region_suggest"), {"q": "6529"})
+        self.assertContains(r, "阿克苏地区")
+
+    def test_amounts_show_in_wan_with_the_exact_yuan_on_hover(self):
+        self.client.force_login(self.alice)
+        r = self.client.get(reverse("projects:detail", args=[self.own["projects"].pk]))
+        self.assertContains(r, 'title="5,000,000.00元"')
+        self.assertContains(r, "500万元")
