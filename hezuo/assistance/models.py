@@ -38,9 +38,10 @@ class ConsumptionRecord(Record):
     def name(self):
         return self.product
 
-    def save(self, *args, **kwargs):
+    derived_fields = ("year",)
+
+    def derive_fields(self):
         self.year = self.date.year
-        super().save(*args, **kwargs)
 
 
 class InKindAid(Record):
@@ -69,6 +70,7 @@ class InKindAid(Record):
     def name(self):
         return self.item
 
-    def save(self, *args, **kwargs):
+    derived_fields = ("year",)
+
+    def derive_fields(self):
         self.year = self.date.year
-        super().save(*args, **kwargs)

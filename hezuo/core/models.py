@@ -37,6 +37,7 @@ class Record(models.Model):
 
     scope_path = "unit"
     write_roles = ("city", "district")
+    derived_fields = ()  # fields derive_fields() sets; bulk writes must store them too
 
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -52,6 +53,14 @@ class Record(models.Model):
 
     class Meta:
         abstract = True
+
+    def derive_fields(self):
+        """Set fields computed from others (the year of a dated record). save() calls it;
+        bulk writes, which bypass save(), call it themselves."""
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
 
     def owning_unit(self):
         """The Unit this record belongs to, following scope_path."""

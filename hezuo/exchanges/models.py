@@ -44,9 +44,10 @@ class Dispatch(Record):
         if self.person_times == 0:
             raise ValidationError({"person_times": "人次必须大于 0"})
 
-    def save(self, *args, **kwargs):
+    derived_fields = ("year",)
+
+    def derive_fields(self):
         self.year = self.start_date.year
-        super().save(*args, **kwargs)
 
 
 class Cadre(Record):
@@ -119,6 +120,7 @@ class Activity(Record):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    derived_fields = ("year",)
+
+    def derive_fields(self):
         self.year = self.date.year
-        super().save(*args, **kwargs)

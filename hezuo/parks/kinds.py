@@ -30,7 +30,7 @@ register(Kind(
 register(Kind(
     model=ParkFigure, slug="park-figures", group="园区·飞地", icon="≋",
     fields=["park", "enterprise", "year", "fixed_asset_investment", "industrial_output", "output", "employment",
-            "projects_introduced", "investment_introduced", "credited_to"],
+            "projects_introduced", "investment_introduced", "credited_to", "cumulative"],
     columns=["park", "enterprise", "year", "fixed_asset_investment", "industrial_output", "output", "employment",
              "credited_to"],
     filters={"program": "park__program", "year": "year", "unit": "park__unit", "region": "park__partner_region",

@@ -77,12 +77,17 @@ class ParkFigure(Record):
     projects_introduced = models.PositiveIntegerField("引进项目数", null=True, blank=True)
     investment_introduced = AmountField("引进项目总投资", null=True, blank=True)
     credited_to = models.CharField("统计归属", max_length=20, choices=CreditedTo.choices, default=CreditedTo.OURS)
+    cumulative = models.BooleanField("累计数", default=False, help_text="勾选表示截至该年末的累计数，而非当年数")
 
     class Meta:
         verbose_name = verbose_name_plural = "园区年度数据"
         ordering = ["-year", "park"]
         constraints = [
             models.UniqueConstraint(fields=["park", "enterprise", "year"], name="unique_park_figure"),
+            # NULLs are distinct in a unique index: a second whole-park row needs its own rule.
+            models.UniqueConstraint(fields=["park", "year"], condition=models.Q(enterprise__isnull=True),
+                                    name="unique_whole_park_figure",
+                                    violation_error_message="该园区该年度已有整体数据"),
         ]
 
     def __str__(self):

@@ -115,6 +115,7 @@ class FundRecord(Record):
     def __str__(self):
         return f"{self.project.code} {self.get_stage_display()} {self.date:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
+    derived_fields = ("year",)
+
+    def derive_fields(self):
         self.year = self.date.year
-        super().save(*args, **kwargs)

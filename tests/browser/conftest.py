@@ -30,6 +30,12 @@ def world(transactional_db):
     from tests.base import PASSWORD, make_programs
 
     load_regions()
+    # The live server's flush empties what migrations seeded; seed the programs again.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("hezuo.org.migrations.0002_default_programs").create_programs(apps, None)
     city = Unit.objects.create(name="市区域合作办", kind=Unit.Kind.OFFICE)
     nanxun = Unit.objects.create(name="南浔区", parent=city)
     make_programs()
