@@ -13,11 +13,6 @@ from hezuo.core.kinds import kind_for_model
 from hezuo.core.views import form_class
 from hezuo.org.models import Pairing, Region
 
-# Pairings are unique per unit, region and program, all foreign keys: a copy pairs with
-# another county of the same prefecture (阿克苏地区).
-OTHER_COUNTIES = ["652901", "652902", "652922", "652924", "652925", "652926", "652927", "652928"]
-
-
 def form_data(obj, **changes):
     """The POST data of `obj`'s edit form, unchanged, with its `version`, then `changes`."""
     form = form_class(kind_for_model(type(obj)))(instance=obj)
@@ -86,6 +81,7 @@ def distinct_values(obj, n):
             values[field.name] = f"{value}-{n}"
         elif isinstance(field, models.IntegerField):  # a year
             values[field.name] = value + n
-    if isinstance(obj, Pairing):
-        values["region"] = Region.objects.get(code=OTHER_COUNTIES[n % len(OTHER_COUNTIES)])
+    if isinstance(obj, Pairing):  # unique per unit, region and program: pair with the n-th other county
+        counties = Region.objects.filter(level=Region.Level.COUNTY).exclude(pk=obj.region_id).order_by("code")
+        values["region"] = counties[n - 1]
     return values

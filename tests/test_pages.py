@@ -77,3 +77,15 @@ class PagesTestCase(BaseTestCase):
         r = self.client.get(reverse("projects:detail", args=[self.own["projects"].pk]))
         self.assertContains(r, 'title="5,000,000.00元"')
         self.assertContains(r, "500万元")
+
+    def test_a_project_page_shows_only_pairings_in_the_readers_scope(self):
+        from hezuo.org.models import Pairing
+
+        Pairing.objects.create(unit=self.city_office, region=self.kalpin, program=self.xinjiang, start_year=2010)
+        project = self.own["projects"]
+        self.client.force_login(self.alice)
+        self.assertContains(self.client.get(reverse("projects:detail", args=[project.pk])), "市区域合作办 ⇄")
+        self.client.force_login(self.bob)
+        r = self.client.get(reverse("projects:detail", args=[project.pk]))
+        self.assertContains(r, "南浔区农业农村局 ⇄")
+        self.assertNotContains(r, "市区域合作办 ⇄")

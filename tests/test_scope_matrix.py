@@ -2,7 +2,7 @@
 
 Bob (南浔区) owns `own`; `other` belongs to Charlie's 吴兴区, so Bob facing `other` is the
 outsider case. Dictionaries are not owned by a unit; for them `own` and `other` are two
-entries chosen to show a difference (see DICTIONARY_ENTRIES below).
+entries chosen to show a difference (see EXPECTED and setUpTestData).
 
 Each outcome is the status the page answers, and the database must agree with it:
 a write that answers DONE happened, any other answer left the database as it was.
@@ -40,7 +40,7 @@ REGIONS = "regions"  # a dictionary whose package entries nobody may change
 CITY_ONLY = ("pairings",)  # owned by a unit, but only the city office writes them
 
 EXPECTED = {
-    # kinds       role        list       detail          new form   create           edit / delete
+    # kinds: role  list  detail (own, other)  new form  create (own, other)  edit and delete (own, other)
     "records": {
         "alice": Expected(OK, (OK, OK), OK, (DONE, DONE), (DONE, DONE)),
         "bob": Expected(OK, (OK, NOT_FOUND), OK, (DONE, INVALID), (DONE, NOT_FOUND)),
@@ -292,5 +292,5 @@ class DropdownScopeTestCase(BaseTestCase):
     def test_alices_project_form_offers_every_unit(self):
         self.client.force_login(self.alice)
         units = self.choices(reverse("projects:create"), "unit")
-        self.assertEqual(units, ["市区域合作办", "南浔区", "南浔区农业农村局", "吴兴区"])
+        self.assertCountEqual(units, ["市区域合作办", "南浔区", "南浔区农业农村局", "吴兴区"])
 

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from hezuo import access
 from hezuo.accounts.models import User
@@ -42,6 +43,7 @@ def require_auditor(user):
         raise PermissionDenied("只有系统管理员可以查看审计日志")
 
 
+@require_safe
 def change_list(request):
     require_auditor(request.user)
     form = ChangeFilter(request.GET or None)
@@ -50,6 +52,7 @@ def change_list(request):
     return render(request, "audit/change_list.html", {"form": form, "page": page})
 
 
+@require_safe
 def change_detail(request, pk):
     require_auditor(request.user)
     entry = get_object_or_404(LogEntry.objects.select_related("actor", "content_type"), pk=pk)
@@ -63,6 +66,7 @@ def change_detail(request, pk):
                                                         "model_label": model._meta.verbose_name if model else ""})
 
 
+@require_safe
 def login_list(request):
     require_auditor(request.user)
     form = LoginFilter(request.GET or None)

@@ -85,6 +85,8 @@ class RegionField(forms.ModelChoiceField):
             return f"{value.code} {value.full_name}"
         if value in (None, ""):
             return ""
+        if isinstance(value, str) and not value.isdigit():
+            return value  # a form shown again after an error keeps what the user typed
         region = self.queryset.filter(pk=value).first()
         return f"{region.code} {region.full_name}" if region else value
 

@@ -5,6 +5,7 @@ parent's totals roll up its children.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from hezuo import access
@@ -56,7 +57,7 @@ class FilterForm(forms.Form):
         if q:
             condition = None
             for path in self.kind.search:
-                term = forms.models.Q(**{f"{path}__icontains": q})
+                term = Q(**{f"{path}__icontains": q})
                 condition = term if condition is None else condition | term
             queryset = queryset.filter(condition)
         for name, path in self.kind.filters.items():

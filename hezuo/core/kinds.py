@@ -31,7 +31,14 @@ class Kind:
     select_related: tuple = ()
     related: list = field(default_factory=list)
     detail_extra: str = ""  # template included on the detail page
+    detail_context: object = None  # (obj, user) -> extra context for detail_extra
     icon: str = "•"
+
+    def queryset(self):
+        """All rows of the kind, with the joins its list columns need."""
+        rows = self.model.objects.all()
+        # select_related() with no names would join every non-null foreign key.
+        return rows.select_related(*self.select_related) if self.select_related else rows
 
     @property
     def title(self):

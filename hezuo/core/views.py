@@ -45,7 +45,7 @@ def form_class(kind):
 
 def record_list(request, slug):
     kind = get_kind(slug, request.user)
-    queryset = access.visible(request.user, kind.model.objects.select_related(*kind.select_related))
+    queryset = access.visible(request.user, kind.queryset())
     filters = FilterForm(kind, request.user, request.GET)
     queryset = filters.apply(queryset)
 
@@ -78,12 +78,13 @@ def record_detail(request, slug, pk):
         child = REGISTRY[rel.slug]
         if not access.can_read_kind(request.user, child.model):
             continue
-        rows = access.visible(request.user, child.model.objects.filter(**{rel.lookup: obj}))
-        rows = rows.select_related(*child.select_related)
+        rows = access.visible(request.user, child.queryset().filter(**{rel.lookup: obj}))
         table = Table(child, request.user, rel.columns, rows[:200])
         related.append({"kind": child, "table": table, "lookup": rel.lookup,
                         "can_create": can_change and access.can_create(request.user, child.model)})
+    extra = kind.detail_context(obj, request.user) if kind.detail_context else {}
     return render(request, "core/detail.html", {
+        **extra,
         "kind": kind,
         "obj": obj,
         "fields": Table(kind, request.user, [], [obj]).detail_fields(obj),
@@ -118,7 +119,8 @@ def record_edit(request, slug, pk):
     Form = form_class(kind)
     form = Form(request.POST or None, instance=obj)
     access.limit_choices(form, request.user)
-    version = request.POST.get("version", obj.version)
+    # The version the form was opened at: a POST without one is refused as a conflict.
+    version = request.POST.get("version") if request.method == "POST" else obj.version
     status = 200
     if request.method == "POST":
         status = 422

@@ -506,7 +506,7 @@ class Loader:
         if obj is None:
             obj = model(**lookup, **values)
             if hasattr(obj, "created_by_id"):
-                obj.created_by = self.user
+                obj.created_by = obj.updated_by = self.user
             obj.save()
             self.result.created += 1
             return obj

@@ -1,6 +1,7 @@
 """Dictionaries and the structure of our side: regions, programs, units, pairings."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from hezuo.core.models import Record
@@ -117,8 +118,10 @@ class Program(Record):
 
 
 class Unit(Record):
-    """A unit of our own side. `path` ("/1/5/") makes "this unit and its sub-units" one
-    indexed prefix match, which is how data scope is checked everywhere."""
+    """A unit of our own side. `path` makes "this unit and its sub-units" one indexed prefix
+    match, which is how data scope is checked everywhere. Each step of the path is the
+    unit's sort order and id, zero-padded ("/0000000001/0020000005/"), so ordering by path
+    lists the tree depth-first with siblings in their sort order."""
 
     scope_path = None
     write_roles = ("city", "admin")
@@ -136,7 +139,8 @@ class Unit(Record):
     )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
     path = models.CharField(max_length=255, db_index=True, editable=False)
-    sort_order = models.PositiveIntegerField("排序", default=0)
+    sort_order = models.PositiveIntegerField("排序", default=0, validators=[MaxValueValidator(9999)],
+                                             help_text="同级单位按此从小到大排列")
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"
@@ -158,7 +162,7 @@ class Unit(Record):
             self.path = "/pending/"
             super().save(*args, **kwargs)
             kwargs = {}
-        self.path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
+        self.path = (self.parent.path if self.parent else "/") + f"{self.sort_order:04d}{self.pk:06d}/"
         super().save(*args, **kwargs)
         if old_path and old_path != self.path and not old_path.startswith("/pending"):
             # Moving a unit moves its subtree: rewrite the descendants' paths.
@@ -168,6 +172,11 @@ class Unit(Record):
 
     def subtree(self):
         return Unit.objects.filter(path__startswith=self.path)
+
+    def ancestor_paths(self):
+        """The paths of this unit and every unit above it."""
+        steps = self.path.strip("/").split("/")
+        return ["/" + "/".join(steps[: i + 1]) + "/" for i in range(len(steps))]
 
 
 class Pairing(Record):

@@ -1,3 +1,4 @@
+from hezuo import access
 from hezuo.core.kinds import Kind, Related, register
 from hezuo.projects.models import FundRecord, Project
 
@@ -15,6 +16,8 @@ register(Kind(
     select_related=("program", "unit", "partner_region"),
     related=[Related("funds", "project", ["date", "stage", "amount", "source"])],
     detail_extra="projects/project_extra.html",
+    # Pairings of units above the user's own are not theirs to see.
+    detail_context=lambda project, user: {"pairings": access.visible(user, project.pairings())},
 ))
 register(Kind(
     model=FundRecord, slug="funds", group="项目与资金", icon="¥",

@@ -75,8 +75,9 @@ class Project(Record):
         while region is not None:
             region_codes.append(region.code)
             region = region.parent
-        unit_ids = [int(pk) for pk in self.unit.path.strip("/").split("/")]
-        return Pairing.objects.filter(unit_id__in=unit_ids, region__code__in=region_codes).select_related(
+        return Pairing.objects.filter(
+            unit__path__in=self.unit.ancestor_paths(), region__code__in=region_codes
+        ).select_related(
             "unit", "region", "program"
         )
 

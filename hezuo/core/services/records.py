@@ -16,13 +16,17 @@ from hezuo import access
 class VersionConflict(Exception):
     """Someone else saved the record after this user opened it."""
 
-    def __init__(self, current):
+    ADVICE = {
+        "保存": "为避免覆盖他人的修改，请重新打开后再编辑。",
+        "删除": "请重新打开，看过修改后的内容再决定是否删除。",
+    }
+
+    def __init__(self, current, action="保存"):
         self.current = current
         who = current.updated_by or "其他用户"
         when = current.updated_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if current.updated_at else ""
         super().__init__(
-            f"保存失败：这条记录已被 {who} 于 {when} 修改（当前版本 {current.version}）。"
-            "为避免覆盖他人的修改，请重新打开后再编辑。"
+            f"{action}失败：这条记录已被 {who} 于 {when} 修改（当前版本 {current.version}）。{self.ADVICE[action]}"
         )
 
 
@@ -38,6 +42,11 @@ class SaveResult:
     created: bool
 
 
+def same_version(current, posted):
+    """Compared as text, so a garbled version from a tampered form is a conflict, not a crash."""
+    return str(current.version) == str(posted).strip()
+
+
 def save_record(form, user, expected_version=None):
     """Save a validated ModelForm for `user`. Raises VersionConflict or PermissionDenied."""
     obj = form.instance
@@ -49,7 +58,7 @@ def save_record(form, user, expected_version=None):
             obj.created_by = user
         else:
             current = model.objects.select_for_update().get(pk=obj.pk)
-            if expected_version is None or current.version != int(expected_version):
+            if expected_version is None or not same_version(current, expected_version):
                 raise VersionConflict(current)
             obj.version = current.version + 1
         obj.updated_by = user
@@ -68,8 +77,8 @@ def delete_record(obj, user, expected_version=None):
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=obj.pk)
         access.check_change(user, current)
-        if expected_version is not None and current.version != int(expected_version):
-            raise VersionConflict(current)
+        if expected_version is None or not same_version(current, expected_version):
+            raise VersionConflict(current, "删除")
         try:
             with transaction.atomic():
                 current.delete()
