@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "hezuo.audit.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
