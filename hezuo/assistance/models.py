@@ -40,8 +40,9 @@ class ConsumptionRecord(Record):
 
     derived_fields = ("year",)
 
-    def derive_fields(self):
-        self.year = self.date.year
+    @classmethod
+    def derived_values(cls, values):
+        return {"year": values["date"].year}
 
 
 class InKindAid(Record):
@@ -72,5 +73,6 @@ class InKindAid(Record):
 
     derived_fields = ("year",)
 
-    def derive_fields(self):
-        self.year = self.date.year
+    @classmethod
+    def derived_values(cls, values):
+        return {"year": values["date"].year}

@@ -37,26 +37,33 @@ class Record(models.Model):
 
     scope_path = "unit"
     write_roles = ("city", "district")
-    derived_fields = ()  # fields derive_fields() sets; bulk writes must store them too
+    derived_fields = ()  # fields derived_values() sets; bulk writes must store them too
 
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # No index on who wrote a record: nothing looks records up by it, and every index
+    # slows the bulk inserts of an import.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False,
-        related_name="+", verbose_name="创建人",
+        related_name="+", verbose_name="创建人", db_index=False,
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, editable=False,
-        related_name="+", verbose_name="最后修改人",
+        related_name="+", verbose_name="最后修改人", db_index=False,
     )
 
     class Meta:
         abstract = True
 
+    @classmethod
+    def derived_values(cls, values):
+        """Fields computed from others (the year of a dated record), from a dict of field
+        values by attname. save() applies them; bulk writes, which bypass save(), too."""
+        return {}
+
     def derive_fields(self):
-        """Set fields computed from others (the year of a dated record). save() calls it;
-        bulk writes, which bypass save(), call it themselves."""
+        self.__dict__.update(self.derived_values(self.__dict__))
 
     def save(self, *args, **kwargs):
         self.derive_fields()

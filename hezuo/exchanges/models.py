@@ -46,8 +46,9 @@ class Dispatch(Record):
 
     derived_fields = ("year",)
 
-    def derive_fields(self):
-        self.year = self.start_date.year
+    @classmethod
+    def derived_values(cls, values):
+        return {"year": values["start_date"].year}
 
 
 class Cadre(Record):
@@ -122,5 +123,6 @@ class Activity(Record):
 
     derived_fields = ("year",)
 
-    def derive_fields(self):
-        self.year = self.date.year
+    @classmethod
+    def derived_values(cls, values):
+        return {"year": values["date"].year}

@@ -100,7 +100,8 @@ class FundRecord(Record):
         SUBSIDY = "subsidy", "政策补贴"
         OTHER = "other", "其他"
 
-    project = models.ForeignKey(Project, models.CASCADE, verbose_name="项目", related_name="funds")
+    # Indexed by (project, stage) below, which also serves lookups by project alone.
+    project = models.ForeignKey(Project, models.CASCADE, verbose_name="项目", related_name="funds", db_index=False)
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False, db_index=True)
     stage = models.CharField("环节", max_length=20, choices=Stage.choices)
@@ -118,5 +119,6 @@ class FundRecord(Record):
 
     derived_fields = ("year",)
 
-    def derive_fields(self):
-        self.year = self.date.year
+    @classmethod
+    def derived_values(cls, values):
+        return {"year": values["date"].year}
