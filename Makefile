@@ -6,15 +6,14 @@ PYTHON ?= python3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hezuo
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo test test-sqlite test-postgres postgres serve clean
+.PHONY: install demo test test-sqlite test-postgres postgres bench clean
 
 install: $(VENV)/.installed node_modules/.installed .debian-installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . || \
-	  $(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -45,6 +44,11 @@ test-sqlite:
 test-postgres:
 	export HEZUO_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL); \
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser && $(BIN)/pytest tests/browser
+
+# Benchmarks compare against peers that the app itself does not need (requirements-bench.txt).
+bench: install postgres
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-bench.txt
+	$(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules .debian-installed var

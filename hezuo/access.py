@@ -121,3 +121,49 @@ def mask_personal(value):
         return "*" * len(value)
     keep = 3 if len(value) < 15 else 6
     return value[:keep] + "*" * (len(value) - keep - 4) + value[-4:]
+
+
+# -- Import records (hezuo.imports) ------------------------------------------------------
+# An import belongs to whoever uploaded it, not to a unit: the file may hold rows of many
+# units. City officers oversee every import; the admin sees them for audit, but not what
+# is inside the files (separation of duties, as for business records above).
+
+IMPORT_ROLES = (Role.CITY, Role.DISTRICT)
+
+
+def can_import(user):
+    """City officers and district reporters import; a district's scope is enforced row by row."""
+    return role_of(user) in IMPORT_ROLES
+
+
+def check_import(user):
+    if not can_import(user):
+        raise PermissionDenied("您的账号不能导入数据")
+
+
+def visible_imports(user, queryset):
+    role = role_of(user)
+    if role in (Role.CITY, Role.ADMIN):
+        return queryset
+    if role == Role.DISTRICT:
+        return queryset.filter(uploaded_by=user)
+    return queryset.none()
+
+
+def get_import_or_404(user, pk):
+    from hezuo.imports.models import ImportRecord
+
+    try:
+        return visible_imports(user, ImportRecord.objects.select_related("uploaded_by")).get(pk=pk)
+    except (ImportRecord.DoesNotExist, ValueError, TypeError):
+        raise Http404("导入记录不存在或不是您导入的")
+
+
+def can_read_import_contents(user):
+    """The file, its rows and the problems quoting them are business data: not for the admin."""
+    return role_of(user) != Role.ADMIN
+
+
+def check_import_contents(user):
+    if not can_read_import_contents(user):
+        raise PermissionDenied("系统管理员只能查看导入记录，不能查看导入文件的内容")

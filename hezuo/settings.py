@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "auditlog",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "hezuo.core",
     "hezuo.accounts",
     "hezuo.org",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "hezuo.parks",
     "hezuo.honors",
     "hezuo.audit",
+    "hezuo.imports",
     "hezuo.demo",
 ]
 
@@ -115,7 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -174,6 +177,20 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# Background work (large imports): django-tasks with its database backend. Workers
+# (`hezuo db_worker`) pull tasks from the database with row locks, so any number can run.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Imports: files above this size are refused; above IMPORT_BACKGROUND_ROWS rows an upload
+# runs as a background task with a progress bar.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 3000)
 
 PAGE_SIZE = env_int("PAGE_SIZE", 20)
 DEMO_NOTICE = env_bool("HEZUO_DEMO", False)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("hezuo.accounts.urls")),
     path("audit/", include("hezuo.audit.urls")),
+    path("imports/", include("hezuo.imports.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("healthz", login_not_required(lambda request: HttpResponse("ok")), name="healthz"),
 ]

@@ -10,7 +10,9 @@ from hezuo.core.kinds import REGISTRY
 def audited_content_types():
     from django.contrib.auth import get_user_model
 
-    models = [kind.model for kind in REGISTRY.values()] + [get_user_model()]
+    from hezuo.imports.models import ImportRecord
+
+    models = [kind.model for kind in REGISTRY.values()] + [get_user_model(), ImportRecord]
     return ContentType.objects.get_for_models(*models)
 
 

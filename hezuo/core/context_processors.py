@@ -18,6 +18,7 @@ def navigation(request):
     return {
         "nav_groups": groups,
         "is_admin": role == access.Role.ADMIN,
+        "can_import": role in (access.Role.CITY, access.Role.DISTRICT, access.Role.LEADER),
         "user_role": role,
         "demo_notice": settings.DEMO_NOTICE,
     }

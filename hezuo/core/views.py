@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.forms import DateInput, Textarea, modelform_factory
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from hezuo import access
 from hezuo.core.fields import RegionField
@@ -19,6 +20,7 @@ from hezuo.core.filters import FilterForm
 from hezuo.core.kinds import REGISTRY
 from hezuo.core.services.records import StillReferenced, VersionConflict, delete_record, save_record
 from hezuo.core.table import Table
+from hezuo.imports.services.exporter import download, export_list
 from hezuo.org.models import Region
 
 
@@ -54,6 +56,11 @@ def record_list(request, slug):
         queryset = queryset.order_by(sort, "-pk")
     elif kind.default_sort:
         queryset = queryset.order_by(kind.default_sort, "-pk")
+    if request.GET.get("format") == "xlsx":  # the 导出 Excel button: every page, as filtered and sorted
+        if filters.errors:
+            return HttpResponseBadRequest("筛选条件有误，请修改后再导出")
+        return download(f"{kind.title}-{timezone.localdate():%Y%m%d}.xlsx",
+                        lambda out: export_list(out, kind, request.user, queryset))
 
     totals = queryset.aggregate(**{name: Sum(name) for name in kind.totals}) if kind.totals else {}
     page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))

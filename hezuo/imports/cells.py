@@ -1,0 +1,217 @@
+"""Turning one cell of the standard workbook into one field value.
+
+Each converter takes the raw cell (str, int, float, bool, date or datetime, as calamine or
+csv give it) and returns the value, or raises CellError with a Chinese message saying what
+is wrong. References to units, regions, programs and projects are resolved by the importer,
+which knows what the workbook itself defines.
+"""
+
+import datetime
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+from hezuo import numbers
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+SPACES = re.compile(r"[\s\u3000]+")
+TOTAL_LABELS = ("合计", "总计", "小计", "共计")
+
+
+class CellError(Exception):
+    pass
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def normalize_header(text):
+    """(name, unit) of a header cell: full-width folded, spaces removed, unit out of parentheses.
+
+    '金额（万元）' → ('金额', '万元'); ' 项目 编号 ' → ('项目编号', '').
+    """
+    text = SPACES.sub("", unicodedata.normalize("NFKC", str(text or "")))
+    match = re.fullmatch(r"(.*?)\((.*?)\)", text)
+    if match:
+        return match.group(1), match.group(2)
+    return text, ""
+
+
+def text(value, field=None):
+    limit = getattr(field, "max_length", None)
+    if type(value) is str and value and (not limit or len(value) <= limit) and value.isprintable() and \
+            value == value.strip() and "  " not in value and "\u3000" not in value:
+        return value  # the common case, already clean
+    if is_blank(value):
+        raise CellError("不能为空")  # the importer deals with blanks before converting
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed as a number: 2024001.0 → "2024001"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        value = value.strftime("%Y-%m-%d")
+    value = SPACES.sub(" ", str(value)).strip()
+    if limit and len(value) > limit:
+        raise CellError(f"内容过长（{len(value)} 字），最多 {limit} 字")
+    return value
+
+
+def _number(value):
+    """A definite number from a cell; qualifiers (超、近、余、多) are refused here."""
+    if isinstance(value, bool):
+        raise CellError("应为数字，不是逻辑值")
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    try:
+        parsed = numbers.parse_number(str(value))
+    except numbers.ChineseNumberError as error:
+        raise CellError(str(error))
+    if parsed.qualifier:
+        raise CellError(f"“{value}”带有“{parsed.qualifier}”，不是确定的数值，请填写准确数字")
+    if parsed.unit not in ("", "个", "人", "人次", "批", "家", "次"):
+        raise CellError(f"“{value}”带有单位“{parsed.unit}”，此列只填数字")
+    return parsed.value
+
+
+def integer(value, field=None):
+    number = _number(value)
+    if number != number.to_integral_value():
+        raise CellError(f"应为整数，不能是 {value}")
+    if number < 0:
+        raise CellError("不能为负数")
+    if number > 2_000_000_000:
+        raise CellError("数值过大")
+    return int(number)
+
+
+def year(value, field=None):
+    if isinstance(value, str):
+        value = value.strip().removesuffix("年")
+    number = integer(value)
+    if not 1990 <= number <= 2100:
+        raise CellError(f"年份 {number} 不在 1990—2100 之间")
+    return number
+
+
+def date(value, field=None):
+    if type(value) is datetime.date:
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise CellError(f"“{value}”不是有效的日期")
+    cleaned = unicodedata.normalize("NFKC", str(value)).strip()
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(cleaned)
+        if match:
+            try:
+                return datetime.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise CellError(f"“{value}”不是有效的日期")
+    if re.fullmatch(r"\d+(\.\d+)?", cleaned):
+        return date(float(cleaned))
+    raise CellError(f"“{value}”不是日期，请写成 2024-05-06 的格式")
+
+
+FEN = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e16")
+
+
+def amount(value, unit):
+    """Exact 元 from a cell in the column's unit; text with its own magnitude ('1.1亿') counts as written."""
+    if type(value) is float and value == value and abs(value) < 1e15:
+        # The common case, a number typed in the header's unit: skip the text parser.
+        result = (Decimal(repr(value)) * numbers.UNITS[unit]).quantize(FEN, rounding=ROUND_HALF_UP)
+    else:
+        try:
+            parsed = numbers.read_amount(value, unit)
+        except numbers.ChineseNumberError as error:
+            raise CellError(str(error))
+        if parsed.qualifier:
+            raise CellError(f"“{value}”带有“{parsed.qualifier}”，不是确定的金额，请填写准确数字")
+        result = parsed.value
+    if result < 0:
+        raise CellError("金额不能为负数")
+    if result >= MAX_AMOUNT:
+        raise CellError("金额过大，请检查单位")
+    return result
+
+
+def amount_converter(unit):
+    """amount() for one column, with the common case — a number typed in the header's
+    unit — done inline: it is the hottest cell of a large fund sheet."""
+    factor = numbers.UNITS[unit]
+    limit = float(MAX_AMOUNT / factor) / 10
+
+    def convert(value):
+        if type(value) is float and 0 <= value < limit:  # NaN fails the comparison
+            return (Decimal(repr(value)) * factor).quantize(FEN, rounding=ROUND_HALF_UP)
+        return amount(value, unit)
+
+    return convert
+
+
+def choice_converter(field):
+    """A converter taking a choice's label (or stored value) to the stored value."""
+    accepted = {}
+    for stored, label in field.choices:
+        if stored != "":
+            accepted[label] = accepted[str(stored)] = stored
+    allowed = "、".join(label for stored, label in field.choices if stored != "")
+
+    def choice(value):
+        wanted = value.strip() if type(value) is str else text(value)
+        try:
+            return accepted[wanted]
+        except KeyError:
+            raise CellError(f"“{wanted}”不是可选值，应为：{allowed}")
+
+    return choice
+
+
+KEY_LEVELS = {"": "", "否": "", "非重点": "", "是": "province", "省重点": "province", "省级重点": "province",
+              "省级": "province", "市重点": "city", "市级重点": "city", "市级": "city"}
+
+
+def key_level(value, field=None):
+    wanted = text(value)
+    if wanted not in KEY_LEVELS:
+        raise CellError(f"“{wanted}”不是可选值，应为：否、省重点、市重点")
+    return KEY_LEVELS[wanted]
+
+
+TOTAL_INITIALS = {label[0] for label in TOTAL_LABELS} | {"", " ", "\u3000"}
+
+
+def is_blank_row(row):
+    return all(is_blank(c) for c in row)
+
+
+def is_total_row(cells):
+    first = next((str(c).strip() for c in cells if not is_blank(c)), "")
+    return first.replace(" ", "").startswith(TOTAL_LABELS)
+
+
+def converter(kind, model_field=None, unit=""):
+    """The function turning a cell of a column of `kind` into a value (raises CellError)."""
+    if kind == "choice":
+        return choice_converter(model_field)
+    if kind == "text":
+        return lambda value: text(value, model_field)
+    if kind == "amount":
+        return amount_converter(unit)
+    return {
+        "int": integer, "year": year, "date": date, "key_level": key_level,
+        # References stay text here; the importer resolves them against what exists.
+        "unit": text, "region": text, "program": text, "project": text,
+    }[kind]

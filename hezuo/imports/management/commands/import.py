@@ -1,0 +1,35 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hezuo.accounts.models import User
+from hezuo.imports.services.runs import keep_file, run_import
+
+
+class Command(BaseCommand):
+    help = "Import a standard workbook (.xlsx, .xls or .csv): all rows or, on any error, none."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+        parser.add_argument("--user", help="import as this user (their data scope applies); default: operator")
+
+    def handle(self, *args, file, dry_run=False, user=None, **options):
+        actor = None
+        if user:
+            actor = User.objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"没有用户名为 {user} 的用户")
+        try:
+            record = keep_file(file, actor, dry_run=dry_run, origin="command")
+        except FileNotFoundError:
+            raise CommandError(f"找不到文件 {file}")
+        except IsADirectoryError:
+            raise CommandError(f"{file} 是目录，不是文件")
+        result = run_import(record)
+        if result.problems:
+            self.stderr.write(f"导入失败，未写入任何数据。共 {len(result.problems)} 处错误：")
+            for problem in result.problems:
+                self.stderr.write(f"  {problem}")
+            sys.exit(1)
+        self.stdout.write("\n".join(result.summary_lines()))

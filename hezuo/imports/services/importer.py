@@ -1,0 +1,720 @@
+"""Importing the standard workbook: every row of every sheet is validated before anything
+is written, and then everything is written in one transaction, or nothing is.
+
+    result = import_workbook(path, user, dry_run=False)
+
+Rows are matched to existing records by their natural key (SheetSpec.key: 项目编号 for
+projects, project+date+stage+source for funds …), so importing the same file twice changes
+nothing and a changed row updates its record. Records are written in bulk; the audit trail
+gets one entry per updated record (field before/after) and one per import (what it did),
+each naming the import as the cause.
+"""
+
+import datetime
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
+
+from hezuo import access
+from hezuo.imports import cells
+from hezuo.imports.reader import UnreadableFile, read_file
+from hezuo.imports.services.bulk import fast_insert
+from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS
+from hezuo.org.models import Program, Region, Unit
+from hezuo.projects.models import Project
+
+HEADER_SEARCH_ROWS = 20
+PROGRESS_EVERY = 2000
+AMOUNT_UNITS = ("元", "万元", "亿元")
+PENDING = "pending"  # a reference to something the workbook itself creates
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    header: str
+    value: str
+    message: str
+
+    def __str__(self):
+        where = f"工作表“{self.sheet}”" if self.sheet else "文件"
+        if self.row:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" {self.column}列"
+        if self.header:
+            where += f"（{self.header}）"
+        value = f"，值为“{self.value}”" if self.value not in ("", None) and self.value not in self.message else ""
+        return f"{where}：{self.message}{value}"
+
+    def as_dict(self):
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "header": self.header,
+                "value": self.value, "message": self.message}
+
+
+@dataclass
+class SheetResult:
+    name: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self):
+        return {"name": self.name, "rows": self.rows, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged}
+
+
+@dataclass
+class ImportResult:
+    sheets: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    def summary_lines(self):
+        verb = "校验通过（未写入）" if self.dry_run else "导入完成"
+        lines = [f"{verb}："]
+        for sheet in self.sheets:
+            lines.append(f"  {sheet.name}：{sheet.rows} 行，新增 {sheet.created}，更新 {sheet.updated}，"
+                         f"未变 {sheet.unchanged}")
+        lines += [f"  提示：{note}" for note in self.notes]
+        return lines
+
+
+def column_letter(index):
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def shown(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)[:100]
+
+
+@dataclass
+class BoundColumn:
+    """A spec column found in a sheet: where it is and in which unit its amounts are."""
+
+    spec: object
+    index: int
+    unit: str
+    model_field: object
+
+    @property
+    def letter(self):
+        return column_letter(self.index)
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict  # field name → converted value (references still as text)
+    action: str = ""  # create, update, unchanged
+    existing: dict | None = None
+
+
+class Importer:
+    def __init__(self, user, *, dry_run=False, progress=None, cause="", record=None):
+        self.user = user  # None: the operator at the command line, who may write everything
+        self.dry_run = dry_run
+        self.progress = progress or (lambda done, total, phase: None)
+        self.cause = cause
+        self.record = record  # the ImportRecord the audit trail names as the cause
+        self.allowed_units = None  # for a district reporter: the ids of the units they may write
+        self.result = ImportResult(dry_run=dry_run)
+        self.rows_seen = 0
+        self.columns = {}  # sheet name → {field: BoundColumn}, where each column really is
+
+    # -- reading -------------------------------------------------------------------------
+
+    def problem(self, sheet, row, column, value, message):
+        self.result.problems.append(Problem(
+            sheet, row, column.letter if column else "", column.spec.title if column else "", shown(value), message,
+        ))
+
+    def run(self, path, name=None):
+        try:
+            raw_sheets = read_file(path, name)
+        except UnreadableFile as error:
+            self.result.problems.append(Problem("", None, "", "", "", str(error)))
+            return self.result
+        parsed = {}
+        for raw in raw_sheets:
+            spec = self.recognise(raw)
+            if spec is None:
+                continue
+            if spec.name in parsed:
+                self.result.problems.append(Problem(raw.name, None, "", "", "", f"与另一工作表重复，都是“{spec.name}”"))
+                continue
+            parsed[spec.name] = (spec, self.read_sheet(raw, spec))
+        if not parsed and not self.result.problems:
+            names = "、".join(spec.name for spec in SHEETS)
+            self.result.problems.append(Problem(
+                "", None, "", "", "", f"没有找到可导入的工作表。工作表名称应为：{names}（CSV 文件按表头识别）"))
+        if not parsed:
+            return self.result
+        # Names are checked even when some cells are wrong, so one report lists every problem.
+        self.progress(self.rows_seen, self.rows_seen, "校验引用和权限")
+        self.check(parsed)
+        if self.result.problems or self.dry_run:
+            return self.result
+        self.progress(self.rows_seen, self.rows_seen, "写入数据库")
+        try:
+            self.write(parsed)
+        except DatabaseError as error:
+            # Validation should have caught it; the transaction rolled back, so nothing is written.
+            self.result.problems.append(Problem("", None, "", "", "", f"写入数据库时出错，未写入任何数据：{error}"))
+        return self.result
+
+    def recognise(self, raw):
+        """The spec for a sheet: by its name, or (CSV, or a misnamed sheet) by its header."""
+        name = unicodedata.normalize("NFKC", raw.name).strip()
+        if name in BY_NAME and raw.kind != "csv":
+            return BY_NAME[name]
+        if name in TEMPLATE_SHEETS and raw.kind != "csv":
+            return None  # the template's own 填写说明 and 下拉选项
+        if name in PLANNED_SHEETS:
+            self.result.notes.append(f"工作表“{raw.name}”将在后续版本支持，本次未导入")
+            return None
+        head = []
+        for number, cells_ in raw.rows:
+            head.append((number, cells_))
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+        raw.rows = _chain(head, raw.rows)
+        best, best_hits = None, 0
+        for spec in SHEETS:
+            wanted = set(spec.required_headers)
+            for _number, row in head:
+                hits = len(wanted & {cells.normalize_header(c)[0] for c in row if not cells.is_blank(c)})
+                if hits == len(wanted) and hits > best_hits:
+                    best, best_hits = spec, hits
+        if raw.kind == "csv":
+            if best is None:
+                self.result.problems.append(Problem(raw.name, None, "", "", "", "无法识别这个 CSV 文件是哪一类数据："
+                                                    "表头应与标准模板中某个工作表的表头一致"))
+            return best
+        if best is not None:
+            self.result.problems.append(Problem(
+                raw.name, None, "", "", "", f"工作表名称不是标准名称；它的表头与“{best.name}”一致，请把工作表改名为“{best.name}”"))
+        elif any(not cells.is_blank(c) for _n, row in head for c in row):
+            self.result.notes.append(f"工作表“{raw.name}”不是标准模板中的工作表，已忽略")
+        return None
+
+    def find_header(self, raw, spec):
+        """The header row: the first of the top rows that holds every required header.
+        Title rows above it (often merged cells) are skipped."""
+        wanted = set(spec.required_headers)
+        known = {c.header for c in spec.columns}
+        for number, row in raw.rows:
+            found = {cells.normalize_header(c)[0] for c in row if not cells.is_blank(c)}
+            if wanted <= found:
+                return number, row
+            if number >= HEADER_SEARCH_ROWS:
+                break
+            if found & known and len(found & known) >= max(2, len(wanted) // 2):
+                missing = "、".join(h for h in spec.required_headers if h not in found)
+                self.result.problems.append(Problem(spec.name, number, "", "", "", f"表头缺少必填列：{missing}"))
+                return None, None
+        self.result.problems.append(Problem(
+            spec.name, None, "", "", "", f"前 {HEADER_SEARCH_ROWS} 行中没有找到表头，表头应包含："
+                                         f"{'、'.join(spec.required_headers)}"))
+        return None, None
+
+    def bind_columns(self, spec, header_number, header):
+        bound, seen = {}, {}
+        for index, cell in enumerate(header):
+            name, unit = cells.normalize_header(cell)
+            column = next((c for c in spec.columns if c.header == name), None)
+            if column is None:
+                continue  # extra columns are allowed
+            if name in seen:
+                self.result.problems.append(Problem(spec.name, header_number, column_letter(index), name, "",
+                                                    f"与 {column_letter(seen[name])} 列重复"))
+                continue
+            seen[name] = index
+            model_field = spec.model._meta.get_field(column.field)
+            if column.kind == "amount":
+                if unit and unit not in AMOUNT_UNITS:
+                    self.result.problems.append(Problem(spec.name, header_number, column_letter(index), cell, "",
+                                                        f"金额单位“{unit}”无法识别，应为元、万元或亿元"))
+                    continue
+                if not unit:
+                    self.result.notes.append(f"工作表“{spec.name}”的“{name}”列未注明单位，按元计算")
+                unit = unit or "元"
+            bound[column.field] = BoundColumn(column, index, unit, model_field)
+        return bound
+
+    def read_sheet(self, raw, spec):
+        header_number, header = self.find_header(raw, spec)
+        if header is None:
+            return []
+        columns = self.bind_columns(spec, header_number, header)
+        self.columns[spec.name] = columns
+        # The hot loop of a large import: per column, a prepared converter; per cell, a call.
+        plan = [(name, column.index, cells.converter(column.spec.kind, column.model_field, column.unit),
+                 column.spec.required, blank_value(column.model_field), column)
+                for name, column in columns.items()]
+        required_hint = "（如果这里是公式，请在 Excel 中重新计算并保存后再导入）" if raw.kind == "xlsx" else ""
+        fast = [(name, index, convert) for name, index, convert, _required, _blank, _column in plan]
+        least_width = max(index for _name, index, _convert in fast) + 1 if fast else 0
+        rows = []
+        for number, row in raw.rows:
+            first = row[0] if row else None
+            if first is None or first == "" or type(first) is str and not first.strip():
+                if cells.is_blank_row(row):
+                    continue
+            if (type(first) is not str or first[:1] in cells.TOTAL_INITIALS) and cells.is_total_row(row):
+                continue
+            # Most rows are complete and right: convert them in one go. A blank or bad cell
+            # makes a converter raise, and the row is read again cell by cell below.
+            if len(row) >= least_width:
+                try:
+                    rows.append(Row(number, {name: convert(row[index]) for name, index, convert in fast}))
+                    self.rows_seen += 1
+                    if self.rows_seen % PROGRESS_EVERY == 0:
+                        self.progress(self.rows_seen, 0, f"读取“{spec.name}”")
+                    continue
+                except cells.CellError:
+                    pass
+            width = len(row)
+            values = {}
+            for name, index, convert, required, blank, column in plan:
+                value = row[index] if index < width else None
+                if value is None or value == "" or (type(value) is str and not value.strip()):
+                    if required:
+                        self.problem(spec.name, number, column, "", f"必填，不能为空{required_hint}")
+                    values[name] = None if required else blank
+                    continue
+                try:
+                    values[name] = convert(value)
+                except cells.CellError as error:
+                    self.problem(spec.name, number, column, value, str(error))
+                    values[name] = None
+            rows.append(Row(number, values))
+            self.rows_seen += 1
+            if self.rows_seen % PROGRESS_EVERY == 0:
+                self.progress(self.rows_seen, 0, f"读取“{spec.name}”")
+        self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
+        return rows
+
+    # -- checking references, scope and keys ----------------------------------------------
+
+    def check(self, parsed):
+        self.lookups = Lookups(parsed)
+        for name, (spec, rows) in parsed.items():
+            self.check_sheet(spec, rows)
+
+    def check_sheet(self, spec, rows):
+        columns = {c.field: c for c in spec.columns}
+        ref_fields = [c for c in spec.columns if c.kind in REFERENCE_KINDS]
+        for row in rows:
+            for column in ref_fields:
+                text = row.values.get(column.field)
+                if text is None:
+                    continue
+                found, message = self.lookups.resolve(column.kind, text)
+                if message:
+                    self.problem(spec.name, row.number, self.bound(spec, column), text, message)
+                    row.values[column.field] = None
+                else:
+                    row.values[column.field] = found
+        if any(p.sheet == spec.name for p in self.result.problems):
+            return
+        self.check_scope(spec, rows)
+        self.match_existing(spec, rows, columns)
+        self.check_rules(spec, rows)
+
+    def check_rules(self, spec, rows):
+        """Rules of the model that span fields (end date after start date …), per row, so a
+        dry run catches them too and each problem names its row."""
+        if not has_own_clean(spec.model) or spec.model in (Unit, Region):
+            return  # units and regions are checked as they are saved, parents first (write)
+        names = {c.field: attname(spec, c.field) for c in spec.columns}
+        for row in rows:
+            if row.action == "unchanged":
+                continue
+            # References the workbook itself creates have no id yet; rules do not look at them.
+            values = {names[f]: (None if isinstance(v, tuple) else v) for f, v in row.values.items()}
+            obj = spec.model(**values)
+            obj.derive_fields()
+            self.validate(spec, obj, row.number)
+
+    def bound(self, spec, column):
+        """The column as found in the sheet, so problems name its real letter."""
+        if column is None:
+            return None
+        return self.columns.get(spec.name, {}).get(column.field)
+
+    def check_scope(self, spec, rows):
+        """A district reporter imports rows of their own unit subtree only."""
+        if self.user is None or spec.model.scope_path is None:
+            return
+        if access.role_of(self.user) != access.Role.DISTRICT:
+            return  # city officers write everywhere; others cannot write at all (match_existing)
+        self.allowed_units = allowed = set(access.writable_units(self.user).values_list("id", flat=True))
+        owner = self.bound(spec, next((c for c in spec.columns if c.field in ("unit", "project")), None))
+        for row in rows:
+            unit_id = self.lookups.unit_of(spec, row.values)
+            if unit_id is not PENDING and unit_id not in allowed:
+                unit = self.lookups.unit_names.get(unit_id, "")
+                self.problem(spec.name, row.number, owner, unit,
+                             f"单位“{unit}”不在您的数据范围内，您只能导入本单位及下属单位的数据")
+
+    def match_existing(self, spec, rows, columns):
+        sheet = next(s for s in self.result.sheets if s.name == spec.name)
+        key_of = itemgetter(*spec.key)
+        keys = [key_of(row.values) for row in rows]
+        seen = {}
+        for row, key in zip(rows, keys):
+            first = seen.setdefault(key, row.number)
+            if first != row.number:
+                fields = "、".join(columns[f].header for f in spec.key)
+                self.problem(spec.name, row.number, None, "", f"与第 {first} 行重复（{fields}相同），请合并为一行")
+        existing = self.lookups.existing(spec, rows)
+        may_write = self.user is None or access.can_create(self.user, spec.model)
+        names = {f: attname(spec, f) for f in columns}
+        for row, key in zip(rows, keys):
+            current = existing.get(key)
+            if current is None:
+                row.action = "create"
+                sheet.created += 1
+            elif all(same(current.get(names[f]), row.values.get(f)) for f in columns):
+                row.action = "unchanged"
+                sheet.unchanged += 1
+                continue
+            else:
+                row.action = "update"
+                row.existing = current
+                sheet.updated += 1
+                owner = current.get("unit_id")
+                if self.allowed_units is not None and owner is not None and owner not in self.allowed_units:
+                    # A key (项目编号 …) of another unit's record: updating it would take it over.
+                    unit = self.lookups.unit_names.get(owner, "")
+                    self.problem(spec.name, row.number, None, "",
+                                 f"已有的这条记录属于单位“{unit}”，不在您的数据范围内，不能通过导入修改")
+            if not may_write:
+                self.problem(spec.name, row.number, None, "", f"您没有新增或修改“{spec.name}”的权限")
+            elif row.existing and current.get("from_package"):
+                self.problem(spec.name, row.number, None, "", "国家区划数据中的地区不能通过导入修改")
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, parsed):
+        total = sum(len(rows) for _spec, rows in parsed.values())
+        done = 0
+        now = timezone.now()
+        with transaction.atomic():
+            audit = []
+            for spec in SHEETS:
+                if spec.name not in parsed:
+                    continue
+                spec_, rows = parsed[spec.name]
+                self.lookups.refresh_pending(spec)
+                creates, updates, changes = [], [], []
+                tree = spec.model in (Unit, Region)
+                attnames = {c.field: attname(spec, c.field) for c in spec.columns}
+                derived = spec.model.derived_values
+                user_id = self.user.pk if self.user else None
+                stamps = {"created_by_id": user_id, "updated_by_id": user_id}
+                final = self.lookups.final
+                pending = self.lookups.has_pending()
+                for row in rows:
+                    if row.action == "unchanged":
+                        continue
+                    if row.action == "create" and not tree:
+                        # The hot path of a large import: the row's own dict goes to the insert.
+                        values = row.values
+                        if pending:
+                            for f, v in values.items():
+                                if type(v) is tuple:
+                                    values[f] = final(spec, f, v)
+                        values.update(derived(values))
+                        creates.append(values)
+                        continue
+                    try:
+                        values = {attnames[f]: (v if type(v) is not tuple else final(spec, f, v))
+                                  for f, v in row.values.items()}
+                    except KeyError as error:  # a parent written further down its own sheet
+                        self.problem(spec.name, row.number, None, error.args[0], "上级须写在本行之前的行中")
+                        break
+                    if row.action == "create":
+                        values.update(derived(values))
+                        obj = spec.model(**values, **stamps)  # a unit or region, saved below
+                    else:
+                        obj = spec.model(pk=row.existing["id"], **values)
+                        obj.version = row.existing["version"] + 1
+                        obj.updated_by = self.user
+                        obj.updated_at = now
+                        updates.append(obj)
+                        changes.append((obj, diff(spec, row.existing, values)))
+                    if tree:  # few rows, saved one by one: save() keeps tree paths and names right,
+                        obj.derive_fields()  # and the rows below may hang under this one
+                        self.validate(spec, obj, row.number)
+                        if self.result.problems:
+                            break
+                        obj.save(force_update=bool(obj.pk))
+                        self.lookups.created(obj)
+                for obj in [] if tree else updates:
+                    obj.derive_fields()
+                if self.result.problems:
+                    transaction.set_rollback(True)
+                    return
+                if not tree:
+                    fast_insert(spec.model, creates, same={"created_by": stamps["created_by_id"],
+                                                           "updated_by": stamps["updated_by_id"]})
+                    fields = [attname(spec, c.field) for c in spec.columns] + ["version", "updated_by", "updated_at"]
+                    fields += [f for f in spec.model.derived_fields if f not in fields]
+                    spec.model.objects.bulk_update(updates, fields, batch_size=1000)
+                audit += [self.audit_entry(obj, change) for obj, change in changes]
+                done += len(rows)
+                self.progress(done, total, f"写入“{spec.name}”")
+            if self.record is not None:
+                audit.append(self.import_entry())
+            LogEntry.objects.bulk_create(audit, batch_size=1000)
+
+    def validate(self, spec, obj, number):
+        """Rules of the model that span fields (end date after start date …)."""
+        try:
+            obj.clean()
+        except ValidationError as error:
+            messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            for field_name, texts in messages.items():
+                column = next((c for c in spec.columns if c.field == field_name), None)
+                self.problem(spec.name, number, self.bound(spec, column), "", "；".join(texts))
+
+    def import_entry(self):
+        """The import itself in the audit trail: what it did to each sheet. Created records
+        (written in bulk, without an entry each) are traced to it by this entry."""
+        counts = {
+            sheet.name: ["", f"{sheet.rows} 行：新增 {sheet.created}，更新 {sheet.updated}，未变 {sheet.unchanged}"]
+            for sheet in self.result.sheets
+        }
+        return LogEntry(
+            content_type=ContentType.objects.get_for_model(type(self.record)),
+            object_pk=str(self.record.pk),
+            object_id=self.record.pk,
+            object_repr=str(self.record)[:200],
+            action=LogEntry.Action.CREATE,
+            changes=counts,
+            actor=self.user,
+            additional_data={"cause": self.cause or "导入"},
+            timestamp=timezone.now(),
+        )
+
+    def audit_entry(self, obj, changes):
+        return LogEntry(
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_pk=str(obj.pk),
+            object_id=obj.pk,
+            object_repr=str(obj)[:200] if type(obj) is not Project else f"{obj.code} {obj.name}"[:200],
+            action=LogEntry.Action.UPDATE,
+            changes=changes,
+            actor=self.user,
+            additional_data={"cause": self.cause or "导入"},
+            timestamp=timezone.now(),
+        )
+
+
+def has_own_clean(model):
+    """Does the model check rules across fields? Calling Model.clean on 100,000 rows that
+    have none is time spent on nothing."""
+    return model.clean is not models.Model.clean
+
+
+def blank_value(model_field):
+    """What an empty optional cell stores: the field's default, else NULL or an empty string."""
+    if model_field.has_default():
+        return model_field.get_default()
+    return None if model_field.null else ""
+
+
+def _chain(head, rest):
+    yield from head
+    yield from rest
+
+
+def attname(spec, field_name):
+    return spec.model._meta.get_field(field_name).attname
+
+
+def same(old, new):
+    if old is None or new is None:
+        return old in (None, "") and new in (None, "")
+    return old == new
+
+
+def diff(spec, existing, values):
+    return {
+        name: [shown(existing.get(name)), shown(value)]
+        for name, value in values.items()
+        if not same(existing.get(name), value)
+    }
+
+
+class Lookups:
+    """Names in the workbook → ids: what the database holds plus what the workbook creates."""
+
+    def __init__(self, parsed):
+        self.parsed = parsed
+        self.units = dict(Unit.objects.values_list("name", "id"))
+        self.unit_names = {pk: name for name, pk in self.units.items()}
+        self.programs = dict(Program.objects.values_list("name", "id"))
+        self.region_codes = dict(Region.objects.values_list("code", "id"))
+        self.region_names = defaultdict(list)
+        for name, pk in Region.objects.values_list("name", "id"):
+            self.region_names[name].append(pk)
+        self.new_units = {r.values.get("name") for r in self.rows("单位")} - set(self.units)
+        self.new_regions = {r.values.get("code"): r.values.get("name") for r in self.rows("地区")
+                            if r.values.get("code") not in self.region_codes}
+        codes = {r.values.get("project") for r in self.rows("资金")} | {r.values.get("code") for r in self.rows("项目")}
+        codes.discard(None)
+        self.projects = {}
+        codes = list(codes)
+        for start in range(0, len(codes), 900):
+            for code, pk, unit_id in Project.objects.filter(code__in=codes[start:start + 900]).values_list(
+                    "code", "id", "unit_id"):
+                self.projects[code] = (pk, unit_id)
+        self.new_projects = {r.values.get("code"): r.values.get("unit") for r in self.rows("项目")
+                             if r.values.get("code") not in self.projects}
+
+    def rows(self, sheet):
+        return self.parsed.get(sheet, (None, []))[1]
+
+    def resolve(self, kind, text):
+        """(value, error message): an id, or PENDING for what the workbook itself creates."""
+        if kind == "unit":
+            if text in self.units:
+                return self.units[text], ""
+            if text in self.new_units:
+                return ("unit", text), ""
+            return None, f"没有名为“{text}”的单位（可在“单位”工作表中新增）"
+        if kind == "program":
+            if text in self.programs:
+                return self.programs[text], ""
+            return None, f"没有名为“{text}”的工作类别"
+        if kind == "region":
+            return self.resolve_region(text)
+        if kind == "project":
+            if text in self.projects:
+                return self.projects[text][0], ""
+            if text in self.new_projects:
+                return ("project", text), ""
+            return None, f"没有编号为“{text}”的项目（可在“项目”工作表中新增）"
+        raise ValueError(kind)
+
+    def resolve_region(self, text):
+        first = text.split()[0]
+        if first.isdigit():
+            if first in self.region_codes:
+                return self.region_codes[first], ""
+            if first in self.new_regions:
+                return ("region", first), ""
+            return None, f"没有区划代码为 {first} 的地区"
+        ids = self.region_names.get(text, [])
+        new = [code for code, name in self.new_regions.items() if name == text]
+        if len(ids) + len(new) == 1:
+            return (ids[0], "") if ids else (("region", new[0]), "")
+        if not ids and not new:
+            return None, f"没有名为“{text}”的地区（乡镇、村可在“地区”工作表中新增）"
+        return None, f"有 {len(ids) + len(new)} 个地区名为“{text}”，请写区划代码，如“652929 柯坪县”"
+
+    def unit_of(self, spec, values):
+        """The id of the unit that owns a row, or PENDING when the workbook creates it."""
+        path = spec.model.scope_path
+        if path == "unit":
+            value = values.get("unit")
+        elif path == "project__unit":
+            project = values.get("project")
+            if isinstance(project, tuple):
+                return PENDING  # a project of this workbook: its own row is checked
+            value = next((unit for pk, unit in self.projects.values() if pk == project), None) \
+                if project is not None else None
+        else:
+            return PENDING
+        return PENDING if isinstance(value, tuple) else value
+
+    def existing(self, spec, rows):
+        """Existing records of the rows' keys, as {key: values dict}."""
+        first = spec.key[0]
+        wanted = list({r.values.get(first) for r in rows if not isinstance(r.values.get(first), tuple)} - {None})
+        fields = ["id", "version"] + [attname(spec, c.field) for c in spec.columns]
+        if spec.model is Region:
+            fields.append("from_package")
+        found = {}
+        first_attname = attname(spec, first)
+        key_of = itemgetter(*[attname(spec, f) for f in spec.key])
+        if not spec.model.objects.exists():
+            return found  # an empty table (a first import) needs no look-ups
+        for start in range(0, len(wanted), 900):
+            query = spec.model.objects.filter(**{f"{first_attname}__in": wanted[start:start + 900]}).values(*fields)
+            for values in query:
+                found[key_of(values)] = values
+        return found
+
+    def has_pending(self):
+        """Does the workbook create units, regions or projects that other rows refer to?"""
+        return bool(self.new_units or self.new_regions or self.new_projects)
+
+    def refresh_pending(self, spec):
+        """After the sheets before `spec` are written, what they created has ids."""
+        if spec.name in ("结对关系", "项目", "人员派遣", "交流活动", "消费帮扶") and (self.new_units or self.new_regions):
+            self.units = dict(Unit.objects.values_list("name", "id"))
+            self.region_codes = dict(Region.objects.values_list("code", "id"))
+        if spec.name == "资金" and self.new_projects:
+            codes = list(self.new_projects)
+            for start in range(0, len(codes), 900):
+                for code, pk, unit_id in Project.objects.filter(code__in=codes[start:start + 900]).values_list(
+                        "code", "id", "unit_id"):
+                    self.projects[code] = (pk, unit_id)
+
+    def created(self, obj):
+        """A unit or region just saved: later rows of its sheet may name it as their parent."""
+        if isinstance(obj, Unit):
+            self.units[obj.name] = obj.pk
+        else:
+            self.region_codes[obj.code] = obj.pk
+
+    def final(self, spec, field_name, value):
+        """A value ready to store: pending references become the ids just created."""
+        if not isinstance(value, tuple):
+            return value
+        kind, text = value
+        if kind == "unit":
+            return self.units[text]
+        if kind == "region":
+            return self.region_codes[text]
+        return self.projects[text][0]
+
+
+REFERENCE_KINDS = ("unit", "region", "program", "project")
+
+
+def import_workbook(path, user, *, dry_run=False, name=None, progress=None, cause="", record=None):
+    """Validate and (unless dry_run) import the workbook at `path` for `user`."""
+    return Importer(user, dry_run=dry_run, progress=progress, cause=cause, record=record).run(path, name)

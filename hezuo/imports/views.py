@@ -1,0 +1,124 @@
+"""Pages for importing and exporting the standard workbook."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_safe
+
+from hezuo import access
+from hezuo.imports.forms import UploadForm
+from hezuo.imports.models import ImportRecord
+from hezuo.imports.services.exporter import download, export_workbook
+from hezuo.imports.services.problem_report import build_report, ordered, report_name
+from hezuo.imports.services.runs import keep_file
+from hezuo.imports.services.uploads import runs_in_background, start_import
+from hezuo.projects.models import Project
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEMS_SHOWN = 1000  # on the page; the error report lists them all
+
+
+# -- Upload and follow an import ---------------------------------------------------------
+
+
+@require_safe
+def import_list(request):
+    """Imports the user may follow: their own; a city officer's or the admin's: everyone's."""
+    records = access.visible_imports(request.user, ImportRecord.objects.select_related("uploaded_by"))
+    page = Paginator(records, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    role = access.role_of(request.user)
+    return render(request, "imports/list.html", {
+        "page": page,
+        "can_upload": access.can_import(request.user),
+        "sees_everyones": role in (access.Role.CITY, access.Role.ADMIN),
+        "is_leader": role == access.Role.LEADER,
+        "is_admin": role == access.Role.ADMIN,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    access.check_import(request.user)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_valid():
+        record = keep_file(form.cleaned_data["file"], request.user, dry_run=form.cleaned_data["dry_run"],
+                           origin="page")
+        start_import(record)
+        return redirect("imports:detail", record.pk)
+    return render(request, "imports/upload.html", {"form": form, "background_rows": settings.IMPORT_BACKGROUND_ROWS},
+                  status=422 if request.method == "POST" else 200)
+
+
+def _status_context(request, record):
+    return {
+        "record": record,
+        "problems": ordered(record.problems)[:PROBLEMS_SHOWN],
+        "problems_hidden": max(0, len(record.problems) - PROBLEMS_SHOWN),
+        "totals": record.totals(),
+        "in_background": runs_in_background(record),
+        "can_read_contents": access.can_read_import_contents(request.user),
+        "can_upload": access.can_import(request.user),
+    }
+
+
+@require_safe
+def detail(request, pk):
+    record = access.get_import_or_404(request.user, pk)
+    return render(request, "imports/detail.html", _status_context(request, record))
+
+
+@require_safe
+def progress(request, pk):
+    """The progress bar while the import runs (htmx polls it), then the result in its place."""
+    record = access.get_import_or_404(request.user, pk)
+    return render(request, "imports/status.html", _status_context(request, record))
+
+
+@require_safe
+def problems_workbook(request, pk):
+    record = access.get_import_or_404(request.user, pk)
+    access.check_import_contents(request.user)
+    if not record.problems:
+        raise Http404("这次导入没有错误")
+    response = HttpResponse(build_report(record), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, report_name(record))
+    return response
+
+
+@require_safe
+def original_file(request, pk):
+    record = access.get_import_or_404(request.user, pk)
+    access.check_import_contents(request.user)
+    try:
+        handle = record.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("原始文件已不在服务器上")
+    return FileResponse(handle, as_attachment=True, filename=record.original_name)
+
+
+# -- Export -------------------------------------------------------------------------------
+
+
+@require_safe
+def blank_template(request):
+    """The standard workbook to fill in: headers, drop-downs, 填写说明, no data."""
+    return download("标准填报模板.xlsx", lambda out: export_workbook(out, blank=True))
+
+
+@require_safe
+def export_all(request):
+    """Everything the user may see, of one year with ?year=, as the standard workbook.
+
+    The system admin keeps users and dictionaries and sees no business records, so has
+    nothing to export: 403 rather than a workbook of empty sheets.
+    """
+    if not access.can_read_kind(request.user, Project):
+        raise PermissionDenied("系统管理员不查看业务数据，不能导出")
+    year = request.GET.get("year", "").strip()
+    if year and not (year.isdigit() and 1990 <= int(year) <= 2100):
+        return HttpResponseBadRequest("年度应为四位年份，如 2024")
+    name = f"区域合作数据-{year or '全部年度'}.xlsx"
+    return download(name, lambda out: export_workbook(out, request.user, year=int(year) if year else None))
