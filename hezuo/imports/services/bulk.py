@@ -59,6 +59,16 @@ def fast_insert(model, rows, same=None, batch_size=2000):
     columns = ", ".join(ops.quote_name(f.column) for f in given + fixed)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    if connection.vendor == "postgresql":
+        # COPY streams rows in one statement: an order of magnitude faster than INSERTs.
+        table = ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for values in rows:
+                row = list(fetch(values)) if len(given) > 1 else [fetch(values)]
+                for i, adapt in adapters:
+                    row[i] = adapt(row[i])
+                copy.write_row(tuple(row) + constants)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             batch = []

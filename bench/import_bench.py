@@ -1,0 +1,199 @@
+"""Import benchmark: a 100,000-row 资金 sheet, three ways, in one run.
+
+    .venv/bin/python bench/import_bench.py [--rows 100000] [--postgres]
+
+(a) raw read of the file with python-calamine (the fastest reader there is: the floor),
+(b) Hezuo's import of it into a fresh database (projects already there),
+(c) the same rows imported with django-import-export configured the usual way
+    (a ModelResource, natural-key import_id_fields, ForeignKeyWidget for the project).
+
+Each runs in its own process on its own fresh database, so timings and peak memory do not
+leak into each other; set-up (migrations, regions, projects) is not timed. Prints seconds,
+peak RSS and the ratios the issue asks for: (b)/(a) ≤ 4, (c)/(b) ≥ 10, (b) peak < 500 MiB.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGES = ["安排", "下达", "拨付", "支出"]
+SOURCES = ["财政援助资金", "财政援助资金", "财政援助资金", "社会帮扶资金"]
+
+
+def make_workbook(path, rows):
+    """The 资金 sheet of the standard template; ten fund rows per project."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("资金")
+    sheet.append(["项目编号", "日期", "环节", "金额（万元）", "资金来源"])
+    rng = random.Random(2024)
+    for i in range(rows):
+        project = i // 10
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=(i % 10) * 30 + project % 28)
+        sheet.append([f"B-{project:06d}", day, STAGES[i % 4], round(rng.uniform(1, 500), 2), SOURCES[i % 4]])
+    workbook.save(path)
+
+
+def peak_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def setup_database(projects):
+    """A fresh database with the units, programs, regions and projects the sheet refers to."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from hezuo.org.models import Program, Region, Unit
+    from hezuo.org.services import load_regions
+    from hezuo.projects.models import Project
+
+    load_regions()
+    unit = Unit.objects.create(name="南浔区")
+    program = Program.objects.get(name="东西部协作")
+    region = Region.objects.get(code="511602")
+    Project.objects.bulk_create(
+        [Project(code=f"B-{i:06d}", name=f"项目{i}", program=program, unit=unit, partner_region=region, year=2024)
+         for i in range(projects)],
+        batch_size=2000,
+    )
+
+
+def phase_raw(path):
+    import python_calamine
+
+    start = time.perf_counter()
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = workbook.get_sheet_by_name("资金").to_python()
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows": len(rows) - 1}
+
+
+def phase_hezuo(path):
+    from hezuo.imports.services.importer import import_workbook
+    from hezuo.projects.models import FundRecord
+
+    start = time.perf_counter()
+    result = import_workbook(path, None)
+    seconds = time.perf_counter() - start
+    assert result.ok, result.problems[:5]
+    return {"seconds": seconds, "rows": FundRecord.objects.count()}
+
+
+def phase_import_export(path):
+    from decimal import Decimal
+
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from hezuo.projects.models import FundRecord, Project
+
+    class LabelWidget(widgets.Widget):
+        def __init__(self, choices):
+            super().__init__()
+            self.by_label = {label: value for value, label in choices}
+
+        def clean(self, value, row=None, **kwargs):
+            return self.by_label[value]
+
+    class WanWidget(widgets.DecimalWidget):
+        def clean(self, value, row=None, **kwargs):
+            return (Decimal(str(value)) * 10000).quantize(Decimal("0.01"))
+
+    class FundResource(resources.ModelResource):
+        project = fields.Field("project", "项目编号", widgets.ForeignKeyWidget(Project, field="code"))
+        date = fields.Field("date", "日期", widgets.DateWidget())
+        stage = fields.Field("stage", "环节", LabelWidget(FundRecord.Stage.choices))
+        amount = fields.Field("amount", "金额（万元）", WanWidget())
+        source = fields.Field("source", "资金来源", LabelWidget(FundRecord.Source.choices))
+
+        class Meta:
+            model = FundRecord
+            fields = ("project", "date", "stage", "amount", "source")
+            import_id_fields = ("project", "date", "stage", "source")
+
+    start = time.perf_counter()
+    dataset = tablib.Dataset().load(Path(path).read_bytes(), format="xlsx")
+    result = FundResource().import_data(dataset, dry_run=False, raise_errors=True)
+    seconds = time.perf_counter() - start
+    assert not result.has_errors()
+    return {"seconds": seconds, "rows": FundRecord.objects.count()}
+
+
+PHASES = {"raw": phase_raw, "hezuo": phase_hezuo, "import-export": phase_import_export}
+
+
+def run_phase(name, path, rows, postgres):
+    """Run one phase in a child process with its own fresh database; returns its figures."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="hezuo.settings", HEZUO_DATA_DIR=tempfile.mkdtemp())
+    if postgres:
+        database = f"hezuo_bench_{name.replace('-', '_')}"
+        for sql in (f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}"):
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    else:
+        env.pop("DATABASE_URL", None)
+    child = subprocess.run(
+        [sys.executable, __file__, "--phase", name, "--file", str(path), "--rows", str(rows)],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )
+    if child.returncode:
+        sys.exit(f"phase {name} failed:\n{child.stderr}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def child(args):
+    if args.phase != "raw":
+        setup_database(args.rows // 10 + 1)
+    before = peak_mib()
+    figures = PHASES[args.phase](args.file)
+    figures.update(peak_mib=peak_mib(), baseline_mib=before)
+    print(json.dumps(figures))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--postgres", action="store_true", help="import into PostgreSQL instead of SQLite")
+    parser.add_argument("--skip-import-export", action="store_true", help="leave out (c), the slow peer")
+    parser.add_argument("--phase", choices=PHASES)
+    parser.add_argument("--file")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.phase:
+        return child(args)
+
+    workdir = Path(tempfile.mkdtemp(prefix="hezuo-bench-"))
+    path = workdir / f"funds-{args.rows}.xlsx"
+    make_workbook(path, args.rows)
+    print(f"workbook: {args.rows:,} fund rows, {path.stat().st_size / 1024 / 1024:.1f} MiB; "
+          f"database: {'PostgreSQL' if args.postgres else 'SQLite'}")
+    results = {}
+    for name in PHASES:
+        if name == "import-export" and args.skip_import_export:
+            continue
+        results[name] = run_phase(name, path, args.rows, args.postgres)
+        figures = results[name]
+        print(f"  ({'abc'[list(PHASES).index(name)]}) {name:<14} {figures['seconds']:8.2f} s  "
+              f"{figures['rows']:>8,} rows  peak RSS {figures['peak_mib']:6.0f} MiB "
+              f"(before the timed part {figures['baseline_mib']:.0f} MiB)", flush=True)
+    raw, hezuo = results["raw"]["seconds"], results["hezuo"]["seconds"]
+    print(f"(b)/(a) = {hezuo / raw:.2f}   goal ≤ 4")
+    if "import-export" in results:
+        print(f"(c)/(b) = {results['import-export']['seconds'] / hezuo:.1f}   goal ≥ 10")
+    print(f"(b) peak RSS = {results['hezuo']['peak_mib']:.0f} MiB   goal < 500 MiB")
+
+
+if __name__ == "__main__":
+    main()
