@@ -60,6 +60,17 @@ def can_read_kind(user, model):
     return role in READ_ALL_ROLES or role == Role.DISTRICT
 
 
+def can_read_statistics(user):
+    """Statistics and the dashboard sum business records: for those who read them, each in
+    their own scope (the queries go through `visible`). Not for the system admin."""
+    return role_of(user) in READ_ALL_ROLES or role_of(user) == Role.DISTRICT
+
+
+def check_statistics(user):
+    if not can_read_statistics(user):
+        raise Http404("页面不存在或不在您的数据范围内")
+
+
 def can_create(user, model):
     return role_of(user) in model.write_roles
 

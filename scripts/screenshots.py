@@ -1,7 +1,9 @@
 """Take screenshots of Hezuo pages with Debian's chromium, to look at what users see.
 
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 city hezuo-demo-2024 /projects/ /projects/1/
-Writes screenshots/<name>-desktop.png and -phone.png.
+    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 city hezuo-demo-2024 /dashboard/ 1920x1080 390x844
+Writes screenshots/<name>-desktop.png and -phone.png (1440×900 and 390×844), or
+<name>-<W>x<H>.png for each WIDTHxHEIGHT given.
 """
 
 import re
@@ -15,12 +17,19 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-sync"]
 
 
-def main(base, username, password, *paths):
+VIEWPORT = re.compile(r"^(\d+)x(\d+)$")
+DEFAULT_VIEWPORTS = [("desktop", {"width": 1440, "height": 900}), ("phone", {"width": 390, "height": 844})]
+
+
+def main(base, username, password, *args):
+    paths = [a for a in args if not VIEWPORT.match(a)]
+    viewports = [(a, {"width": int(VIEWPORT.match(a)[1]), "height": int(VIEWPORT.match(a)[2])})
+                 for a in args if VIEWPORT.match(a)] or DEFAULT_VIEWPORTS
     out = Path("screenshots")
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for label, viewport in (("desktop", {"width": 1440, "height": 900}), ("phone", {"width": 390, "height": 844})):
+        for label, viewport in viewports:
             page = browser.new_page(viewport=viewport, device_scale_factor=1)
             page.goto(f"{base}/accounts/login/")
             page.fill("#id_username", username)
@@ -30,6 +39,7 @@ def main(base, username, password, *paths):
             for path in paths:
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(1500)  # chart animations
                 name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()) or "home"
                 page.screenshot(path=str(out / f"{name}-{label}.png"), full_page=True)
                 print(out / f"{name}-{label}.png")

@@ -89,3 +89,16 @@ class BaseTestCase(TestCase):
 
         cls.own = make_records(cls.nanxun_agri, cls.xinjiang, cls.kalpin, "南浔")
         cls.other = make_records(cls.wuxing, cls.east_west, cls.guang_an, "吴兴")
+
+
+class DemoTestCase(TestCase):
+    """The Huzhou 2024 demo and its logins: alice = city (市区域合作办), bob = nanxun (南浔区
+    reporter), leader, admin."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from hezuo.demo.huzhou import load_demo
+
+        load_demo()
+        users = {u.username: u for u in User.objects.filter(username__in=["city", "nanxun", "leader", "admin"])}
+        cls.alice, cls.bob, cls.leader, cls.admin = (users[n] for n in ("city", "nanxun", "leader", "admin"))

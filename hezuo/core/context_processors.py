@@ -19,6 +19,7 @@ def navigation(request):
         "nav_groups": groups,
         "is_admin": role == access.Role.ADMIN,
         "can_import": role in (access.Role.CITY, access.Role.DISTRICT, access.Role.LEADER),
+        "can_read_statistics": access.can_read_statistics(user),
         "user_role": role,
         "demo_notice": settings.DEMO_NOTICE,
     }

@@ -1,10 +1,14 @@
 """The filter bar of every list page, built from a Kind's `filters`.
 
 Program, unit and region filters include everything under the chosen node, because a
-parent's totals roll up its children.
+parent's totals roll up its children. Besides the names below with a meaning of their own,
+`since`/`until` bound a date path (a statistic through a month), a `__isnull` path asks
+whether a field is filled in, and `year` over a pair of paths (start, end) means "in force
+that year" (a pairing from 2021 on counts in 2024).
 """
 
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +26,14 @@ def resolve_field(model, path):
     return field
 
 
+def is_flag(model, path):
+    """A filter that is yes or no: a boolean field, or whether a field is filled in."""
+    return path.endswith("__isnull") or isinstance(resolve_field(model, path), models.BooleanField)
+
+
+DATE_BOUNDS = {"since": ("起始日期", "gte"), "until": ("截止日期", "lte")}
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False)
 
@@ -33,8 +45,20 @@ class FilterForm(forms.Form):
             self.fields[name] = self.build_field(name, path, user)
 
     def build_field(self, name, path, user):
+        in_force = isinstance(path, tuple)  # (start, end): in force that year
+        if in_force:
+            path = path[0]
+        if name in DATE_BOUNDS:
+            return forms.DateField(label=DATE_BOUNDS[name][0], required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        if path.endswith("__isnull"):
+            label = resolve_field(self.kind.model, path.removesuffix("__isnull")).verbose_name
+            return forms.ChoiceField(choices=[("", "全部"), ("1", "未填写"), ("0", "已填写")], label=label,
+                                     required=False)
         model_field = resolve_field(self.kind.model, path)
         label = model_field.verbose_name
+        if isinstance(model_field, models.BooleanField):
+            return forms.ChoiceField(choices=[("", "全部"), ("1", "是"), ("0", "否")], label=label, required=False)
         if name in ("program", "parent"):
             return forms.ModelChoiceField(Program.objects.all(), label=label, required=False, empty_label="全部")
         if name == "unit":
@@ -45,7 +69,8 @@ class FilterForm(forms.Form):
         if name == "year":
             this_year = timezone.localdate().year
             years = [("", "全部")] + [(str(y), f"{y}年") for y in range(this_year + 1, 2014, -1)]
-            return forms.TypedChoiceField(choices=years, coerce=int, label=label, required=False, empty_value=None)
+            return forms.TypedChoiceField(choices=years, coerce=int, label="年度" if in_force else label,
+                                          required=False, empty_value=None)
         choices = [("", "全部")] + [(str(v), l) for v, l in model_field.choices if v != ""]
         return forms.ChoiceField(choices=choices, label=label, required=False)
 
@@ -64,7 +89,15 @@ class FilterForm(forms.Form):
             value = data.get(name)
             if value in (None, ""):
                 continue
-            if name == "program":
+            if isinstance(path, tuple):
+                start, end = path
+                queryset = queryset.filter(Q(**{f"{start}__lte": value}) &
+                                           (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": value})))
+            elif name in DATE_BOUNDS:
+                queryset = queryset.filter(**{f"{path}__{DATE_BOUNDS[name][1]}": value})
+            elif is_flag(self.kind.model, path):
+                queryset = queryset.filter(**{path: value == "1"})
+            elif name == "program":
                 queryset = queryset.filter(**{f"{path}__in": value.tree_ids()})
             elif name == "unit":
                 queryset = queryset.filter(**{f"{path}__path__startswith": value.path})

@@ -19,6 +19,8 @@ class Cell:
     url: str = ""
     numeric: bool = False
     label: str = ""
+    name: str = ""  # a total's column, and its exact number as text (data-total, data-value)
+    value: str = ""
 
 
 def sees_personal_data(user):
@@ -99,13 +101,14 @@ class Table:
             return None
         cells = []
         for name, field in self.fields.items():
+            value = totals.get(name) or 0
+            exact = {"label": field.verbose_name, "name": name, "value": format(numbers.to_decimal(value), "f")}
             if name not in totals:
                 cells.append(None)
             elif isinstance(field, AmountField):
-                cells.append(Cell(numbers.format_amount(totals[name] or 0), numbers.format_exact(totals[name] or 0),
-                                  numeric=True))
+                cells.append(Cell(numbers.format_amount(value), numbers.format_exact(value), numeric=True, **exact))
             else:
-                cells.append(Cell(numbers.format_count(totals[name] or 0), numeric=True))
+                cells.append(Cell(numbers.format_count(value), numeric=True, **exact))
         return cells
 
     def detail_fields(self, obj):

@@ -8,6 +8,7 @@ rows costs time but not memory.
 
 import csv
 import io
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,8 @@ def check_zip(path, name):
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except zipfile.BadZipFile:
+    # A damaged archive fails in many ways inside zipfile, not only as BadZipFile.
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OverflowError, struct.error):
         raise UnreadableFile(f"文件“{name}”已损坏，不是有效的 .xlsx 工作簿")
     total = sum(info.file_size for info in infos)
     packed = max(1, sum(info.compress_size for info in infos))

@@ -34,7 +34,7 @@ register(Kind(
     columns=["park", "enterprise", "year", "fixed_asset_investment", "industrial_output", "output", "employment",
              "credited_to"],
     filters={"program": "park__program", "year": "year", "unit": "park__unit", "region": "park__partner_region",
-             "credited_to": "credited_to"},
+             "credited_to": "credited_to", "cumulative": "cumulative", "whole_park": "enterprise__isnull"},
     search=("park__name", "enterprise__name"),
     sorts=("year", "fixed_asset_investment", "industrial_output"),
     default_sort="-year",

@@ -62,3 +62,21 @@ def login(live_server, page):
         return page
 
     return login_as
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The Huzhou 2024 demo in a database the live server sees; its users sign in with the tests' password."""
+    from hezuo.accounts.models import User
+    from hezuo.demo.huzhou import load_demo
+    from hezuo.org.services import load_regions
+    from tests.base import PASSWORD
+
+    load_regions()
+    load_demo()
+    users = {}
+    for user in User.objects.all():
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        users[user.username] = user
+    return users

@@ -27,8 +27,9 @@ def query_with(context, **changes):
             params.pop(key, None)
         else:
             params[key] = value
-    if "page" not in changes:
-        params.pop("page", None)
+    if "page" not in changes:  # a new sort or filter starts again at the first page
+        for key in ("page", "after", "before"):
+            params.pop(key, None)
     return "?" + params.urlencode() if params else "?"
 
 

@@ -59,7 +59,7 @@ def _xlsx_rows(path):
                 else:
                     rows += info.file_size // XLSX_BYTES_PER_ROW
             return rows
-    except (zipfile.BadZipFile, OSError, RuntimeError):
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError, EOFError, OverflowError):
         return 0  # the importer says what is wrong with the file, quickly
 
 

@@ -1,0 +1,493 @@
+"""The statistics module: every figure of the annual summary, computed in the database.
+
+    stats = statistics(user, 2024, through_month=11)
+    stats.total["funds_arranged"].value      # Decimal 元, the user's scope, Jan–Nov 2024
+    stats.total["funds_arranged"].previous   # the same figure for Jan–Nov 2023
+    stats.total["funds_arranged"].url        # /funds/?year=2024&until=2024-11-30&stage=arranged
+    for row in stats.programs: row.label, row.depth, row["projects"].value
+    stats.units, stats.regions               # the same measures per unit and per partner region
+
+How: one aggregate query per source model (projects, fund records, consumption, dispatches,
+activities, park figures), GROUP BY year and the dimensions asked for, with conditional
+sums for measures that differ by a filter (fund stages). What comes back is a handful of
+rows per program × unit × partner city, never the records. Parents are then rolled up from
+those rows: a program's figure includes its sub-programs, a unit's its sub-units, a
+province's its cities, exactly as the list pages' program, unit and region filters include
+what is under the chosen node. So every figure's `url` opens the list whose rows sum to it.
+
+Partner regions are counted per city (地级): a county's or village's records count for its
+city, the districts of a municipality (直辖市) for the municipality; records placed on a
+province itself count for a province row that also rolls up its cities.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractMonth, Substr
+from django.urls import reverse
+
+from hezuo import access, numbers
+from hezuo.assistance.models import ConsumptionRecord
+from hezuo.exchanges.models import Activity, Dispatch
+from hezuo.org.models import Pairing, Program, Region, Unit
+from hezuo.parks.models import ParkFigure
+from hezuo.projects.models import FundRecord, Project
+
+MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: their districts count as the city
+
+
+@dataclass(frozen=True)
+class Source:
+    """A record kind figures are counted from, and how its records reach program, unit and region."""
+
+    slug: str  # the record kind (list page) a figure drills down to
+    model: type
+    program: str
+    unit: str
+    region: str
+    date: str | None = None  # the date a through-month cuts on; None: figures of the whole year
+    where: tuple = ()  # lookups every figure of the source applies …
+    params: tuple = ()  # … and the same as list-page filters
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    source: str
+    unit: str  # 元 for money, else what a count counts: 个, 批, 人次
+    field: str | None = None  # the summed field; None counts records
+    total: str = ""  # the list column whose total equals the figure; "" for the list's count
+    where: tuple = ()
+    params: tuple = ()
+
+    @property
+    def is_amount(self):
+        return self.unit == "元"
+
+    def aggregate(self):
+        condition = Q(**dict(self.where)) if self.where else None
+        if self.field is None:
+            return Count("pk", filter=condition)
+        return Sum(self.field, filter=condition)
+
+
+SOURCES = {s.slug: s for s in [
+    Source("projects", Project, "program", "unit", "partner_region"),
+    Source("funds", FundRecord, "project__program", "project__unit", "project__partner_region", date="date"),
+    Source("consumption", ConsumptionRecord, "program", "unit", "origin", date="date"),
+    Source("dispatches", Dispatch, "program", "unit", "destination", date="start_date"),
+    Source("activities", Activity, "program", "unit", "partner_region", date="date"),
+    # A park's own yearly figures: not running totals (cumulative), not one enterprise's
+    # share (which the park's figure already holds).
+    Source("park-figures", ParkFigure, "park__program", "park__unit", "park__partner_region",
+           where=(("cumulative", False), ("enterprise__isnull", True)),
+           params=(("cumulative", "0"), ("whole_park", "1"))),
+]}
+
+
+def _stage(stage, label):
+    return Measure(f"funds_{stage}", label, "funds", "元", "amount", "amount", where=(("stage", stage),),
+                   params=(("stage", stage),))
+
+
+MEASURES = [
+    Measure("projects", "项目数", "projects", "个"),
+    Measure("key_projects", "省重点项目", "projects", "个", where=(("key_level", Project.KeyLevel.PROVINCE),),
+            params=(("key_level", Project.KeyLevel.PROVINCE),)),
+    _stage(FundRecord.Stage.ARRANGED, "安排资金"),
+    _stage(FundRecord.Stage.ALLOCATED, "下达资金"),
+    _stage(FundRecord.Stage.DISBURSED, "拨付资金"),
+    _stage(FundRecord.Stage.SPENT, "支出资金"),
+    Measure("consumption", "消费帮扶", "consumption", "元", "amount", "amount"),
+    Measure("dispatch_batches", "派遣批次", "dispatches", "批"),
+    Measure("dispatch_person_times", "派遣人次", "dispatches", "人次", "person_times", "person_times"),
+    Measure("activity_batches", "交流活动批次", "activities", "批", "batches", "batches"),
+    Measure("activity_person_times", "交流活动人次", "activities", "人次", "person_times", "person_times"),
+    Measure("signed_projects", "签约项目", "activities", "个", "signed_projects", "signed_projects"),
+    Measure("signed_investment", "签约金额", "activities", "元", "signed_investment", "signed_investment"),
+    Measure("park_investment", "园区固定资产投资", "park-figures", "元", "fixed_asset_investment",
+            "fixed_asset_investment"),
+    Measure("park_output", "园区规上工业总产值", "park-figures", "元", "industrial_output", "industrial_output"),
+]
+BY_KEY = {m.key: m for m in MEASURES}
+DIMENSIONS = ("program", "unit", "region")
+
+
+@dataclass
+class Figure:
+    """A number shown to someone, with the list of records that sum to it."""
+
+    value: object  # Decimal 元 or int
+    url: str
+    unit: str = ""  # 元, or what a count counts
+    total: str = ""  # the list column that totals to the value; "" for the list's count
+    previous: object = None  # the same figure a year earlier, when compared
+    label: str = ""
+
+    @property
+    def is_amount(self):
+        return self.unit == "元"
+
+    @property
+    def text(self):
+        return numbers.format_amount(self.value) if self.is_amount else numbers.format_count(self.value, self.unit)
+
+    @property
+    def exact(self):
+        return numbers.format_exact(self.value) if self.is_amount else numbers.format_count(self.value, self.unit)
+
+    @property
+    def change(self):
+        return numbers.format_change(self.value, self.previous) if self.previous is not None else ""
+
+    @property
+    def trend(self):
+        """up, down or flat, for styling the change."""
+        if self.previous is None or self.value == self.previous:
+            return "flat"
+        return "up" if self.value > self.previous else "down"
+
+    def as_number(self):
+        """The value for JSON: amounts as float 元, counts as int."""
+        return float(self.value) if self.is_amount else int(self.value)
+
+
+@dataclass
+class Row:
+    """One line of a statistics table: a program, unit or region (or the total) and its figures."""
+
+    label: str
+    node: object = None  # Program, Unit or Region; None for the total
+    depth: int = 0
+    parent: object = None  # the parent program (for the JSON)
+    figures: dict = field(default_factory=dict)
+
+    def __getitem__(self, key):
+        return self.figures[key]
+
+    def cells(self, measures):
+        return [self.figures[m.key] for m in measures]
+
+
+@dataclass
+class Statistics:
+    year: int
+    through_month: int | None
+    program: object  # the Program filtered on, or None
+    measures: list
+    total: Row
+    programs: list
+    units: list
+    regions: list
+    compared: bool
+
+    @property
+    def period(self):
+        """How the period reads for people: 2024年, 2024年1—11月."""
+        if self.through_month in (None, 12):
+            return f"{self.year}年"
+        return f"{self.year}年1—{self.through_month}月" if self.through_month > 1 else f"{self.year}年1月"
+
+    def as_json(self):
+        """The `hezuo stats --format json` document of DESIGN.md."""
+        keys = ["projects", "funds_arranged", "funds_disbursed", "consumption", "dispatch_batches",
+                "dispatch_person_times", "activity_batches", "activity_person_times", "signed_projects",
+                "signed_investment"]
+        programs = [{"name": row.label, "parent": row.parent.name if row.parent else None,
+                     **{key: row[key].as_number() for key in keys}} for row in self.programs]
+        return {
+            "year": self.year,
+            "programs": programs,
+            # Key projects' plans and monthly progress come with their own issue; until then
+            # only the count of the year's provincial key projects is known.
+            "key_projects": {"count": self.total["key_projects"].as_number(), "annual_plan": None, "completed": None,
+                             "through_month": None, "completion_rate": None, "province_rate": None,
+                             "ahead_points": None},
+            "targets": [],
+        }
+
+
+# -- computing ----------------------------------------------------------------------------
+
+
+def month_end(year, month):
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def scoped(user, queryset):
+    """`user` None is the operator at the console: everything."""
+    return queryset if user is None else access.visible(user, queryset)
+
+
+def program_tree(programs):
+    """{id: [ids of the program and everything under it]} from the loaded dictionary."""
+    children = {}
+    for p in programs:
+        children.setdefault(p.parent_id, []).append(p.pk)
+    tree = {}
+
+    def collect(pk):
+        ids = [pk]
+        for child in children.get(pk, []):
+            ids += collect(child)
+        return ids
+
+    for p in programs:
+        tree[p.pk] = collect(p.pk)
+    return tree
+
+
+def depth_first(programs):
+    """(program, depth) in tree order: each parent followed by its children, by sort order."""
+    children = {}
+    for p in programs:  # already in sort order
+        children.setdefault(p.parent_id, []).append(p)
+    known = {p.pk for p in programs}
+    out = []
+
+    def walk(nodes, depth):
+        for p in nodes:
+            out.append((p, depth))
+            walk(children.get(p.pk, []), depth + 1)
+
+    walk([p for p in programs if p.parent_id is None or p.parent_id not in known], 0)
+    return out
+
+
+def region_rows_for(key):
+    """The region rows a 4-digit code prefix (province + city) counts for: [(code, is_province)]."""
+    if key[:2] in MUNICIPALITIES or key[2:] == "00":
+        return [key[:2] + "0000"]
+    return [key + "00"]
+
+
+class _Totals:
+    """[this year, last year] per slot ((dimension, key) of a grouped row) and measure."""
+
+    def __init__(self):
+        self.values = {}
+
+    def add(self, slot, period, measure, value):
+        if value:
+            pair = self.values.setdefault(slot, {}).setdefault(measure, [0, 0])
+            pair[period] += value
+
+    def get(self, slot, measure):
+        return self.values.get(slot, {}).get(measure, [0, 0])
+
+
+def statistics(user, year, through_month=None, program=None, by=DIMENSIONS, compare=True, measures=None):
+    """The figures of `year` (Jan to `through_month`, if given) in `user`'s scope.
+
+    `program` limits every figure to a program and its sub-programs. `by` names the
+    breakdowns wanted (program, unit, region); `compare` adds the previous year's figures.
+    Fewer of either is less work for the database: `hezuo stats --format json` asks for
+    programs of one year only.
+    """
+    measures = list(measures or MEASURES)
+    programs = list(Program.objects.order_by("sort_order", "id"))
+    tree = program_tree(programs)
+    only = set(tree[program.pk]) if program is not None else None
+    years = [year - 1, year] if compare else [year]
+    totals = _Totals()
+    period_of = {year: 0, year - 1: 1}
+
+    for slug in dict.fromkeys(m.source for m in measures):
+        source = SOURCES[slug]
+        wanted = [m for m in measures if m.source == slug]
+        for row in _grouped(user, source, wanted, years, through_month, only, by):
+            period = period_of[row["y"]]
+            slots = [("total", None)]
+            if "program" in by:
+                slots.append(("program", row["p"]))
+            if "unit" in by:
+                slots.append(("unit", row["u"]))
+            if "region" in by and row["r"]:
+                slots.append(("region", row["r"]))
+            for measure in wanted:
+                for slot in slots:
+                    totals.add(slot, period, measure.key, row[measure.key])
+
+    base = {"year": year}
+    if through_month:
+        base["until"] = month_end(year, through_month).isoformat()
+    if program is not None:
+        base["program"] = program.pk
+
+    def figures(slots, params):
+        out = {}
+        for measure in measures:
+            current = previous = 0
+            for slot in slots:
+                c, p = totals.get(slot, measure.key)
+                current, previous = current + c, previous + p
+            source = SOURCES[measure.source]
+            query = {**base, **params, **dict(source.params), **dict(measure.params)}
+            out[measure.key] = Figure(
+                zero(measure, current), f"{reverse(f'{measure.source}:list')}?{urlencode(query)}", measure.unit,
+                measure.total, zero(measure, previous) if compare else None, measure.label)
+        return out
+
+    total = Row("合计", figures=figures([("total", None)], {}))
+
+    program_rows = []
+    if "program" in by:
+        by_id = {p.pk: p for p in programs}
+        for p, depth in depth_first(programs):
+            if only is not None and p.pk not in only:
+                continue
+            keys = [("program", pk) for pk in tree[p.pk]]
+            program_rows.append(Row(p.name, p, depth, by_id.get(p.parent_id), figures(keys, {"program": p.pk})))
+
+    unit_rows = []
+    if "unit" in by:
+        units = list(_units_in_scope(user))
+        if units:
+            top = min(u.path.count("/") for u in units)
+            seen = {key for (dimension, key) in totals.values if dimension == "unit"}
+            paths = {u.pk: u.path for u in units}
+            below = {}
+            for pk in seen:  # each unit with figures counts for every unit above it
+                path = paths.get(pk)
+                if path is None:
+                    continue
+                for u in units:
+                    if path.startswith(u.path):
+                        below.setdefault(u.pk, []).append(("unit", pk))
+            for u in units:
+                unit_rows.append(Row(u.name, u, u.path.count("/") - top, None,
+                                     figures(below.get(u.pk, []), {"unit": u.pk})))
+
+    region_rows = []
+    if "region" in by:
+        keys = {key for (dimension, key) in totals.values if dimension == "region"}
+        region_rows = [Row(region.full_name, region, depth, None, figures(slots, {"region": region.code}))
+                       for region, depth, slots in _regions(keys, "region")]
+
+    return Statistics(year, through_month, program, measures, total, program_rows, unit_rows, region_rows, compare)
+
+
+def zero(measure, value):
+    return Decimal(value or 0) if measure.is_amount else int(value or 0)
+
+
+def _grouped(user, source, measures, years, through_month, only, by):
+    """One aggregate query: per year and the asked dimensions, the measures of one source."""
+    rows = scoped(user, source.model.objects.all())
+    if source.date and through_month:
+        period = Q()
+        for y in years:
+            period |= Q(year=y, **{f"{source.date}__lte": month_end(y, through_month)})
+        rows = rows.filter(period)
+    else:
+        rows = rows.filter(year__in=years)
+    if source.where:
+        rows = rows.filter(**dict(source.where))
+    if only is not None:
+        rows = rows.filter(**{f"{source.program}__in": sorted(only)})
+    dims = {"y": F("year")}
+    if "program" in by:
+        dims["p"] = F(source.program)
+    if "unit" in by:
+        dims["u"] = F(source.unit)
+    if "region" in by:
+        # The province and city digits of the partner region's code: records of a county or
+        # village count for its city (see region_rows_for).
+        dims["r"] = Substr(f"{source.region}__code", 1, 4)
+    return rows.order_by().values(**dims).annotate(**{m.key: m.aggregate() for m in measures})
+
+
+def _units_in_scope(user):
+    if user is None or access.role_of(user) in access.READ_ALL_ROLES:
+        return Unit.objects.order_by("path")
+    if user.unit_id:
+        return user.unit.subtree().order_by("path")
+    return Unit.objects.none()
+
+
+def _regions(keys, dimension):
+    """(region, depth, slots) for the region rows that 4-digit code prefixes count for.
+
+    A city row holds its own prefix; a province row (a municipality, or a province with
+    records placed on itself) holds every prefix of the province, as the region filter
+    of the list pages does. One query for the regions' names.
+    """
+    provinces = {key[:2] for key in keys for code in region_rows_for(key) if code.endswith("0000")}
+    rows = {}
+    for key in keys:
+        if key[:2] in provinces:
+            rows.setdefault(key[:2] + "0000", []).append((dimension, key))
+        if key[:2] not in MUNICIPALITIES and key[2:] != "00":
+            rows.setdefault(key + "00", []).append((dimension, key))
+    regions = Region.objects.in_bulk(list(rows), field_name="code")
+    out = []
+    for code in sorted(rows):
+        region = regions.get(code)
+        if region is not None:  # every province and city comes from the national package
+            out.append((region, 1 if code[:2] in provinces and not code.endswith("0000") else 0, rows[code]))
+    return out
+
+
+# -- the dashboard's own reads --------------------------------------------------------------
+
+
+def monthly_funds(user, year, program=None, stages=(FundRecord.Stage.ARRANGED, FundRecord.Stage.DISBURSED)):
+    """{stage: [Figure for January … December]}: fund records of each month, in one query."""
+    rows = scoped(user, FundRecord.objects.filter(year=year))
+    params = {"year": year}
+    if program is not None:
+        rows = rows.filter(project__program__in=program.tree_ids())
+        params["program"] = program.pk
+    sums = {stage: Sum("amount", filter=Q(stage=stage)) for stage in stages}
+    by_month = {row["m"]: row for row in rows.order_by().values(m=ExtractMonth("date")).annotate(**sums)}
+    labels = dict(FundRecord.Stage.choices)
+    out = {}
+    for stage in stages:
+        figures = []
+        for month in range(1, 13):
+            query = {**params, "stage": stage, "since": datetime.date(year, month, 1).isoformat(),
+                     "until": month_end(year, month).isoformat()}
+            figures.append(Figure(Decimal(by_month.get(month, {}).get(stage) or 0),
+                                  f"{reverse('funds:list')}?{urlencode(query)}", "元", "amount",
+                                  label=f"{month}月{labels[stage]}资金"))
+        out[stage] = figures
+    return out
+
+
+def paired_places(user, year, program=None):
+    """[(region, Figure of pairings in force that year, [program names])] per partner city.
+
+    Grouped like the statistics' regions, so a place's figure drills down to the pairings
+    list filtered by that region and year.
+    """
+    rows = scoped(user, Pairing.objects.filter(Q(start_year__lte=year) & (Q(end_year__isnull=True) |
+                                                                           Q(end_year__gte=year))))
+    params = {"year": year}
+    if program is not None:
+        rows = rows.filter(program__in=program.tree_ids())
+        params["program"] = program.pk
+    grouped = rows.order_by().values(r=Substr("region__code", 1, 4), p=F("program__name")).annotate(n=Count("pk"))
+    counts, names = {}, {}
+    for row in grouped:
+        counts[row["r"]] = counts.get(row["r"], 0) + row["n"]
+        names.setdefault(row["r"], []).append(row["p"])
+    places = []
+    for region, _depth, slots in _regions(set(counts), "region"):
+        keys = [key for _dimension, key in slots]
+        query = {**params, "region": region.code}
+        figure = Figure(sum(counts[k] for k in keys), f"{reverse('pairings:list')}?{urlencode(query)}", "对",
+                        label=f"{region.name}结对关系")
+        programs = sorted({name for k in keys for name in names[k]})
+        places.append((region, figure, programs))
+    return places
+
+
+def latest_year(user):
+    """The latest year with projects in the user's scope, or None."""
+    rows = scoped(user, Project.objects.all())
+    return rows.order_by("-year").values_list("year", flat=True).first()
