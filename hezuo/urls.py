@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("hezuo.accounts.urls")),
     path("audit/", include("hezuo.audit.urls")),
     path("imports/", include("hezuo.imports.urls")),
+    path("", include("hezuo.stats.urls")),
+    path("reports/", include("hezuo.reports.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("healthz", login_not_required(lambda request: HttpResponse("ok")), name="healthz"),
 ]

@@ -17,7 +17,7 @@ class ConsumptionRecord(Record):
         OTHER = "other", "其他"
 
     date = models.DateField("日期")
-    year = models.PositiveIntegerField("年度", editable=False, db_index=True)
+    year = models.PositiveIntegerField("年度", editable=False)
     program = models.ForeignKey("org.Program", models.PROTECT, verbose_name="工作类别", related_name="consumption")
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="实施单位", related_name="consumption")
     origin = models.ForeignKey("org.Region", models.PROTECT, verbose_name="产地", related_name="consumption")
@@ -29,7 +29,10 @@ class ConsumptionRecord(Record):
     class Meta:
         verbose_name = verbose_name_plural = "消费帮扶"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["year", "program"])]
+        # A list sorted by date, whole (date, id) or of one year (year, date, id): the first
+        # page, and each next one (keyset), is an index range scan instead of a sort of every row.
+        indexes = [models.Index(fields=["year", "date", "id"]), models.Index(fields=["date", "id"]),
+                   models.Index(fields=["year", "program"])]
 
     def __str__(self):
         return f"{self.product}（{self.date:%Y-%m-%d}）"
@@ -53,7 +56,7 @@ class InKindAid(Record):
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="实施单位", related_name="in_kind_aid")
     region = models.ForeignKey("org.Region", models.PROTECT, verbose_name="受援地区", related_name="in_kind_aid")
     date = models.DateField("日期")
-    year = models.PositiveIntegerField("年度", editable=False, db_index=True)
+    year = models.PositiveIntegerField("年度", editable=False)
     quantity = models.DecimalField("数量", max_digits=18, decimal_places=4)
     quantity_unit = models.CharField("计量单位", max_length=20, help_text="如：万株、公斤、台、套")
     value = AmountField("折合金额", null=True, blank=True)
@@ -63,6 +66,9 @@ class InKindAid(Record):
     class Meta:
         verbose_name = verbose_name_plural = "物资帮扶"
         ordering = ["-date", "-id"]
+        # A list sorted by date, whole (date, id) or of one year (year, date, id): the first
+        # page, and each next one (keyset), is an index range scan instead of a sort of every row.
+        indexes = [models.Index(fields=["year", "date", "id"]), models.Index(fields=["date", "id"])]
 
     def __str__(self):
         return self.item

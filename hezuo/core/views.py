@@ -6,8 +6,7 @@ Each view validates, calls access.py or a service, and renders.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.forms import DateInput, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from hezuo import access
 from hezuo.core.fields import RegionField
 from hezuo.core.filters import FilterForm
 from hezuo.core.kinds import REGISTRY
+from hezuo.core.paging import paginate
 from hezuo.core.services.records import StillReferenced, VersionConflict, delete_record, save_record
 from hezuo.core.table import Table
 from hezuo.imports.services.exporter import download, export_list
@@ -62,8 +62,12 @@ def record_list(request, slug):
         return download(f"{kind.title}-{timezone.localdate():%Y%m%d}.xlsx",
                         lambda out: export_list(out, kind, request.user, queryset))
 
-    totals = queryset.aggregate(**{name: Sum(name) for name in kind.totals}) if kind.totals else {}
-    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    totals, count = {}, None
+    if kind.totals:
+        # The footer's totals and the row count in one pass over the filtered rows.
+        totals = queryset.aggregate(row_count=Count("*"), **{name: Sum(name) for name in kind.totals})
+        count = totals.pop("row_count")
+    page = paginate(queryset, request.GET, settings.PAGE_SIZE, count)
     table = Table(kind, request.user, kind.columns, page.object_list)
     return render(request, "core/list.html", {
         "kind": kind,

@@ -22,14 +22,17 @@ class Dispatch(Record):
     )
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
-    year = models.PositiveIntegerField("年度", editable=False, db_index=True)
+    year = models.PositiveIntegerField("年度", editable=False)
     person_times = models.PositiveIntegerField("人次")
     note = models.TextField("备注", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "人员派遣"
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["year", "program"])]
+        # A list sorted by date, whole (start_date, id) or of one year (year, start_date, id): the first
+        # page, and each next one (keyset), is an index range scan instead of a sort of every row.
+        indexes = [models.Index(fields=["year", "start_date", "id"]), models.Index(fields=["start_date", "id"]),
+                   models.Index(fields=["year", "program"])]
 
     def __str__(self):
         return self.batch_name
@@ -104,7 +107,7 @@ class Activity(Record):
         "org.Region", models.PROTECT, null=True, blank=True, verbose_name="结对地区", related_name="activities"
     )
     date = models.DateField("日期")
-    year = models.PositiveIntegerField("年度", editable=False, db_index=True)
+    year = models.PositiveIntegerField("年度", editable=False)
     location = models.CharField("地点", max_length=120, blank=True)
     batches = models.PositiveIntegerField("批次", default=1)
     person_times = models.PositiveIntegerField("人次", default=0)
@@ -116,7 +119,10 @@ class Activity(Record):
     class Meta:
         verbose_name = verbose_name_plural = "交流活动"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["year", "program"])]
+        # A list sorted by date, whole (date, id) or of one year (year, date, id): the first
+        # page, and each next one (keyset), is an index range scan instead of a sort of every row.
+        indexes = [models.Index(fields=["year", "date", "id"]), models.Index(fields=["date", "id"]),
+                   models.Index(fields=["year", "program"])]
 
     def __str__(self):
         return self.name

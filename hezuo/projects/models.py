@@ -34,7 +34,7 @@ class Project(Record):
         "org.Region", models.PROTECT, verbose_name="结对地区", related_name="projects"
     )
     category = models.CharField("项目类别", max_length=20, choices=Category.choices, default=Category.INDUSTRY)
-    year = models.PositiveIntegerField("年度", db_index=True)
+    year = models.PositiveIntegerField("年度")
     total_investment = AmountField("总投资", default=0)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
     park = models.ForeignKey(
@@ -48,7 +48,9 @@ class Project(Record):
     class Meta:
         verbose_name = verbose_name_plural = "项目"
         ordering = ["-year", "code"]
-        indexes = [models.Index(fields=["year", "program"]), models.Index(fields=["unit", "year"])]
+        # (year, id): the list's default sort, newest year first (see hezuo/core/paging.py).
+        indexes = [models.Index(fields=["year", "id"]), models.Index(fields=["year", "program"]),
+                   models.Index(fields=["unit", "year"])]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -103,7 +105,7 @@ class FundRecord(Record):
     # Indexed by (project, stage) below, which also serves lookups by project alone.
     project = models.ForeignKey(Project, models.CASCADE, verbose_name="项目", related_name="funds", db_index=False)
     date = models.DateField("日期")
-    year = models.PositiveIntegerField("年度", editable=False, db_index=True)
+    year = models.PositiveIntegerField("年度", editable=False)
     stage = models.CharField("环节", max_length=20, choices=Stage.choices)
     amount = AmountField("金额")
     source = models.CharField("资金来源", max_length=20, choices=Source.choices, default=Source.FISCAL_AID)
@@ -112,7 +114,13 @@ class FundRecord(Record):
     class Meta:
         verbose_name = verbose_name_plural = "资金"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["year", "stage"]), models.Index(fields=["project", "stage"])]
+        # A list sorted by date, whole (date, id) or of one year (year, date, id): the first
+        # page, and each next one (keyset), is an index range scan instead of a sort of every row.
+        # (year, stage, project, amount) holds all that a year's totals read — the list footer,
+        # the statistics by stage and program — so PostgreSQL sums it without visiting the table.
+        indexes = [models.Index(fields=["year", "date", "id"]), models.Index(fields=["date", "id"]),
+                   models.Index(fields=["year", "stage", "project", "amount"]),
+                   models.Index(fields=["project", "stage"])]
 
     def __str__(self):
         return f"{self.project.code} {self.get_stage_display()} {self.date:%Y-%m-%d}"
