@@ -167,7 +167,7 @@ class ReportPreviewTestCase(TestCase):
     def test_the_pdf_fetches_nothing_from_the_network(self):
         fetcher = render.static_files_fetcher()
         with self.assertRaises(render.OfflineFetchError):
-            fetcher("https://cdn.example.com/font.woff2")
+            fetcher("https://static.example.com/font.woff2")
         with self.assertRaises(render.OfflineFetchError):
             fetcher("file:///etc/passwd")
         response = fetcher(render.site_url() + "static/hezuo/hezuo.css")
