@@ -77,6 +77,7 @@ class Cadre(Record):
     class Meta:
         verbose_name = verbose_name_plural = "援派干部人才"
         ordering = ["dispatch", "name"]
+        indexes = [models.Index(fields=["name", "id"])]  # the list's default sort
 
     def __str__(self):
         return self.name
