@@ -6,7 +6,7 @@ PYTHON ?= python3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hezuo
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo test test-sqlite test-postgres postgres bench clean
+.PHONY: install demo test test-sqlite test-postgres postgres bench bench-national clean
 
 install: $(VENV)/.installed node_modules/.installed .debian-installed
 
@@ -49,6 +49,12 @@ test-postgres:
 bench: install postgres
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-bench.txt
 	$(BIN)/python bench/import_bench.py
+
+# National scale (issue 4): ~80 s to generate 2,000,000 fund records into var/national and the
+# PostgreSQL database hezuo_national, then ~3 min of measurements on both databases.
+bench-national: install postgres
+	$(BIN)/python bench/make_national.py
+	$(BIN)/python bench/stats_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules .debian-installed var
