@@ -532,7 +532,7 @@ class Importer:
             content_type=ContentType.objects.get_for_model(type(obj)),
             object_pk=str(obj.pk),
             object_id=obj.pk,
-            object_repr=str(obj)[:200] if type(obj) is not Project else f"{obj.code} {obj.name}"[:200],
+            object_repr=str(obj)[:200],
             action=LogEntry.Action.UPDATE,
             changes=changes,
             actor=self.user,
@@ -595,6 +595,7 @@ class Lookups:
         codes = {r.values.get("project") for r in self.rows("资金")} | {r.values.get("code") for r in self.rows("项目")}
         codes.discard(None)
         self.projects = {}
+        self._project_units = {}
         codes = list(codes)
         for start in range(0, len(codes), 900):
             for code, pk, unit_id in Project.objects.filter(code__in=codes[start:start + 900]).values_list(
@@ -602,6 +603,13 @@ class Lookups:
                 self.projects[code] = (pk, unit_id)
         self.new_projects = {r.values.get("code"): r.values.get("unit") for r in self.rows("项目")
                              if r.values.get("code") not in self.projects}
+
+    @property
+    def project_units(self):
+        """Project id → its unit id, for the projects the workbook refers to."""
+        if len(self._project_units) != len(self.projects):
+            self._project_units = {pk: unit for pk, unit in self.projects.values()}
+        return self._project_units
 
     def rows(self, sheet):
         return self.parsed.get(sheet, (None, []))[1]
@@ -653,8 +661,8 @@ class Lookups:
             project = values.get("project")
             if isinstance(project, tuple):
                 return PENDING  # a project of this workbook: its own row is checked
-            value = next((unit for pk, unit in self.projects.values() if pk == project), None) \
-                if project is not None else None
+            # By id, not by scanning every project for every fund row.
+            value = self.project_units.get(project)
         else:
             return PENDING
         return PENDING if isinstance(value, tuple) else value
