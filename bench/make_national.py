@@ -243,7 +243,7 @@ def build(scale, timer):
     project_years = sorted(weighted(rng, YEARS, YEAR_WEIGHTS, n))
     pick_category = picker(rng, [c for c, _ in Project.Category.choices], [30, 25, 20, 12, 6, 4, 3])
     category_labels = dict(Project.Category.choices)
-    projects = []  # (code, year, investment) in generation order
+    projects = []  # (code, year, investment, program id) in generation order
     rows = []
     for i in range(n):
         unit, region, name, program, _w = project_pairings[i]
@@ -264,7 +264,7 @@ def build(scale, timer):
                      "start_date": start,
                      "end_date": start + datetime.timedelta(rng.randrange(90, 700)) if done else None,
                      "description": ""})
-        projects.append((code, year, investment))
+        projects.append((code, year, investment, programs[program]))
     insert(Project, rows)
     ids = dict(Project.objects.values_list("code", "id"))
     timer("projects", started, len(rows))
@@ -285,14 +285,14 @@ def build(scale, timer):
     pick_source = picker(rng, ["fiscal_aid", "provincial", "social", "subsidy", "other"], [70, 10, 12, 5, 3])
     total = 0
     rows = []
-    for (code, year, investment), count in zip(projects, counts):
+    for (code, year, investment, program_id), count in zip(projects, counts):
         project_id = ids[code]
         share = float(investment) / count
         for stage in weighted(rng, stages, [15, 25, 30, 30], count):
             first, last = stage_months[stage]
             when = year + 1 if stage == "spent" and year < 2024 and rng.random() < 0.15 else year
             day = dates.pick(when, first, last)
-            rows.append({"project": project_id, "date": day, "year": when, "stage": stage,
+            rows.append({"project": project_id, "program": program_id, "date": day, "year": when, "stage": stage,
                          "amount": money(rng, share * 0.6, 0.7),
                          "source": pick_source(), "note": ""})
         if len(rows) >= 100_000:

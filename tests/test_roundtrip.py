@@ -148,7 +148,7 @@ class RoundTripAmountsTestCase(TempDirMixin, TestCase):
                                          total_investment=Decimal("12345678.91"))
         day = datetime.date(2024, 1, 1)
         FundRecord.objects.bulk_create([
-            FundRecord(project=project, date=day + datetime.timedelta(days=i), year=2024,
+            FundRecord(project=project, program=project.program, date=day + datetime.timedelta(days=i), year=2024,
                        stage=FundRecord.Stage.ARRANGED, amount=amount)
             for i, amount in enumerate(wanted)])
         Activity.objects.create(name="推介会", kind=Activity.Kind.PROMOTION, program=self.program, unit=self.unit,

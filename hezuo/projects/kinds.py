@@ -23,7 +23,7 @@ register(Kind(
     model=FundRecord, slug="funds", group="项目与资金", icon="¥",
     fields=["project", "date", "stage", "amount", "source", "note"],
     columns=["project", "date", "stage", "amount", "source"],
-    filters={"program": "project__program", "year": "year", "unit": "project__unit",
+    filters={"program": "program", "year": "year", "unit": "project__unit",
              "region": "project__partner_region", "stage": "stage", "source": "source", "since": "date",
              "until": "date"},
     search=("project__name", "project__code"),

@@ -28,7 +28,7 @@ from hezuo.imports.reader import UnreadableFile, read_file
 from hezuo.imports.services.bulk import fast_insert
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS
 from hezuo.org.models import Program, Region, Unit
-from hezuo.projects.models import Project
+from hezuo.projects.models import FundRecord, Project
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 2000
@@ -444,6 +444,9 @@ class Importer:
                 stamps = {"created_by_id": user_id, "updated_by_id": user_id}
                 final = self.lookups.final
                 pending = self.lookups.has_pending()
+                # A fund record carries its project's program, as the projects sheet just left it.
+                programs = self.lookups.project_programs() if spec.model is FundRecord else None
+                moved = []  # projects given another program: their funds follow
                 for row in rows:
                     if row.action == "unchanged":
                         continue
@@ -455,6 +458,8 @@ class Importer:
                                 if type(v) is tuple:
                                     values[f] = final(spec, f, v)
                         values.update(derived(values))
+                        if programs is not None:
+                            values["program"] = programs[values["project"]]
                         creates.append(values)
                         continue
                     try:
@@ -468,6 +473,10 @@ class Importer:
                         obj = spec.model(**values, **stamps)  # a unit or region, saved below
                     else:
                         obj = spec.model(pk=row.existing["id"], **values)
+                        if programs is not None:
+                            obj.program_id = programs[obj.project_id]
+                        elif spec.model is Project and obj.program_id != row.existing["program_id"]:
+                            moved.append(obj.pk)
                         obj.version = row.existing["version"] + 1
                         obj.updated_by = self.user
                         obj.updated_at = now
@@ -490,7 +499,11 @@ class Importer:
                                                            "updated_by": stamps["updated_by_id"]})
                     fields = [attname(spec, c.field) for c in spec.columns] + ["version", "updated_by", "updated_at"]
                     fields += [f for f in spec.model.derived_fields if f not in fields]
+                    if programs is not None:
+                        fields.append("program")
                     spec.model.objects.bulk_update(updates, fields, batch_size=1000)
+                    for start in range(0, len(moved), 900):
+                        FundRecord.objects.filter(project__in=moved[start:start + 900]).follow_projects()
                 audit += [self.audit_entry(obj, change) for obj, change in changes]
                 done += len(rows)
                 self.progress(done, total, f"写入“{spec.name}”")
@@ -610,6 +623,14 @@ class Lookups:
         if len(self._project_units) != len(self.projects):
             self._project_units = {pk: unit for pk, unit in self.projects.values()}
         return self._project_units
+
+    def project_programs(self):
+        """Project id → its program id now, for the projects the workbook refers to."""
+        ids = [pk for pk, _unit in self.projects.values()]
+        programs = {}
+        for start in range(0, len(ids), 900):
+            programs.update(Project.objects.filter(pk__in=ids[start:start + 900]).values_list("id", "program_id"))
+        return programs
 
     def rows(self, sheet):
         return self.parsed.get(sheet, (None, []))[1]
