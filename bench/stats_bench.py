@@ -8,7 +8,10 @@ On each database, for one year:
     (statistics(...).as_json(), as the command calls it),
 (b) the same figures by one hand-written SQL query per measure, rolled up to parent programs
     in Python (the floor); (a) and (b) must agree to the cent,
-(c) the dashboard (/dashboard/?year=Y) rendered by django.test.Client for a city officer,
+(c) the dashboard (/dashboard/?year=Y) rendered by django.test.Client for a city officer:
+    as served while the data stays the same (the built dashboard is kept until a change
+    commits, hezuo/stats/freshness.py), and built from the records every time
+    (HEZUO_DASHBOARD_CACHE_SECONDS=0: the first view after each change),
 (d) the fund-record list of the busiest program that year (?program=…&year=Y): page 1, and page
     5,000 reached as people reach it (下一页 from page 4,999, a keyset link) and typed as
     ?page=5000 (OFFSET, read from the nearer end); besides, the list's footer aggregate
@@ -45,10 +48,11 @@ FLOOR = [
     ("projects", "SELECT program_id, COUNT(*) FROM projects_project WHERE year = %s GROUP BY program_id"),
     ("key_projects", "SELECT program_id, COUNT(*) FROM projects_project WHERE year = %s AND key_level = 'province' "
                      "GROUP BY program_id"),
-    ("funds_arranged", "SELECT p.program_id, SUM(f.amount) FROM projects_fundrecord f JOIN projects_project p "
-                       "ON p.id = f.project_id WHERE f.year = %s AND f.stage = 'arranged' GROUP BY p.program_id"),
-    ("funds_disbursed", "SELECT p.program_id, SUM(f.amount) FROM projects_fundrecord f JOIN projects_project p "
-                        "ON p.id = f.project_id WHERE f.year = %s AND f.stage = 'disbursed' GROUP BY p.program_id"),
+    # A fund record carries its project's program (FundRecord.program), so no join.
+    ("funds_arranged", "SELECT program_id, SUM(amount) FROM projects_fundrecord WHERE year = %s "
+                       "AND stage = 'arranged' GROUP BY program_id"),
+    ("funds_disbursed", "SELECT program_id, SUM(amount) FROM projects_fundrecord WHERE year = %s "
+                        "AND stage = 'disbursed' GROUP BY program_id"),
     ("consumption", "SELECT program_id, SUM(amount) FROM assistance_consumptionrecord WHERE year = %s "
                     "GROUP BY program_id"),
     ("dispatch_batches", "SELECT program_id, COUNT(*) FROM exchanges_dispatch WHERE year = %s GROUP BY program_id"),
@@ -158,6 +162,7 @@ def child(args):
     django.setup()
     from django.db import connection
     from django.db.models import Count, Sum
+    from django.test import override_settings
 
     from hezuo.org.models import Program
     from hezuo.projects.models import FundRecord
@@ -172,9 +177,11 @@ def child(args):
 
     city = client_for("bench-city")
     figures["c"] = median_ms(getter(city, f"/dashboard/?year={year}"), runs)
+    with override_settings(HEZUO_DASHBOARD_CACHE_SECONDS=0):
+        figures["c_built"] = median_ms(getter(city, f"/dashboard/?year={year}"), runs)
 
     program = Program.objects.get(name=BUSIEST_PROGRAM)
-    rows = FundRecord.objects.filter(project__program__in=program.tree_ids(), year=year)
+    rows = FundRecord.objects.filter(program__in=program.tree_ids(), year=year)
     count = rows.count()
     base = f"/funds/?program={program.pk}&year={year}"
     first = getter(city, base)()
@@ -214,7 +221,8 @@ def report(label, f, args):
     print(f"\n{label}: {f['funds']:,} fund records; year {args.year}; medians of {args.runs} runs")
     print(f"  (a) hezuo stats (queries.statistics → JSON)   {f['a']:8.1f} ms")
     print(f"  (b) floor: one SQL query per measure          {f['b']:8.1f} ms")
-    print(f"  (c) dashboard page (test client)              {f['c']:8.1f} ms")
+    print(f"  (c) dashboard page (test client), kept        {f['c']:8.1f} ms")
+    print(f"      the same, built from the records          {f['c_built']:8.1f} ms")
     print(f"  (d) fund list, {BUSIEST_PROGRAM} {args.year} ({f['list_rows']:,} rows):")
     print(f"      page 1                                    {f['d1']:8.1f} ms")
     print(f"      page {DEEP_PAGE:,} by 下一页 (keyset)              {f['d_keyset']:8.1f} ms")
@@ -224,7 +232,7 @@ def report(label, f, args):
     print(f"      its footer alone (COUNT + SUM, all rows)  {f['d_all_footer']:8.1f} ms")
     print(f"      district reporter, ?year={args.year}, page 1     {f['d_district']:8.1f} ms")
     print(f"  (a)/(b) = {f['a'] / f['b']:.2f}   goal ≤ 1.5")
-    print(f"  (c)/(b) = {f['c'] / f['b']:.2f}   goal ≤ 2")
+    print(f"  (c)/(b) = {f['c'] / f['b']:.2f}   goal ≤ 2 (built every time: {f['c_built'] / f['b']:.2f})")
     if f["vendor"] == "postgresql":
         worst = max(f["d1"], f["d_keyset"])
         print(f"  list pages: page 1 and 下一页 to page {DEEP_PAGE:,} ≤ {worst:.0f} ms   goal ≤ 100 ms")

@@ -180,6 +180,14 @@ REGION_DATA_FILE = Path(
 # then from the packaged city centres (echarts@4.9.0 map/json/china-cities.json).
 HEZUO_HOME_REGION = env_str("HEZUO_HOME_REGION", "330500")
 HEZUO_MAP_GEOJSON = env_str("HEZUO_MAP_GEOJSON", "")
+# A built dashboard is kept until the next committed change (hezuo/stats/freshness.py), and
+# at most this long (changes made outside Hezuo are not seen before). 0: build every time.
+HEZUO_DASHBOARD_CACHE_SECONDS = env_int("HEZUO_DASHBOARD_CACHE_SECONDS", 600)
+
+# Per process: each app server keeps its own built dashboards. The generation they are kept
+# under lives in the database, so no server shows figures older than a committed change.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": 500}}}
 MAP_CENTRES_FILE = BASE_DIR / "node_modules" / "echarts-map-data" / "map" / "json" / "china-cities.json"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

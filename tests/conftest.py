@@ -13,3 +13,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         load_regions()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test's database starts over, so must what is kept (built dashboards)."""
+    from django.core.cache import cache
+
+    cache.clear()

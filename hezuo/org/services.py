@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 
 from hezuo.org.models import Region
+from hezuo.stats.freshness import changed as stats_changed
 
 
 @dataclass
@@ -55,4 +56,5 @@ def load_regions(path=None):
             if parent_code:
                 parents.append(Region(id=ids[code], parent_id=ids[parent_code]))
         Region.objects.bulk_update(parents, ["parent"], batch_size=1000)
+        stats_changed()  # bulk writes send no signals
     return RegionLoadResult(len(created), len(updated), len(rows))

@@ -41,7 +41,8 @@ class Place:
 class Dashboard:
     year: int
     program: object
-    stats: object
+    stats: object  # None once frozen
+    total: object  # the total row of the statistics: every figure of the user's scope
     cards: list
     program_rows: list
     monthly: dict
@@ -51,6 +52,13 @@ class Dashboard:
     home: object
     home_coord: list | None
     figures: list = field(default_factory=list)
+
+    def frozen(self):
+        """The dashboard alone, every figure made, without the statistics it came from: what is kept."""
+        for row in [self.total, *self.program_rows, *self.top_regions]:
+            row.figures.freeze()
+        self.stats = None
+        return self
 
     @property
     def region_table(self):
@@ -92,7 +100,8 @@ def point(figure):
 
 def build(user, year, program=None):
     """The dashboard of `year` in `user`'s scope, for one program (and its sub-programs) or all."""
-    stats = statistics(user, year, program=program, by=("program", "region"))
+    # Last year only as totals: the cards compare, the breakdowns do not.
+    stats = statistics(user, year, program=program, by=("program", "region"), compare="total")
     total = stats.total
     cards = [
         Card("援助资金（安排）", total["funds_arranged"]),
@@ -109,14 +118,14 @@ def build(user, year, program=None):
     program_rows = [row for row in stats.programs if row.node.parent_id == parent] or \
         [row for row in stats.programs if program is not None and row.node.pk == program.pk]
     monthly = monthly_funds(user, year, program)
-    ranked = sorted(stats.regions, key=lambda r: (r["funds_arranged"].value, r["projects"].value,
-                                                  r["consumption"].value), reverse=True)
-    top_regions = [r for r in ranked if any(r[m].value for m in REGION_MEASURES)][:TOP_REGIONS]
+    ranked = sorted(stats.regions, key=lambda r: (r.value("funds_arranged"), r.value("projects"),
+                                                  r.value("consumption")), reverse=True)
+    top_regions = [r for r in ranked if any(r.value(m) for m in REGION_MEASURES)][:TOP_REGIONS]
     places = [Place(region, figure, programs, geo.locate(region.code))
               for region, figure, programs in paired_places(user, year, program)]
     home = Region.objects.filter(code=settings.HEZUO_HOME_REGION).first()
 
-    dash = Dashboard(year, program, stats, cards, program_rows, monthly, top_regions,
+    dash = Dashboard(year, program, stats, total, cards, program_rows, monthly, top_regions,
                      [BY_KEY[key] for key in REGION_MEASURES], places, home, geo.locate(settings.HEZUO_HOME_REGION))
     figures = []
     for card in cards:

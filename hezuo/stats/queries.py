@@ -22,12 +22,13 @@ province itself count for a province row that also rolls up its cities.
 
 import calendar
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth, Substr
+from django.db.models.functions import Substr
 from django.urls import reverse
 
 from hezuo import access, numbers
@@ -78,7 +79,8 @@ class Measure:
 
 SOURCES = {s.slug: s for s in [
     Source("projects", Project, "program", "unit", "partner_region"),
-    Source("funds", FundRecord, "project__program", "project__unit", "project__partner_region", date="date"),
+    # A fund record carries its project's program (FundRecord.program): no join for programs.
+    Source("funds", FundRecord, "program", "project__unit", "project__partner_region", date="date"),
     Source("consumption", ConsumptionRecord, "program", "unit", "origin", date="date"),
     Source("dispatches", Dispatch, "program", "unit", "destination", date="start_date"),
     Source("activities", Activity, "program", "unit", "partner_region", date="date"),
@@ -157,6 +159,40 @@ class Figure:
         return float(self.value) if self.is_amount else int(self.value)
 
 
+class Figures(Mapping):
+    """A row's figures by measure key, each made when first asked for.
+
+    Making a figure means building its list URL; a table by partner region has hundreds
+    of rows of which the dashboard shows ten, ranked by values that need no URL.
+    """
+
+    def __init__(self, counted, slots, params, compared):
+        self.counted, self.slots, self.params, self.compared = counted, slots, params, compared
+        self.made = {}
+
+    def __getitem__(self, key):
+        if key not in self.made:
+            self.made[key] = self.counted.figure(key, self.slots, self.params, self.compared)
+        return self.made[key]
+
+    def __iter__(self):
+        return iter(self.counted.keys)
+
+    def __len__(self):
+        return len(self.counted.keys)
+
+    def value(self, key):
+        """The figure's value alone."""
+        return self.made[key].value if key in self.made else self.counted.value(key, self.slots)[0]
+
+    def freeze(self):
+        """Make every figure now and let go of the counts (to keep or pickle the row alone)."""
+        for key in self:
+            self[key]
+        self.counted = self.slots = None
+        return self
+
+
 @dataclass
 class Row:
     """One line of a statistics table: a program, unit or region (or the total) and its figures."""
@@ -165,10 +201,13 @@ class Row:
     node: object = None  # Program, Unit or Region; None for the total
     depth: int = 0
     parent: object = None  # the parent program (for the JSON)
-    figures: dict = field(default_factory=dict)
+    figures: Mapping = field(default_factory=dict)
 
     def __getitem__(self, key):
         return self.figures[key]
+
+    def value(self, key):
+        return self.figures.value(key)
 
     def cells(self, measures):
         return [self.figures[m.key] for m in measures]
@@ -285,33 +324,45 @@ def statistics(user, year, through_month=None, program=None, by=DIMENSIONS, comp
     """The figures of `year` (Jan to `through_month`, if given) in `user`'s scope.
 
     `program` limits every figure to a program and its sub-programs. `by` names the
-    breakdowns wanted (program, unit, region); `compare` adds the previous year's figures.
-    Fewer of either is less work for the database: `hezuo stats --format json` asks for
-    programs of one year only.
+    breakdowns wanted (program, unit, region); `compare` adds the previous year's figures
+    to every row, `compare="total"` to the total row only (the dashboard's cards), False
+    to none. Less of either is less work for the database: `hezuo stats --format json`
+    asks for programs of one year only.
     """
     measures = list(measures or MEASURES)
     programs = list(Program.objects.order_by("sort_order", "id"))
     tree = program_tree(programs)
     only = set(tree[program.pk]) if program is not None else None
-    years = [year - 1, year] if compare else [year]
     totals = _Totals()
+    # (years, breakdowns) of each pass over a source; the previous year may come as totals only.
+    passes = [([year - 1, year], by)] if compare is True else [([year], by)]
+    if compare == "total":
+        passes.append(([year - 1], ()))
     period_of = {year: 0, year - 1: 1}
 
+    grouped = []
     for slug in dict.fromkeys(m.source for m in measures):
         source = SOURCES[slug]
         wanted = [m for m in measures if m.source == slug]
-        for row in _grouped(user, source, wanted, years, through_month, only, by):
-            period = period_of[row["y"]]
-            slots = [("total", None)]
-            if "program" in by:
-                slots.append(("program", row["p"]))
-            if "unit" in by:
-                slots.append(("unit", row["u"]))
-            if "region" in by and row["r"]:
-                slots.append(("region", row["r"]))
-            for measure in wanted:
-                for slot in slots:
-                    totals.add(slot, period, measure.key, row[measure.key])
+        for years, dims in passes:
+            grouped += [(wanted, dims, row) for row in _grouped(user, source, wanted, years, through_month, only, dims)]
+    # Records count for the city (地级) of their partner region: the codes of the regions met.
+    codes = {}
+    if "region" in by:
+        ids = {row["r"] for _wanted, dims, row in grouped if "region" in dims and row["r"]}
+        codes = dict(Region.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
+    for wanted, dims, row in grouped:
+        period = period_of[row["y"]]
+        slots = [("total", None)]
+        if "program" in dims:
+            slots.append(("program", row["p"]))
+        if "unit" in dims:
+            slots.append(("unit", row["u"]))
+        if "region" in dims and row["r"]:
+            slots.append(("region", codes[row["r"]][:4]))
+        for measure in wanted:
+            for slot in slots:
+                totals.add(slot, period, measure.key, row[measure.key])
 
     base = {"year": year}
     if through_month:
@@ -319,21 +370,9 @@ def statistics(user, year, through_month=None, program=None, by=DIMENSIONS, comp
     if program is not None:
         base["program"] = program.pk
 
-    def figures(slots, params):
-        out = {}
-        for measure in measures:
-            current = previous = 0
-            for slot in slots:
-                c, p = totals.get(slot, measure.key)
-                current, previous = current + c, previous + p
-            source = SOURCES[measure.source]
-            query = {**base, **params, **dict(source.params), **dict(measure.params)}
-            out[measure.key] = Figure(
-                zero(measure, current), f"{reverse(f'{measure.source}:list')}?{urlencode(query)}", measure.unit,
-                measure.total, zero(measure, previous) if compare else None, measure.label)
-        return out
-
-    total = Row("合计", figures=figures([("total", None)], {}))
+    counted = _Counted(totals, measures, base)
+    total = Row("合计", figures=Figures(counted, [("total", None)], {}, bool(compare)))
+    compare_rows = compare is True
 
     program_rows = []
     if "program" in by:
@@ -342,7 +381,8 @@ def statistics(user, year, through_month=None, program=None, by=DIMENSIONS, comp
             if only is not None and p.pk not in only:
                 continue
             keys = [("program", pk) for pk in tree[p.pk]]
-            program_rows.append(Row(p.name, p, depth, by_id.get(p.parent_id), figures(keys, {"program": p.pk})))
+            program_rows.append(Row(p.name, p, depth, by_id.get(p.parent_id),
+                                    Figures(counted, keys, {"program": p.pk}, compare_rows)))
 
     unit_rows = []
     if "unit" in by:
@@ -361,15 +401,42 @@ def statistics(user, year, through_month=None, program=None, by=DIMENSIONS, comp
                         below.setdefault(u.pk, []).append(("unit", pk))
             for u in units:
                 unit_rows.append(Row(u.name, u, u.path.count("/") - top, None,
-                                     figures(below.get(u.pk, []), {"unit": u.pk})))
+                                     Figures(counted, below.get(u.pk, []), {"unit": u.pk}, compare_rows)))
 
     region_rows = []
     if "region" in by:
         keys = {key for (dimension, key) in totals.values if dimension == "region"}
-        region_rows = [Row(region.full_name, region, depth, None, figures(slots, {"region": region.code}))
+        region_rows = [Row(region.full_name, region, depth, None,
+                           Figures(counted, slots, {"region": region.code}, compare_rows))
                        for region, depth, slots in _regions(keys, "region")]
 
     return Statistics(year, through_month, program, measures, total, program_rows, unit_rows, region_rows, compare)
+
+
+class _Counted:
+    """The grouped counts of one statistics() call, and how a figure is made from them."""
+
+    def __init__(self, totals, measures, base):
+        self.totals, self.base = totals, base
+        self.measures = {m.key: m for m in measures}
+        self.keys = list(self.measures)
+        self.lists = {slug: reverse(f"{slug}:list") for slug in SOURCES}
+
+    def value(self, key, slots):
+        """(this year, last year) of a measure over the slots (grouped rows) of a row."""
+        current = previous = 0
+        for slot in slots:
+            c, p = self.totals.get(slot, key)
+            current, previous = current + c, previous + p
+        measure = self.measures[key]
+        return zero(measure, current), zero(measure, previous)
+
+    def figure(self, key, slots, params, compared):
+        measure = self.measures[key]
+        current, previous = self.value(key, slots)
+        query = {**self.base, **params, **dict(SOURCES[measure.source].params), **dict(measure.params)}
+        return Figure(current, f"{self.lists[measure.source]}?{urlencode(query)}", measure.unit, measure.total,
+                      previous if compared else None, measure.label)
 
 
 def zero(measure, value):
@@ -388,6 +455,9 @@ def _grouped(user, source, measures, years, through_month, only, by):
         rows = rows.filter(year__in=years)
     if source.where:
         rows = rows.filter(**dict(source.where))
+    narrowed = _narrowing(measures)
+    if narrowed:  # every measure counts some of the rows (fund stages): read only those
+        rows = rows.filter(**narrowed)
     if only is not None:
         rows = rows.filter(**{f"{source.program}__in": sorted(only)})
     dims = {"y": F("year")}
@@ -396,10 +466,23 @@ def _grouped(user, source, measures, years, through_month, only, by):
     if "unit" in by:
         dims["u"] = F(source.unit)
     if "region" in by:
-        # The province and city digits of the partner region's code: records of a county or
-        # village count for its city (see region_rows_for).
-        dims["r"] = Substr(f"{source.region}__code", 1, 4)
+        # The partner region itself; statistics() counts it for its city (see region_rows_for).
+        # Grouping by the id needs no join, and the database estimates its groups well.
+        dims["r"] = F(source.region)
     return rows.order_by().values(**dims).annotate(**{m.key: m.aggregate() for m in measures})
+
+
+def _narrowing(measures):
+    """{field__in: values} when every measure counts only rows with one of some values of one
+    field (each fund stage measure its stage), so the query reads just those rows; else {}."""
+    wheres = [dict(m.where) for m in measures]
+    if not wheres or any(len(where) != 1 for where in wheres):
+        return {}
+    fields = {name for where in wheres for name in where}
+    if len(fields) != 1:
+        return {}
+    name = fields.pop()
+    return {f"{name}__in": sorted({where[name] for where in wheres})}
 
 
 def _units_in_scope(user):
@@ -438,23 +521,30 @@ def _regions(keys, dimension):
 
 def monthly_funds(user, year, program=None, stages=(FundRecord.Stage.ARRANGED, FundRecord.Stage.DISBURSED)):
     """{stage: [Figure for January … December]}: fund records of each month, in one query."""
-    rows = scoped(user, FundRecord.objects.filter(year=year))
+    rows = scoped(user, FundRecord.objects.filter(year=year, stage__in=stages))
     params = {"year": year}
     if program is not None:
-        rows = rows.filter(project__program__in=program.tree_ids())
+        rows = rows.filter(program__in=program.tree_ids())
         params["program"] = program.pk
+    # Summed per day (at most 366 groups, read in date order along the (year, date) index),
+    # then per month here: grouping by an extracted month costs more in the database (on
+    # SQLite a Python function called for every record).
     sums = {stage: Sum("amount", filter=Q(stage=stage)) for stage in stages}
-    by_month = {row["m"]: row for row in rows.order_by().values(m=ExtractMonth("date")).annotate(**sums)}
+    by_month = {}
+    for day in rows.order_by().values("date").annotate(**sums):
+        month = by_month.setdefault(day["date"].month, dict.fromkeys(stages, 0))
+        for stage in stages:
+            month[stage] += day[stage] or 0
     labels = dict(FundRecord.Stage.choices)
+    url = reverse("funds:list")
     out = {}
     for stage in stages:
         figures = []
         for month in range(1, 13):
             query = {**params, "stage": stage, "since": datetime.date(year, month, 1).isoformat(),
                      "until": month_end(year, month).isoformat()}
-            figures.append(Figure(Decimal(by_month.get(month, {}).get(stage) or 0),
-                                  f"{reverse('funds:list')}?{urlencode(query)}", "元", "amount",
-                                  label=f"{month}月{labels[stage]}资金"))
+            figures.append(Figure(Decimal(by_month.get(month, {}).get(stage) or 0), f"{url}?{urlencode(query)}",
+                                  "元", "amount", label=f"{month}月{labels[stage]}资金"))
         out[stage] = figures
     return out
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from hezuo import access
 from hezuo.imports.services.exporter import download
 from hezuo.stats import dashboard as board
+from hezuo.stats import freshness
 from hezuo.stats.export import write_statistics
 from hezuo.stats.forms import DashboardForm, StatsForm
 from hezuo.stats.queries import latest_year, statistics
@@ -22,7 +23,9 @@ def dashboard(request):
     form = DashboardForm(request.GET, default_year(request.user))
     if not form.is_valid():
         return render(request, "stats/dashboard.html", {"form": form}, status=422)
-    dash = board.build(request.user, form.cleaned_data["year"], form.cleaned_data["program"])
+    year, program = form.cleaned_data["year"], form.cleaned_data["program"]
+    dash = freshness.kept("dashboard", request.user, [year, program.pk if program else ""],
+                          lambda: board.build(request.user, year, program).frozen())
     return render(request, "stats/dashboard.html", {"form": form, "dash": dash, "data": dash.data,
                                                     "figures": dash.figures})
 

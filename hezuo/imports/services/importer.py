@@ -29,6 +29,7 @@ from hezuo.imports.services.bulk import fast_insert
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS
 from hezuo.org.models import Program, Region, Unit
 from hezuo.projects.models import FundRecord, Project
+from hezuo.stats.freshness import changed as stats_changed
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 2000
@@ -510,6 +511,7 @@ class Importer:
             if self.record is not None:
                 audit.append(self.import_entry())
             LogEntry.objects.bulk_create(audit, batch_size=1000)
+            stats_changed()  # fast inserts and bulk updates send no signals
 
     def validate(self, spec, obj, number):
         """Rules of the model that span fields (end date after start date …)."""
