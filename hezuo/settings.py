@@ -123,6 +123,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: our longest queries (a year of fund records for the dashboard,
+    # ~0.5 s at 2,000,000 records) spend ~130 ms compiling, and a connection that has
+    # compiled once then runs parallel queries (the list footers) at half speed (bench/RESULTS.md).
+    DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
