@@ -46,6 +46,18 @@ class KeptDashboardTestCase(BaseTestCase):
         self.assertTrue('title="2,400,000.00元">240万元</a>' in html)  # the card, from the kept figures
         self.assertTrue(again[ARRANGED].url.replace("&", "&amp;") in html)
 
+    def test_a_kept_dashboard_is_whole_after_pickling(self):
+        import pickle
+
+        from hezuo.stats.dashboard import build
+
+        dash = pickle.loads(pickle.dumps(build(self.alice, 2024).frozen()))
+        self.assertIsNone(dash.stats)
+        self.assertEqual(len(dash.total.figures), len(list(dash.total.figures.values())))
+        self.assertEqual(dash.total.figures["funds_arranged"].value, Decimal("2400000"))
+        for row in dash.top_regions:
+            self.assertEqual([f.value for f in row.figures.values()], [row[key].value for key in row.figures])
+
     def test_a_committed_change_is_shown_at_the_next_view(self):
         self.view(self.alice)
         before = freshness.generation()

@@ -168,6 +168,7 @@ class Figures(Mapping):
 
     def __init__(self, counted, slots, params, compared):
         self.counted, self.slots, self.params, self.compared = counted, slots, params, compared
+        self.keys = counted.keys
         self.made = {}
 
     def __getitem__(self, key):
@@ -176,10 +177,10 @@ class Figures(Mapping):
         return self.made[key]
 
     def __iter__(self):
-        return iter(self.counted.keys)
+        return iter(self.keys)
 
     def __len__(self):
-        return len(self.counted.keys)
+        return len(self.keys)
 
     def value(self, key):
         """The figure's value alone."""
