@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from hezuo import access
 from hezuo.core.fields import RegionField
-from hezuo.org.models import Program, Region, Unit
+from hezuo.org.models import Program, Region, Unit, subtree_ids
 
 
 def resolve_field(model, path):
@@ -157,10 +157,7 @@ class FilterForm(forms.Form):
 
     def program_tree(self, program):
         """The ids of `program` and the programs under it, from the rows the dropdown read."""
-        ids, programs = {program.pk}, self.fields["program"].rows.values()
-        while new := {pk for pk, _name, parent in programs if parent in ids} - ids:
-            ids |= new
-        return ids
+        return subtree_ids({pk: parent for pk, _name, parent in self.fields["program"].rows.values()}, program.pk)
 
     def active(self):
         """(label, shown value) of the filters in use, for the summary line."""

@@ -69,19 +69,18 @@ class Region(Record):
         return Region.objects.filter(code__startswith=self.prefix)
 
 
+def subtree_ids(parents, root):
+    """The ids of `root` and of everything under it, from {id: parent id} of the whole tree."""
+    ids = {root}
+    while new := {pk for pk, parent in parents.items() if parent in ids} - ids:
+        ids |= new
+    return ids
+
+
 class ProgramQuerySet(models.QuerySet):
     def tree_ids(self, program):
         """The ids of a program and all programs under it."""
-        parents = dict(self.values_list("id", "parent_id"))
-        ids = {program.pk}
-        changed = True
-        while changed:
-            changed = False
-            for pk, parent in parents.items():
-                if parent in ids and pk not in ids:
-                    ids.add(pk)
-                    changed = True
-        return ids
+        return subtree_ids(dict(self.values_list("id", "parent_id")), program.pk)
 
 
 class Program(Record):

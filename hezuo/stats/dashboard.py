@@ -41,7 +41,6 @@ class Place:
 class Dashboard:
     year: int
     program: object
-    stats: object  # None once frozen
     total: object  # the total row of the statistics: every figure of the user's scope
     cards: list
     program_rows: list
@@ -54,10 +53,9 @@ class Dashboard:
     figures: list = field(default_factory=list)
 
     def frozen(self):
-        """The dashboard alone, every figure made, without the statistics it came from: what is kept."""
+        """The dashboard with every figure made and the counts behind them let go: what is kept."""
         for row in [self.total, *self.program_rows, *self.top_regions]:
             row.figures.freeze()
-        self.stats = None
         return self
 
     @property
@@ -125,7 +123,7 @@ def build(user, year, program=None):
               for region, figure, programs in paired_places(user, year, program)]
     home = Region.objects.filter(code=settings.HEZUO_HOME_REGION).first()
 
-    dash = Dashboard(year, program, stats, total, cards, program_rows, monthly, top_regions,
+    dash = Dashboard(year, program, total, cards, program_rows, monthly, top_regions,
                      [BY_KEY[key] for key in REGION_MEASURES], places, home, geo.locate(settings.HEZUO_HOME_REGION))
     figures = []
     for card in cards:

@@ -34,7 +34,7 @@ from django.urls import reverse
 from hezuo import access, numbers
 from hezuo.assistance.models import ConsumptionRecord
 from hezuo.exchanges.models import Activity, Dispatch
-from hezuo.org.models import Pairing, Program, Region, Unit
+from hezuo.org.models import Pairing, Program, Region, Unit, subtree_ids
 from hezuo.parks.models import ParkFigure
 from hezuo.projects.models import FundRecord, Project
 
@@ -265,21 +265,9 @@ def scoped(user, queryset):
 
 
 def program_tree(programs):
-    """{id: [ids of the program and everything under it]} from the loaded dictionary."""
-    children = {}
-    for p in programs:
-        children.setdefault(p.parent_id, []).append(p.pk)
-    tree = {}
-
-    def collect(pk):
-        ids = [pk]
-        for child in children.get(pk, []):
-            ids += collect(child)
-        return ids
-
-    for p in programs:
-        tree[p.pk] = collect(p.pk)
-    return tree
+    """{id: {ids of the program and everything under it}} from the loaded dictionary."""
+    parents = {p.pk: p.parent_id for p in programs}
+    return {p.pk: subtree_ids(parents, p.pk) for p in programs}
 
 
 def depth_first(programs):
@@ -333,7 +321,7 @@ def statistics(user, year, through_month=None, program=None, by=DIMENSIONS, comp
     measures = list(measures or MEASURES)
     programs = list(Program.objects.order_by("sort_order", "id"))
     tree = program_tree(programs)
-    only = set(tree[program.pk]) if program is not None else None
+    only = tree[program.pk] if program is not None else None
     totals = _Totals()
     # (years, breakdowns) of each pass over a source; the previous year may come as totals only.
     passes = [([year - 1, year], by)] if compare is True else [([year], by)]
