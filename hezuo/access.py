@@ -5,8 +5,9 @@ through here. The rule:
 
 - 市区域合作办 (city) and 领导 (leader) see every unit's records; the leader changes nothing.
 - 区县填报员 (district) sees and changes records whose owning unit is their unit or below it.
-- 系统管理员 (admin) keeps users, dictionaries and the audit log, and sees no business records
-  (separation of duties, 等保 2.0).
+- Separation of duties (三权分立, 等保 2.0 level 3): 系统管理员 (admin) keeps accounts and
+  dictionaries, 安全管理员 (security) grants roles, unlocks accounts and sets the password
+  policy, 审计管理员 (auditor) reads the audit trail. None of the three sees business records.
 - Dictionaries (regions, programs, units) are readable by everyone signed in.
 
 A record's owning unit is found through the model's `scope_path`; `Unit.path` makes
@@ -23,6 +24,10 @@ from hezuo.org.models import Unit
 
 Role = User.Role
 READ_ALL_ROLES = (Role.CITY, Role.LEADER)
+BUSINESS_ROLES = (Role.CITY, Role.DISTRICT, Role.LEADER)
+ADMIN_ROLES = (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
+# Phone and ID numbers are shown whole only to those who keep the records.
+PERSONAL_DATA_ROLES = (Role.CITY, Role.DISTRICT)
 
 
 def role_of(user):
@@ -122,6 +127,23 @@ def limit_choices(form, user):
             field.queryset = writable_units(user)
         elif getattr(queryset.model, "scope_path", None):
             field.queryset = visible(user, queryset)
+
+
+def sees_personal_data(user):
+    """May the user read personal data (a cadre's phone, ID number) unmasked, wherever it
+    appears: record pages, exports, the audit trail?"""
+    return role_of(user) in PERSONAL_DATA_ROLES
+
+
+def can_read_audit(user):
+    """The audit trail is read by the audit admin, and by no one who is audited by it for
+    keeping accounts or granting roles."""
+    return role_of(user) == Role.AUDITOR
+
+
+def check_audit(user):
+    if not can_read_audit(user):
+        raise PermissionDenied("只有审计管理员可以查看审计日志")
 
 
 def mask_personal(value):

@@ -5,7 +5,9 @@ record of every kind for two districts.
 - Bob: reporter of 南浔区 (district), scope is 南浔区 and its sub-unit 南浔区农业农村局.
 - Charlie: reporter of 吴兴区 (district), an outsider to Bob's data.
 - Lily: leader, reads everything, changes nothing.
-- Adam: system admin: users, dictionaries, audit log; no business records.
+- Adam: system admin: accounts and dictionaries; no business records.
+- Sara: security admin: roles, account locks, password policy.
+- Otto: audit admin: reads the audit trail, changes nothing.
 """
 
 import datetime
@@ -86,6 +88,8 @@ class BaseTestCase(TestCase):
         cls.charlie = user("charlie", User.Role.DISTRICT, cls.wuxing)
         cls.lily = user("lily", User.Role.LEADER)
         cls.adam = user("adam", User.Role.ADMIN)
+        cls.sara = user("sara", User.Role.SECURITY)
+        cls.otto = user("otto", User.Role.AUDITOR)
 
         cls.own = make_records(cls.nanxun_agri, cls.xinjiang, cls.kalpin, "南浔")
         cls.other = make_records(cls.wuxing, cls.east_west, cls.guang_an, "吴兴")

@@ -95,7 +95,7 @@ class AuditLogTestCase(BaseTestCase):
 
     def test_admin_browses_the_change_log(self):
         self.rename_project(self.bob)
-        self.client.force_login(self.adam)
+        self.client.force_login(self.otto)
         r = self.client.get(reverse("audit:changes"))
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "南浔-001 南浔示范项目（二期）")
@@ -109,7 +109,7 @@ class AuditLogTestCase(BaseTestCase):
         bobs_edit = self.entries_for(self.project).get()
         alices_delete = self.entries_for(fund).get()
 
-        self.client.force_login(self.adam)
+        self.client.force_login(self.otto)
 
         def listed(**filters):
             r = self.client.get(reverse("audit:changes"), filters)
@@ -126,7 +126,7 @@ class AuditLogTestCase(BaseTestCase):
         self.rename_project(self.bob)
         entry = self.entries_for(self.project).get()
 
-        self.client.force_login(self.adam)
+        self.client.force_login(self.otto)
         r = self.client.get(reverse("audit:change", args=[entry.pk]))
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "修改项目：南浔-001 南浔示范项目（二期）")
@@ -137,11 +137,11 @@ class AuditLogTestCase(BaseTestCase):
         self.assertContains(r, "127.0.0.1")
         self.assertContains(r, "Bob")
 
-    def test_only_the_admin_reads_the_log(self):
+    def test_only_the_audit_admin_reads_the_log(self):
         self.rename_project(self.bob)
         entry = self.entries_for(self.project).get()
         urls = [reverse("audit:changes"), reverse("audit:change", args=[entry.pk]), reverse("audit:logins")]
-        for user in (self.alice, self.bob, self.lily):
+        for user in (self.alice, self.bob, self.lily, self.adam, self.sara):
             self.client.force_login(user)
             for url in urls:
                 with self.subTest(user=user.username, url=url):
@@ -153,7 +153,7 @@ class AuditLogTestCase(BaseTestCase):
         entry = self.entries_for(self.project).get()
         before = list(LogEntry.objects.values())
 
-        self.client.force_login(self.adam)
+        self.client.force_login(self.otto)
         detail = reverse("audit:change", args=[entry.pk])
         attempts = [detail, f"{detail}edit/", f"{detail}delete/", "/admin/auditlog/logentry/"]
         for url in attempts:
@@ -170,7 +170,7 @@ class AuditLogTestCase(BaseTestCase):
         r = self.client.post(login, {"username": "charlie", "password": PASSWORD})
         self.assertRedirects(r, reverse("home"), fetch_redirect_response=False)
 
-        self.client.force_login(self.adam)
+        self.client.force_login(self.otto)
         r = self.client.get(reverse("audit:logins"))
         self.assertEqual(r.status_code, 200)
         events = [(e["username"], e["ip_address"], e["ok"]) for e in r.context["page"]]

@@ -278,7 +278,8 @@ class DemoLoginTestCase(TestCase):
         load_demo()
 
     def test_each_demo_user_can_sign_in(self):
-        self.assertEqual([u[0] for u in DEMO_USERS], ["city", "nanxun", "wuxing", "leader", "admin"])
+        self.assertEqual([u[0] for u in DEMO_USERS], ["city", "nanxun", "wuxing", "leader", "admin", "security",
+                                                      "auditor"])
         for username, _role, _unit, _name in DEMO_USERS:
             # django-axes needs the request that Client.login does not pass by itself.
             self.assertTrue(self.client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD),
@@ -296,5 +297,6 @@ class DemoLoginTestCase(TestCase):
         roles = {u.username: (u.role, u.unit.name if u.unit else "") for u in User.objects.all()}
         self.assertEqual(roles, {
             "city": ("city", "市区域合作办"), "nanxun": ("district", "南浔区"), "wuxing": ("district", "吴兴区"),
-            "leader": ("leader", ""), "admin": ("admin", ""),
+            "leader": ("leader", ""), "admin": ("admin", ""), "security": ("security", ""),
+            "auditor": ("auditor", ""),
         })

@@ -10,7 +10,11 @@ class User(AbstractUser):
         CITY = "city", "市级业务人员"
         DISTRICT = "district", "区县填报员"
         LEADER = "leader", "领导（只读）"
+        # Separation of duties (三权分立, 等保 2.0 level 3): accounts, authorisation and
+        # the audit trail are kept by three different people.
         ADMIN = "admin", "系统管理员"
+        SECURITY = "security", "安全管理员"
+        AUDITOR = "auditor", "审计管理员"
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.DISTRICT)
     unit = models.ForeignKey(

@@ -1,10 +1,9 @@
-"""The audit log, for the system admin only, and read-only: there is no page that
+"""The audit log, for the audit admin only, and read-only: there is no page that
 changes or deletes an entry."""
 
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -39,8 +38,7 @@ class LoginFilter(forms.Form):
 
 
 def require_auditor(user):
-    if access.role_of(user) != access.Role.ADMIN:
-        raise PermissionDenied("只有系统管理员可以查看审计日志")
+    access.check_audit(user)
 
 
 @require_safe

@@ -40,6 +40,8 @@ _USERS = [
     ("wuxing", Role.DISTRICT, "区县填报员", "吴兴区", "吴芳"),
     ("leader", Role.LEADER, "领导（只读）", "", "陈卫国"),
     ("admin", Role.ADMIN, "系统管理员", "", "系统管理员"),
+    ("security", Role.SECURITY, "安全管理员", "", "安全管理员"),
+    ("auditor", Role.AUDITOR, "审计管理员", "", "审计管理员"),
 ]
 DEMO_USERS = [(username, label, unit, name) for username, _role, label, unit, name in _USERS]
 
