@@ -199,6 +199,11 @@ def child(args):
     figures["d_all_footer"] = median_ms(lambda: FundRecord.objects.aggregate(n=Count("*"), amount=Sum("amount")),
                                         runs)
     figures["d_district"] = median_ms(getter(client_for("bench-district"), f"/funds/?year={year}"), runs)
+    # The footers are kept until the next committed change (core/queries.list_footer): the
+    # first view after a change computes them, as these do.
+    with override_settings(HEZUO_DASHBOARD_CACHE_SECONDS=0):
+        figures["d_all_built"] = median_ms(getter(city, "/funds/"), runs)
+        figures["d_district_built"] = median_ms(getter(client_for("bench-district"), f"/funds/?year={year}"), runs)
     figures["funds"] = FundRecord.objects.count()
     figures["vendor"] = connection.vendor
     print(json.dumps(figures))
@@ -231,11 +236,14 @@ def report(label, f, args):
     print(f"      unfiltered list, page 1                   {f['d_all']:8.1f} ms")
     print(f"      its footer alone (COUNT + SUM, all rows)  {f['d_all_footer']:8.1f} ms")
     print(f"      district reporter, ?year={args.year}, page 1     {f['d_district']:8.1f} ms")
+    print(f"      the two, footer computed (first view after a change) "
+          f"{f['d_all_built']:.1f} / {f['d_district_built']:.1f} ms")
     print(f"  (a)/(b) = {f['a'] / f['b']:.2f}   goal ≤ 1.5")
     print(f"  (c)/(b) = {f['c'] / f['b']:.2f}   goal ≤ 2 (built every time: {f['c_built'] / f['b']:.2f})")
     if f["vendor"] == "postgresql":
         worst = max(f["d1"], f["d_keyset"])
         print(f"  list pages: page 1 and 下一页 to page {DEEP_PAGE:,} ≤ {worst:.0f} ms   goal ≤ 100 ms")
+        print(f"  unfiltered and district lists ≤ {max(f['d_all'], f['d_district']):.0f} ms   goal ≤ 100 ms")
 
 
 def main():

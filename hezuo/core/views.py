@@ -6,7 +6,6 @@ Each view validates, calls access.py or a service, and renders.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
 from django.forms import DateInput, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from hezuo.core.fields import RegionField
 from hezuo.core.filters import FilterForm
 from hezuo.core.kinds import REGISTRY
 from hezuo.core.paging import paginate
+from hezuo.core.queries import list_footer
 from hezuo.core.services.records import StillReferenced, VersionConflict, delete_record, save_record
 from hezuo.core.table import Table
 from hezuo.imports.services.exporter import download, export_list
@@ -64,9 +64,7 @@ def record_list(request, slug):
 
     totals, count = {}, None
     if kind.totals:
-        # The footer's totals and the row count in one pass over the filtered rows.
-        totals = queryset.aggregate(row_count=Count("*"), **{name: Sum(name) for name in kind.totals})
-        count = totals.pop("row_count")
+        totals, count = list_footer(request.user, kind, queryset)
     page = paginate(queryset, request.GET, settings.PAGE_SIZE, count)
     table = Table(kind, request.user, kind.columns, page.object_list)
     return render(request, "core/list.html", {

@@ -7,9 +7,12 @@ class StatsConfig(AppConfig):
     verbose_name = "统计与驾驶舱"
 
     def ready(self):
+        from hezuo.core.kinds import load
         from hezuo.stats.freshness import WATCHED, changed
 
-        for label in WATCHED:
-            model = apps.get_model(label)
+        # Every record kind too: the list pages keep their footers under the same counter.
+        models = {apps.get_model(label) for label in WATCHED} | {kind.model for kind in load().values()}
+        for model in models:
+            label = model._meta.label
             post_save.connect(changed, sender=model, dispatch_uid=f"stats-changed-save-{label}")
             post_delete.connect(changed, sender=model, dispatch_uid=f"stats-changed-delete-{label}")
