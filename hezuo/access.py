@@ -118,7 +118,10 @@ def writable_units(user):
 
 
 def limit_choices(form, user):
-    """Restrict every foreign-key dropdown of `form` to what the user may pick."""
+    """Restrict every foreign-key dropdown of `form` to what the user may pick.
+
+    A posted choice outside them is refused in the same words whether it exists elsewhere
+    or not, naming the field and never whose the record is."""
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
         if queryset is None:
@@ -127,6 +130,10 @@ def limit_choices(form, user):
             field.queryset = writable_units(user)
         elif getattr(queryset.model, "scope_path", None):
             field.queryset = visible(user, queryset)
+        else:
+            continue
+        label = str(field.label or "").split("（")[0]  # 企业（为空表示园区整体） → 企业
+        field.error_messages["invalid_choice"] = f"所选{label}不存在或不在您的数据范围内，请从列表中选择"
 
 
 def sees_personal_data(user):

@@ -303,5 +303,6 @@ class ImportRulesTestCase(WorkbookTestCase):
     def test_a_district_reporter_cannot_take_over_another_units_project_by_its_code(self):
         code = self.other["projects"].code  # 吴兴's project
         result = self.run_import(self.workbook({"项目": [PROJECT_HEADER, self.project_row(code)]}), user=self.bob)
-        self.assertRefused(result, "属于单位“吴兴区”", "不能通过导入修改")
+        self.assertRefused(result, "项目编号已被使用", "不能通过导入修改")
+        self.assertNotIn("吴兴区", "\n".join(str(p) for p in result.problems))  # never whose it is
         self.assertEqual(Project.objects.get(code=code).unit, self.wuxing)

@@ -1,15 +1,14 @@
 """The statistics page as a workbook: one sheet per breakdown (program, unit, partner region).
 
-Uses the exporter's writer (hezuo/imports/services/exporter.py) for the header style,
-frozen header and number formats, so every workbook Hezuo writes looks alike. Amounts are
+Uses the one workbook writer (hezuo/workbooks.py) for the header style, frozen header,
+number formats and text kept as text, so every workbook Hezuo writes looks alike. Amounts are
 numbers in 万元 (as list exports), counts plain integers, so people can sum and chart them.
 """
 
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 
 from hezuo import numbers
-from hezuo.imports.services.exporter import AMOUNT_FORMAT, HEADER_FONT, BaseWriter
+from hezuo.workbooks import AMOUNT_FORMAT, HEADER_FONT, WorkbookWriter, cell
 
 NOTES = (
     "资金、消费帮扶、人员派遣和交流活动按记录日期（派遣按开始日期）统计；项目按年度统计；"
@@ -18,19 +17,16 @@ NOTES = (
 )
 
 
-class StatisticsWriter(BaseWriter):
+class StatisticsWriter(WorkbookWriter):
     def sheet(self, title, heading, rows, measures, total=None):
         headers = [heading] + [f"{m.label}（万元）" if m.is_amount else f"{m.label}（{m.unit}）" for m in measures]
         ws = self.new_sheet(title, headers, [28] + [14] * len(measures))
         for row in rows:
-            name = WriteOnlyCell(ws, row.label)
-            if row.depth:
-                name.alignment = Alignment(indent=row.depth * 2)
-            ws.append([name] + [self.number(ws, row[m.key]) for m in measures])
+            name = cell(ws, row.label, alignment=Alignment(indent=row.depth * 2) if row.depth else None)
+            self.append(ws, [name] + [self.number(ws, row[m.key]) for m in measures])
         if total is not None:
-            name = WriteOnlyCell(ws, total.label)
-            name.font = HEADER_FONT
-            ws.append([name] + [self.number(ws, total[m.key]) for m in measures])
+            name = cell(ws, total.label, font=HEADER_FONT)
+            self.append(ws, [name] + [self.number(ws, total[m.key]) for m in measures])
         self.result.sheets.append((title, len(rows)))
         return ws
 
@@ -49,9 +45,9 @@ def write_statistics(out, stats):
         ("按结对地区", "结对地区", stats.regions, None),
     ):
         ws = writer.sheet(title, heading, rows, stats.measures, total)
-        ws.append([])
-        ws.append([f"统计期间：{period}"])
+        writer.append(ws, [])
+        writer.append(ws, [f"统计期间：{period}"])
         for note in NOTES:
-            ws.append([note])
+            writer.append(ws, [note])
     writer.save(out)
     return writer.result

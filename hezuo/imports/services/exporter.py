@@ -15,16 +15,10 @@ flat however many rows there are.
 
 import datetime
 import tempfile
-import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count
 from django.http import FileResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,13 +28,9 @@ from hezuo.core.models import AmountField
 from hezuo.core.table import Table
 from hezuo.imports.specs import BY_NAME, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
 from hezuo.org.models import Program, Region
+from hezuo.workbooks import AMOUNT_FORMAT, DATE_FORMAT, HEADER_FONT, WorkbookWriter, cell
 
 CHUNK = 2000
-AMOUNT_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LAST_ROW = 1048576  # drop-downs cover the whole column, so rows people add get them too
 KEY_LEVEL_LABELS = {"": "否", "province": "省重点", "city": "市重点"}
 KIND_FORMATS = {
@@ -60,15 +50,6 @@ GENERAL_NOTES = (
     "每类记录按关键列识别：再次导入同一行会更新原记录，不会重复新增。",
     "“填写说明”和“下拉选项”两个工作表导入时会被忽略。",
 )
-
-
-@dataclass
-class ExportResult:
-    sheets: list = field(default_factory=list)  # [(sheet name, data rows)]
-
-    @property
-    def rows(self):
-        return sum(count for _name, count in self.sheets)
 
 
 def export_workbook(out, user=None, *, year=None, querysets=None, blank=False):
@@ -137,47 +118,7 @@ def download(filename, write):
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-# -- writing ------------------------------------------------------------------------------
-
-
-def display_width(text):
-    """Excel column width that shows `text`: CJK characters take two character widths."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text)) + 2
-
-
-class BaseWriter:
-    def __init__(self):
-        self.workbook = Workbook(write_only=True)
-        self.result = ExportResult()
-
-    def new_sheet(self, title, headers, widths, comments=None):
-        """A sheet with a bold, filled header row, frozen below it, columns as wide as asked."""
-        ws = self.workbook.create_sheet(title)
-        for index, (header, width) in enumerate(zip(headers, widths), start=1):
-            ws.column_dimensions[get_column_letter(index)].width = max(width, display_width(header))
-        ws.freeze_panes = "A2"
-        cells = []
-        for index, header in enumerate(headers):
-            cell = WriteOnlyCell(ws, header)
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
-            if comments and comments[index]:
-                cell.comment = Comment(comments[index], "Hezuo", width=260, height=140)
-            cells.append(cell)
-        ws.append(cells)
-        return ws
-
-    def styled(self, ws, value, number_format):
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = number_format
-        return cell
-
-    def save(self, out):
-        if not self.workbook.worksheets:
-            self.workbook.create_sheet("Sheet")
-        self.workbook.save(out)
-
-
-class StandardWriter(BaseWriter):
+class StandardWriter(WorkbookWriter):
     """Sheets of the standard workbook, with drop-downs from a hidden sheet of lists."""
 
     def __init__(self, blank=False):
@@ -242,7 +183,7 @@ class StandardWriter(BaseWriter):
         if rows is not None:
             lookups, converters = self.reading(spec, ws)
             for values in rows.values_list(*lookups).iterator(chunk_size=CHUNK):
-                ws.append([convert(values) for convert in converters])
+                self.append(ws, [convert(values) for convert in converters])
                 count += 1
         self.result.sheets.append((spec.name, count))
 
@@ -298,15 +239,13 @@ class StandardWriter(BaseWriter):
         ws = self.new_sheet(INSTRUCTIONS_SHEET, ["工作表", "列名", "是否必填", "格式或可选值", "单位", "说明"],
                             [12, 18, 10, 60, 8, 50])
         for note in GENERAL_NOTES:
-            ws.append([note])  # one long line: it runs on over the empty cells to its right
+            self.append(ws, [note])  # one long line: it runs on over the empty cells to its right
         for spec in SHEETS:
-            ws.append([])
-            title = WriteOnlyCell(ws, spec.name)
-            title.font = HEADER_FONT
-            ws.append([title, "", "", "", "", spec.note or None])
+            self.append(ws, [])
+            self.append(ws, [cell(ws, spec.name, font=HEADER_FONT), "", "", "", "", spec.note or None])
             for column in spec.columns:
-                ws.append([spec.name, column.header, "必填" if column.required else "选填",
-                           self.format_of(spec, column), column.unit or None, column.note or None])
+                self.append(ws, [spec.name, column.header, "必填" if column.required else "选填",
+                                 self.format_of(spec, column), column.unit or None, column.note or None])
 
     def save(self, out):
         self.write_lists()
@@ -318,10 +257,10 @@ class StandardWriter(BaseWriter):
         ws = self.workbook.create_sheet(LISTS_SHEET)
         ws.sheet_state = "hidden"
         names = list(self.lists)
-        ws.append([self.lists[name][0] for name in names])
+        self.append(ws, [self.lists[name][0] for name in names])
         longest = max(len(labels) for _title, labels in self.lists.values())
         for row in range(longest):
-            ws.append([labels[row] if row < len(labels) else None for _title, labels in self.lists.values()])
+            self.append(ws, [labels[row] if row < len(labels) else None for _title, labels in self.lists.values()])
         for index, name in enumerate(names, start=1):
             letter, count = get_column_letter(index), len(self.lists[name][1])
             if count:
@@ -329,7 +268,7 @@ class StandardWriter(BaseWriter):
                 self.workbook.defined_names.add(DefinedName(name, attr_text=ref))
 
 
-class PlainWriter(BaseWriter):
+class PlainWriter(WorkbookWriter):
     """A list page for people: its columns as shown, amounts in 万元 as numbers. Not importable."""
 
     def sheet(self, kind, user, rows):
@@ -341,7 +280,7 @@ class PlainWriter(BaseWriter):
         ws = self.new_sheet(str(kind.title)[:31], headers, widths)
         count = 0
         for obj in rows.iterator(chunk_size=CHUNK):
-            ws.append([self.value(ws, table, obj, name, model_field) for name, model_field in fields.items()])
+            self.append(ws, [self.value(ws, table, obj, name, model_field) for name, model_field in fields.items()])
             count += 1
         self.result.sheets.append((str(kind.title), count))
 

@@ -327,7 +327,9 @@ class Importer:
     # -- checking references, scope and keys ----------------------------------------------
 
     def check(self, parsed):
-        self.lookups = Lookups(parsed)
+        if self.user is not None and access.role_of(self.user) == access.Role.DISTRICT:
+            self.allowed_units = set(access.writable_units(self.user).values_list("id", flat=True))
+        self.lookups = Lookups(parsed, self.allowed_units)
         for name, (spec, rows) in parsed.items():
             self.check_sheet(spec, rows)
 
@@ -373,19 +375,24 @@ class Importer:
         return self.columns.get(spec.name, {}).get(column.field)
 
     def check_scope(self, spec, rows):
-        """A district reporter imports rows of their own unit subtree only."""
-        if self.user is None or spec.model.scope_path is None:
-            return
-        if access.role_of(self.user) != access.Role.DISTRICT:
+        """A district reporter imports rows of their own unit subtree only.
+
+        The message says what the reporter wrote is not theirs, never whose it is: a unit
+        is named only as the reporter typed it, a project outside the scope has already been
+        refused as unknown (Lookups.resolve), whether it exists elsewhere or not."""
+        allowed = self.allowed_units
+        if allowed is None or spec.model.scope_path is None:
             return  # city officers write everywhere; others cannot write at all (match_existing)
-        self.allowed_units = allowed = set(access.writable_units(self.user).values_list("id", flat=True))
-        owner = self.bound(spec, next((c for c in spec.columns if c.field in ("unit", "project")), None))
+        owner = next((c for c in spec.columns if c.field in ("unit", "project")), None)
         for row in rows:
             unit_id = self.lookups.unit_of(spec, row.values)
             if unit_id is not PENDING and unit_id not in allowed:
-                unit = self.lookups.unit_names.get(unit_id, "")
-                self.problem(spec.name, row.number, owner, unit,
-                             f"单位“{unit}”不在您的数据范围内，您只能导入本单位及下属单位的数据")
+                if owner is not None and owner.kind == "unit":
+                    typed = self.lookups.unit_names.get(unit_id, "")
+                    message = f"单位“{typed}”不在您的数据范围内，您只能导入本单位及下属单位的数据"
+                else:
+                    typed, message = "", "这条记录不在您的数据范围内，您只能导入本单位及下属单位的数据"
+                self.problem(spec.name, row.number, self.bound(spec, owner), typed, message)
 
     def match_existing(self, spec, rows, columns):
         sheet = next(s for s in self.result.sheets if s.name == spec.name)
@@ -416,9 +423,12 @@ class Importer:
                 owner = current.get("unit_id")
                 if self.allowed_units is not None and owner is not None and owner not in self.allowed_units:
                     # A key (项目编号 …) of another unit's record: updating it would take it over.
-                    unit = self.lookups.unit_names.get(owner, "")
-                    self.problem(spec.name, row.number, None, "",
-                                 f"已有的这条记录属于单位“{unit}”，不在您的数据范围内，不能通过导入修改")
+                    # Unique keys force saying the key is taken; nothing more of the record is said.
+                    first = spec.column(spec.key[0])
+                    typed = row.values.get(first.field) if first.kind == "text" else ""
+                    self.problem(spec.name, row.number, self.bound(spec, first), typed,
+                                 f"{'、'.join(columns[f].header for f in spec.key)}已被使用，"
+                                 "该记录不在您的数据范围内，不能通过导入修改")
             if not may_write:
                 self.problem(spec.name, row.number, None, "", f"您没有新增或修改“{spec.name}”的权限")
             elif row.existing and current.get("from_package"):
@@ -595,8 +605,9 @@ def diff(spec, existing, values):
 class Lookups:
     """Names in the workbook → ids: what the database holds plus what the workbook creates."""
 
-    def __init__(self, parsed):
+    def __init__(self, parsed, allowed_units=None):
         self.parsed = parsed
+        self.allowed_units = allowed_units  # a district reporter's units: projects elsewhere are unknown to them
         self.units = dict(Unit.objects.values_list("name", "id"))
         self.unit_names = {pk: name for name, pk in self.units.items()}
         self.programs = dict(Program.objects.values_list("name", "id"))
@@ -653,9 +664,14 @@ class Lookups:
             return self.resolve_region(text)
         if kind == "project":
             if text in self.projects:
-                return self.projects[text][0], ""
-            if text in self.new_projects:
+                pk, unit_id = self.projects[text]
+                if self.allowed_units is None or unit_id in self.allowed_units:
+                    return pk, ""
+            elif text in self.new_projects:
                 return ("project", text), ""
+            if self.allowed_units is not None:
+                # The same words whether the project is another unit's or does not exist.
+                return None, f"您的数据范围内没有编号为“{text}”的项目（可在“项目”工作表中新增）"
             return None, f"没有编号为“{text}”的项目（可在“项目”工作表中新增）"
         raise ValueError(kind)
 

@@ -10,7 +10,9 @@ listing every problem, so they can fix the file where they typed it and import i
   whole into openpyxl would take minutes and gigabytes for one download.
 
 A problem about a whole row (duplicate key, unit outside the user's scope) fills that row;
-a problem about a whole sheet or file appears in the list only.
+a problem about a whole sheet or file appears in the list only. Values from the file are
+written as text where a spreadsheet would take them for a formula (hezuo/workbooks.py):
+the report goes to whoever follows the import, not only to who wrote the file.
 """
 
 import io
@@ -24,6 +26,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from hezuo import workbooks
 from hezuo.imports.reader import UnreadableFile, read_file
 
 LIST_SHEET = "错误清单"
@@ -68,9 +71,16 @@ def report_name(record):
 
 def _load_original(path):
     try:
-        return openpyxl.load_workbook(path, rich_text=True)
+        workbook = openpyxl.load_workbook(path, rich_text=True)
     except Exception:  # an .xlsx calamine reads but openpyxl does not: fall back to copying rows
         return None
+    # Its strings stay text when edited in the report; its own formulas stay formulas (the
+    # importer read their values, and the reporter re-imports the corrected report).
+    for sheet in workbook.worksheets:
+        for cell in sheet._cells.values():
+            if cell.data_type == "s":
+                workbooks.keep_text(cell)
+    return workbook
 
 
 def _copy_rows(record):
@@ -91,7 +101,7 @@ def _copy_rows(record):
                 if isinstance(value, str):
                     value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a CSV may carry
                 if value not in ("", None):
-                    sheet.cell(number, index, value)
+                    workbooks.put(sheet, number, index, value)
     return workbook
 
 
@@ -145,8 +155,8 @@ def _add_list(workbook, problems):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for problem in problems:
-        sheet.append([problem["sheet"] or "（文件）", problem["row"] or "", problem["column"], problem["header"],
-                      problem["value"], problem["message"]])
+        workbooks.append(sheet, [problem["sheet"] or "（文件）", problem["row"] or "", problem["column"],
+                                 problem["header"], problem["value"], problem["message"]])
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
