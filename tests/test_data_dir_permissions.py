@@ -6,8 +6,6 @@ folders — whatever the umask (a typical 022 here)."""
 import os
 import shutil
 import stat
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -16,9 +14,9 @@ from django.urls import reverse
 
 from hezuo.imports.models import ImportRecord
 from tests.base import BaseTestCase
+from tests.console import hezuo
 from tests.test_import_pages import xlsx_upload
 
-HEZUO = Path(sys.executable).parent / "hezuo"
 # While a connection is open and has written, SQLite keeps hezuo.sqlite3-wal and -shm.
 SHOW_WAL_MODES = """
 from pathlib import Path
@@ -37,13 +35,10 @@ def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def hezuo(data_dir, *args):
-    """Run the console script as an installation would: its own settings, a fresh data directory."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "SECRET_KEY_FILE", "HEZUO_HTTPS")}
-    env["HEZUO_DATA_DIR"] = str(data_dir)
-    return subprocess.run([str(HEZUO), *args], env=env, capture_output=True, text=True, timeout=300, check=True,
-                          preexec_fn=lambda: os.umask(0o022))
+def run(data_dir, *args):
+    done = hezuo(*args, data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 class FreshDataDirectoryTestCase(BaseTestCase):
@@ -51,7 +46,7 @@ class FreshDataDirectoryTestCase(BaseTestCase):
         self.data = Path(self.enterContext(tempfile.TemporaryDirectory())) / "var"  # not there yet
 
     def test_migrate_creates_a_private_directory_key_and_database(self):
-        hezuo(self.data, "migrate", "--verbosity", "0")
+        run(self.data, "migrate", "--verbosity", "0")
         self.assertEqual(oct(mode(self.data)), oct(0o700))
         self.assertEqual(oct(mode(self.data / "secret_key")), oct(0o600))
         self.assertEqual(oct(mode(self.data / "hezuo.sqlite3")), oct(0o600))
@@ -59,14 +54,14 @@ class FreshDataDirectoryTestCase(BaseTestCase):
         self.assertGreaterEqual(len((self.data / "secret_key").read_text().strip()), 50)
         self.assertEqual([p.name for p in self.data.iterdir() if p.name.startswith(".")], [], "nothing left aside")
 
-        out = hezuo(self.data, "shell", "-c", SHOW_WAL_MODES).stdout
+        out = run(self.data, "shell", "-c", SHOW_WAL_MODES).stdout
         self.assertIn("-wal 0o600", out)
         self.assertIn("-shm 0o600", out)
 
     def test_the_key_survives_a_restart(self):
-        hezuo(self.data, "check")
+        run(self.data, "check")
         key = (self.data / "secret_key").read_text()
-        hezuo(self.data, "check")
+        run(self.data, "check")
         self.assertEqual((self.data / "secret_key").read_text(), key)
 
 

@@ -7,15 +7,12 @@ Each case runs the console script in a subprocess, so the settings are read from
 environment exactly as an installation reads them."""
 
 import json
-import os
-import subprocess
-import sys
 import tempfile
-from pathlib import Path
 
 from django.test import SimpleTestCase
 
-HEZUO = Path(sys.executable).parent / "hezuo"
+from tests.console import hezuo
+
 HOST = "hezuo.example.gov.cn"
 PASSWORD = "Hz-2024-Strong!pass"
 # Migrates the fresh data directory, then asks as a browser would and prints what came back.
@@ -47,36 +44,32 @@ print(json.dumps({
 """
 
 
-def hezuo(*args, https):
+def production(*args, https):
     """The console script with the environment of a production (https) or embedded setup."""
-    data = tempfile.mkdtemp()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE",
-                        "ALLOWED_HOSTS", "HEZUO_HTTPS", "SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env["HEZUO_DATA_DIR"] = data
-    env["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # no collectstatic
+    env = {}
     if https:
-        env.update(SECRET_KEY="k3y-" + "x7Qp9vRw2sLm" * 5, ALLOWED_HOSTS=HOST, HEZUO_HTTPS="1",
+        env = dict(SECRET_KEY="k3y-" + "x7Qp9vRw2sLm" * 5, ALLOWED_HOSTS=HOST, HEZUO_HTTPS="1",
                    CSRF_TRUSTED_ORIGINS=f"https://{HOST}")
-    return subprocess.run([str(HEZUO), *args], env=env, capture_output=True, text=True, timeout=300)
+    with tempfile.TemporaryDirectory() as data:
+        return hezuo(*args, data_dir=data, **env)
 
 
 def browse(https):
     host = HOST if https else "127.0.0.1"
     script = f"PASSWORD, HOST, HTTPS = {PASSWORD!r}, {host!r}, {https!r}\n" + REQUESTS
-    run = hezuo("shell", "-c", script, https=https)
+    run = production("shell", "-c", script, https=https)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 class DeployCheckTestCase(SimpleTestCase):
     def test_the_deploy_check_passes_with_the_production_environment(self):
-        run = hezuo("check", "--deploy", "--fail-level", "WARNING", https=True)
+        run = production("check", "--deploy", "--fail-level", "WARNING", https=True)
         self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
         self.assertIn("System check identified no issues", run.stdout)
 
     def test_the_deploy_check_fails_without_https(self):
-        run = hezuo("check", "--deploy", "--fail-level", "WARNING", https=False)
+        run = production("check", "--deploy", "--fail-level", "WARNING", https=False)
         self.assertNotEqual(run.returncode, 0)
 
 
