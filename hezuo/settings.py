@@ -4,6 +4,7 @@ SQLite in $HEZUO_DATA_DIR is the default; DATABASE_URL switches to PostgreSQL.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -27,18 +28,38 @@ def env_int(name, default):
     return int(env_str(name, str(default)))
 
 
+def create_private_file(path, content=""):
+    """Create `path` readable and writable by this user only (0600), unless it exists.
+
+    Written aside and linked into place, so two processes starting at once agree on it and
+    nobody reads it half-written.
+    """
+    if path.exists():
+        return
+    handle, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mkstemp: 0600
+    try:
+        with os.fdopen(handle, "w") as f:
+            f.write(content)
+        os.link(aside, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(aside)
+
+
+# The data directory holds the secret key, the SQLite database and uploaded files: only the
+# user Hezuo runs as may enter it (a directory the operator made keeps its mode).
 DATA_DIR = Path(env_str("HEZUO_DATA_DIR", str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     # A stable per-installation key, so sessions survive restarts of the embedded setup.
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        import secrets
+    import secrets
 
-        key_file.write_text(secrets.token_urlsafe(50))
+    key_file = DATA_DIR / "secret_key"
+    create_private_file(key_file, secrets.token_urlsafe(50))
     SECRET_KEY = key_file.read_text().strip()
 
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
@@ -74,7 +95,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: answered here, cacheable
+    "hezuo.core.middleware.NoStoreMiddleware",
+    "hezuo.core.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,6 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if DATABASES["default"]["NAME"] != ":memory:" and Path(DATABASES["default"]["NAME"]).parent.is_dir():
+        # SQLite would create the file 0644, and its -wal and -shm files take the file's mode;
+        # an empty file is an empty database.
+        create_private_file(Path(DATABASES["default"]["NAME"]))
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: our longest queries (a year of fund records for the dashboard,
     # ~0.5 s at 2,000,000 records) spend ~130 ms compiling, and a connection that has
@@ -169,7 +196,9 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": env_str(
             "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        ),
+        # Public files: not the 0600 of FILE_UPLOAD_PERMISSIONS, which is their default.
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
@@ -196,10 +225,37 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MAP_CENTRES_FILE = BASE_DIR / "node_modules" / "echarts-map-data" / "map" / "json" / "china-cities.json"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+
+# --- Production security: HTTPS, headers, cookies, file permissions --------------------------
+# HEZUO_HTTPS=1 says the site is served over HTTPS by the reverse proxy of docs/deployment.md,
+# which sets X-Forwarded-Proto. It turns on all that `hezuo check --deploy` asks for (with
+# DEBUG unset, SECRET_KEY and ALLOWED_HOSTS given); unset, the embedded http://127.0.0.1 setup
+# keeps working. The Content-Security-Policy is set apart (django-csp).
+HEZUO_HTTPS = env_bool("HEZUO_HTTPS", False)
+if HEZUO_HTTPS:
+    # Trusted only with HEZUO_HTTPS: the proxy must set the header, never pass a client's on.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HEZUO_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may ask over plain HTTP
+# HSTS covers the host that sends it and the names under it; preload only matters once an
+# operator submits the domain to the browsers' list, so asking for it costs nothing.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600) if HEZUO_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HEZUO_HTTPS or env_bool("SECURE_COOKIES", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Files the app writes under the data directory (uploads, kept import files): owner only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Pages and files carry Cache-Control: no-store (hezuo.core.middleware.NoStoreMiddleware);
+# NUL and other control characters in a request are refused with 400 by the middleware
+# after it, and in a form field with 422 (hezuo/text.py).
+# ----------------------------------------------------------------------------------------------
 
 # Failed logins: lock the username+IP pair after 5 failures for 30 minutes (等保 2.0).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
+from hezuo import text
 from hezuo.accounts.models import User
 
 
@@ -13,6 +14,7 @@ class UserForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "display_name", "role", "unit", "phone", "email", "is_active"]
+        formfield_callback = text.formfield
 
     def clean(self):
         data = super().clean()

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
-from hezuo import numbers
+from hezuo import numbers, text
 
 
 class AmountWidget(forms.MultiWidget):
@@ -91,7 +91,7 @@ class RegionField(forms.ModelChoiceField):
         return f"{region.code} {region.full_name}" if region else value
 
     def to_python(self, value):
-        value = (value or "").strip()
+        value = text.form_value(value or "").strip()
         if not value:
             return None
         first = value.split()[0]

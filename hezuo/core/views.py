@@ -22,6 +22,7 @@ from hezuo.core.services.records import StillReferenced, VersionConflict, delete
 from hezuo.core.table import Table
 from hezuo.imports.services.exporter import download, export_list
 from hezuo.org.models import Region
+from hezuo.text import formfield as text_formfield
 
 
 def get_kind(slug, user):
@@ -38,7 +39,7 @@ def formfield_for(db_field, **kwargs):
         kwargs["widget"] = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     if db_field.get_internal_type() == "TextField":
         kwargs["widget"] = Textarea(attrs={"rows": 4})
-    return db_field.formfield(**kwargs)
+    return text_formfield(db_field, **kwargs)
 
 
 def form_class(kind):

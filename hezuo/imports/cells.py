@@ -12,6 +12,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from hezuo import numbers
+from hezuo.text import TextError, clean as clean_text, strip_invisible
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 DATE_PATTERNS = (
@@ -36,7 +37,7 @@ def normalize_header(text):
 
     '金额（万元）' → ('金额', '万元'); ' 项目 编号 ' → ('项目编号', '').
     """
-    text = SPACES.sub("", unicodedata.normalize("NFKC", str(text or "")))
+    text = SPACES.sub("", unicodedata.normalize("NFKC", strip_invisible(str(text or ""))))
     match = re.fullmatch(r"(.*?)\((.*?)\)", text)
     if match:
         return match.group(1), match.group(2)
@@ -54,7 +55,12 @@ def text(value, field=None):
         value = int(value)  # a code typed as a number: 2024001.0 → "2024001"
     if isinstance(value, (datetime.date, datetime.datetime)):
         value = value.strftime("%Y-%m-%d")
-    value = SPACES.sub(" ", str(value)).strip()
+    try:
+        value = SPACES.sub(" ", clean_text(str(value))).strip()
+    except TextError as error:
+        raise CellError(str(error))
+    if not value:
+        raise CellError("只有看不见的字符，没有内容")
     if limit and len(value) > limit:
         raise CellError(f"内容过长（{len(value)} 字），最多 {limit} 字")
     return value
@@ -171,6 +177,8 @@ def choice_converter(field):
 
     def choice(value):
         wanted = value.strip() if type(value) is str else text(value)
+        if wanted not in accepted:
+            wanted = text(value)  # without invisible characters, or refused for a control character
         try:
             return accepted[wanted]
         except KeyError:
