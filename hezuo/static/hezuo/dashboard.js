@@ -40,13 +40,40 @@
     return chart;
   }
 
-  function tooltipText(params) {
-    var list = Array.isArray(params) ? params : [params];
-    var lines = [list[0].name];
-    list.forEach(function (p) {
-      if (p.data && p.data.text) lines.push(p.marker + p.seriesName + "：" + p.data.text);
+  // Tooltips are built as elements holding text, never as HTML: the names in them come from
+  // users (programs, regions, an office's own map file) and ECharts would parse a string as
+  // markup. One line a row; a series' colour marker is set through the element's style
+  // property, which the page's Content-Security-Policy allows (a style attribute it would not).
+  function tip(lines) {
+    var box = document.createElement("div");
+    lines.forEach(function (line) {
+      var row = document.createElement("div");
+      if (typeof line.color === "string") {
+        var marker = document.createElement("span");
+        marker.className = "chart-marker";
+        marker.style.backgroundColor = line.color;
+        row.appendChild(marker);
+      }
+      row.appendChild(document.createTextNode(line.text));
+      box.appendChild(row);
     });
-    return lines.join("<br>");
+    return box;
+  }
+
+  function barTip(params) {
+    var list = Array.isArray(params) ? params : [params];
+    var lines = [{ text: list[0].name }];
+    list.forEach(function (p) {
+      if (p.data && p.data.text) lines.push({ color: p.color, text: p.seriesName + "：" + p.data.text });
+    });
+    return tip(lines);
+  }
+
+  function placeTip(p) {
+    if (!p.data || !p.data.text) return tip([{ text: p.name }]);
+    var lines = [{ text: p.data.full_name }, { text: "结对关系：" + p.data.text }];
+    if (p.data.programs) lines.push({ text: p.data.programs });
+    return tip(lines);
   }
 
   function base() {
@@ -54,7 +81,7 @@
     return {
       color: COLORS,
       textStyle: { fontFamily: FONT, fontSize: size },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: tooltipText,
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: barTip, className: "chart-tip",
                  textStyle: { fontFamily: FONT, fontSize: size } },
       legend: { top: 0, textStyle: { fontSize: size } },
       grid: { left: 8, right: 16, top: large() ? 40 : 32, bottom: 8, containLabel: true },
@@ -115,12 +142,8 @@
     var option = {
       textStyle: { fontFamily: FONT },
       tooltip: {
-        trigger: "item",
+        trigger: "item", className: "chart-tip", formatter: placeTip,
         textStyle: { fontFamily: FONT, fontSize: large() ? 16 : 12 },
-        formatter: function (p) {
-          if (!p.data || !p.data.text) return p.name;
-          return p.data.full_name + "<br>结对关系：" + p.data.text + (p.data.programs ? "<br>" + p.data.programs : "");
-        },
       },
       geo: {
         map: "hezuo-map", roam: true, zoom: 1.15,
