@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hezuo.stats",
     "hezuo.reports",
     "hezuo.demo",
+    "hezuo.backups",
 ]
 
 MIDDLEWARE = [
