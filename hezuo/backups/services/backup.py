@@ -105,6 +105,11 @@ def hezuo_version():
         return "unknown"
 
 
+def data_entries(manifest):
+    """The manifest's entries of data directory files (not the database)."""
+    return [entry for entry in manifest["files"] if entry["path"].startswith(DATA)]
+
+
 def is_temporary(name):
     return any(fnmatch.fnmatch(name, pattern) for pattern in TEMPORARY)
 
@@ -422,7 +427,7 @@ def restore_backup(path, *, force=False):
         if target and not force:
             raise BackupError(f"恢复目标已有数据：{target.describe()}。"
                               f"要用备份替换它们，请加 --force（替换后无法撤销，请先备份当前数据）")
-        names = [entry["path"] for entry in manifest["files"] if entry["path"].startswith(DATA)]
+        names = [entry["path"] for entry in data_entries(manifest)]
         check_destinations(names)
         replaced = target.describe() if target else ""
         database.load(Path(staging) / manifest["database"]["member"], replace=bool(target.tables))

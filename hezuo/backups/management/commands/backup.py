@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hezuo.backups.services.backup import DATA, BackupError, make_backup
+from hezuo.backups.services.backup import BackupError, data_entries, make_backup
 from hezuo.backups.services.databases import ENGINE_LABELS
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(str(error))
         manifest = result.manifest
         database = manifest["database"]
-        files = [entry for entry in manifest["files"] if entry["path"].startswith(DATA)]
+        files = data_entries(manifest)
         self.stdout.write(f"已备份到 {result.path}（{megabytes(result.size)}，仅所有者可读写）")
         self.stdout.write(f"  SHA-256：{result.sha256}")
         self.stdout.write(f"  数据库：{ENGINE_LABELS[database['engine']]} {database['version']}，"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hezuo.backups.services.backup import DATA, BackupError, read_archive, restore_backup
+from hezuo.backups.services.backup import BackupError, data_entries, read_archive, restore_backup
 from hezuo.backups.services.databases import ENGINE_LABELS
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error))
         database = manifest["database"]
-        files = [entry for entry in manifest["files"] if entry["path"].startswith(DATA)]
+        files = data_entries(manifest)
         summary = (f"Hezuo {manifest['hezuo_version']} 于 {manifest['created_at']} 备份，"
                    f"{ENGINE_LABELS[database['engine']]} {database['version']}，数据目录文件 {len(files)} 个")
         if check:
