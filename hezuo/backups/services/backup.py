@@ -122,7 +122,10 @@ def data_files(database, skip=()):
     excluded = {Path(path).resolve() for path in skip} | database.live_files()
     static = Path(settings.STATIC_ROOT).resolve()
     files, links = [], []
-    for dirpath, dirnames, filenames in os.walk(root):
+    def unreadable(error):
+        raise BackupError(f"无法读取数据目录中的 {error.filename}（{error.strerror}）")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         here = Path(dirpath)
         kept = []
         for name in sorted(dirnames):
@@ -212,7 +215,12 @@ def make_backup(out):
         database.dump(dump)
         entries = [(database.member, dump, *file_digest(dump), dump.stat().st_mtime)]
         for rel, path in files:
-            entries.append((DATA + rel, path, *file_digest(path), path.stat().st_mtime))
+            try:
+                entries.append((DATA + rel, path, *file_digest(path), path.stat().st_mtime))
+            except FileNotFoundError:
+                continue  # removed since the directory was listed (an expired export, say)
+            except OSError as error:
+                raise BackupError(f"无法读取数据目录中的 {rel}（{error.strerror}）")
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -224,6 +232,7 @@ def make_backup(out):
             "not_included": NOT_INCLUDED,
         }
         body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        partial.unlink(missing_ok=True)  # left by a backup that was killed
         try:
             with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw:
                 archive = _Digesting(raw)
@@ -231,17 +240,22 @@ def make_backup(out):
                         tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                     tar.addfile(_tar_entry(MANIFEST, len(body), dump.stat().st_mtime), io.BytesIO(body))
                     for name, path, size, sha, mtime in entries:
-                        with open(path, "rb") as f:
-                            reader = _Digesting(f)
-                            try:
+                        try:
+                            with open(path, "rb") as f:
+                                reader = _Digesting(f)
                                 tar.addfile(_tar_entry(name, size, mtime), reader)
-                            except OSError:
-                                reader.size = -1
+                        except OSError as error:
+                            if not (isinstance(error, FileNotFoundError) or error.errno is None):
+                                raise  # writing failed, not reading
+                            reader = _Digesting(None)  # gone, or shorter than when it was measured
+                            reader.size = -1
                         if reader.size != size or reader.sha256.hexdigest() != sha:
                             raise BackupError(f"文件 {name.removeprefix(DATA)} 在备份过程中被改动，请重新备份")
                 raw.flush()
                 os.fsync(raw.fileno())
             os.replace(partial, out)
+        except OSError as error:
+            raise BackupError(f"写入备份文件 {out} 失败（{error.strerror or error}），未留下备份文件")
         finally:
             partial.unlink(missing_ok=True)
     result = BackupResult(out, archive.size, archive.sha256.hexdigest(), manifest, links)
@@ -249,7 +263,7 @@ def make_backup(out):
         result.notes.append("SECRET_KEY 由环境变量给出，不在备份中：请另行保管（恢复后会话签名需要它）")
     with transaction.atomic():
         record_event("backup", username=CONSOLE, archive=str(out), sha256=result.sha256, size=result.size,
-                     engine=info["engine"], files=len(files))
+                     engine=info["engine"], files=len(entries) - 1)
     return result
 
 

@@ -66,6 +66,8 @@ class SQLiteDatabase:
             # All pages in one step: one read transaction, a consistent copy even while the app writes.
             source.backup(target)
             check = target.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.Error as error:
+            raise BackupError(f"复制 SQLite 数据库失败（{error}）")
         finally:
             target.close()
             source.close()
@@ -92,6 +94,8 @@ class SQLiteDatabase:
         target = sqlite3.connect(self.path, timeout=20)
         try:
             source.backup(target)
+        except sqlite3.Error as error:
+            raise BackupError(f"恢复 SQLite 数据库失败（{error}）")
         finally:
             target.close()
             source.close()
