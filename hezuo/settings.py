@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "hezuo.stats",
     "hezuo.reports",
     "hezuo.demo",
+    "hezuo.backups",
 ]
 
 MIDDLEWARE = [
