@@ -24,3 +24,21 @@ def home_summary(user):
         totals = {row["stage"]: row for row in rows}
         funds = [(value, label, totals.get(value, {}).get("total") or 0) for value, label in FundRecord.Stage.choices]
     return {"cards": cards, "year": latest, "funds": funds}
+
+
+def list_rows(kind, user, params):
+    """A list page's rows for `user` with the page's filters and sort from `params` (a QueryDict).
+
+    Returns (queryset, filter form, sort). The page and its background export read the same.
+    """
+    from hezuo.core.filters import FilterForm
+
+    queryset = access.visible(user, kind.queryset())
+    filters = FilterForm(kind, user, params)
+    queryset = filters.apply(queryset)
+    sort = params.get("o", "")
+    if sort.lstrip("-") in kind.sorts:
+        queryset = queryset.order_by(sort, "-pk")
+    elif kind.default_sort:
+        queryset = queryset.order_by(kind.default_sort, "-pk")
+    return queryset, filters, sort

@@ -71,16 +71,17 @@ class ExportResult:
         return sum(count for _name, count in self.sheets)
 
 
-def export_workbook(out, user=None, *, year=None, querysets=None, blank=False):
+def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, progress=None):
     """Write the standard workbook to `out` (a path or a binary file object).
 
     `user`: only what `access.visible` lets them see (None: the operator, everything).
     `year`: rows of that year on sheets that have a year; the others (单位, 地区, 结对关系)
     are written whole. `querysets`: {sheet name: queryset} to write only those sheets with
     exactly those rows, in their order (list-page exports). `blank`: no data, plus a first
-    sheet 填写说明 and a comment on every header cell.
+    sheet 填写说明 and a comment on every header cell. `progress(rows written)` is called
+    every CHUNK rows.
     """
-    writer = StandardWriter(blank=blank)
+    writer = StandardWriter(blank=blank, progress=progress)
     if blank:
         writer.instructions()
     specs = [BY_NAME[name] for name in querysets] if querysets is not None else list(SHEETS)
@@ -111,7 +112,7 @@ def spec_for_model(model):
     return next((spec for spec in SHEETS if spec.model is model), None)
 
 
-def export_list(out, kind, user, queryset):
+def export_list(out, kind, user, queryset, progress=None):
     """A list page's rows (filtered and sorted as shown, all pages) as a workbook.
 
     Kinds with a sheet in the standard workbook get that sheet, which imports back. Others
@@ -120,8 +121,8 @@ def export_list(out, kind, user, queryset):
     """
     spec = spec_for_model(kind.model)
     if spec is not None and kind.model is not Region:
-        return export_workbook(out, user, querysets={spec.name: queryset})
-    writer = PlainWriter()
+        return export_workbook(out, user, querysets={spec.name: queryset}, progress=progress)
+    writer = PlainWriter(progress=progress)
     writer.sheet(kind, user, access.visible(user, queryset))
     writer.save(out)
     return writer.result
@@ -146,9 +147,16 @@ def display_width(text):
 
 
 class BaseWriter:
-    def __init__(self):
+    def __init__(self, progress=None):
         self.workbook = Workbook(write_only=True)
         self.result = ExportResult()
+        self.progress = progress
+        self.written = 0
+
+    def tick(self):
+        self.written += 1
+        if self.progress is not None and self.written % CHUNK == 0:
+            self.progress(self.written)
 
     def new_sheet(self, title, headers, widths, comments=None):
         """A sheet with a bold, filled header row, frozen below it, columns as wide as asked."""
@@ -180,8 +188,8 @@ class BaseWriter:
 class StandardWriter(BaseWriter):
     """Sheets of the standard workbook, with drop-downs from a hidden sheet of lists."""
 
-    def __init__(self, blank=False):
-        super().__init__()
+    def __init__(self, blank=False, progress=None):
+        super().__init__(progress)
         self.blank = blank
         self.lists = {}  # defined name → (title, [labels])
         self._ambiguous_regions = None
@@ -244,6 +252,7 @@ class StandardWriter(BaseWriter):
             for values in rows.values_list(*lookups).iterator(chunk_size=CHUNK):
                 ws.append([convert(values) for convert in converters])
                 count += 1
+                self.tick()
         self.result.sheets.append((spec.name, count))
 
     def reading(self, spec, ws):
@@ -343,6 +352,7 @@ class PlainWriter(BaseWriter):
         for obj in rows.iterator(chunk_size=CHUNK):
             ws.append([self.value(ws, table, obj, name, model_field) for name, model_field in fields.items()])
             count += 1
+            self.tick()
         self.result.sheets.append((str(kind.title), count))
 
     def value(self, ws, table, obj, name, model_field):
