@@ -86,7 +86,9 @@ def is_dead(run, now=None):
     now = now or timezone.now()
     lease = timedelta(seconds=settings.BACKGROUND_LEASE_SECONDS)
     if run.status == "running":
-        if run.heartbeat_at is not None and run.heartbeat_at > now - lease:
+        # Runs from before leases have no heartbeat: their start is their last sign of life.
+        last_seen = run.heartbeat_at or run.started_at
+        if last_seen is None or last_seen > now - lease:
             return False
         return not holder_alive(run.holder) if run.holder else True
     # Pending: dead only if a worker claimed its task and then died before taking the lease.
