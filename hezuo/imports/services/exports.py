@@ -103,10 +103,8 @@ def run_export(record):
                phase="导出时发生内部错误")
         raise
     else:
-        now = timezone.now()
         finish(record, status=ExportRecord.Status.SUCCEEDED, file=name, size=default_storage.size(name),
-               rows_done=record.rows_done, expires_at=now + timedelta(days=settings.EXPORT_KEEP_DAYS),
-               phase="已完成")
+               rows_done=record.rows_done, phase="已完成", keep=True)
 
 
 class Refused(Exception):
@@ -142,8 +140,11 @@ def write(record, user):
     return str(final.relative_to(settings.MEDIA_ROOT))
 
 
-def finish(record, **fields):
-    ExportRecord.objects.filter(pk=record.pk).update(finished_at=timezone.now(), **fields)
+def finish(record, keep=False, **fields):
+    now = timezone.now()
+    if keep:
+        fields["expires_at"] = now + timedelta(days=settings.EXPORT_KEEP_DAYS)
+    ExportRecord.objects.filter(pk=record.pk).update(finished_at=now, **fields)
     record.refresh_from_db()
 
 
