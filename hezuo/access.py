@@ -51,6 +51,14 @@ def visible(user, queryset):
     return queryset.filter(scope_q(user, queryset.model))
 
 
+def scope_key(user):
+    """A text that changes whenever what `user` may see changes (role, unit, the unit's place
+    in the tree): work done later for them (a background export) is refused if it differs."""
+    role = role_of(user)
+    unit = user.unit.path if role == Role.DISTRICT and user.unit_id else ""
+    return f"{role}:{unit}:{'active' if user.is_active else 'inactive'}"
+
+
 def get_visible_or_404(user, model, pk):
     try:
         return visible(user, model.objects.all()).get(pk=pk)

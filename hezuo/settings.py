@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "hezuo.audit.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "hezuo.core.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "hezuo.urls"
@@ -142,9 +143,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one request writes; the busy timeout makes a
     # second writer wait for the lock instead of failing at once.
+    # Web processes (hezuo.wsgi) wait less than workers and commands: a save that cannot get
+    # the lock while an import writes should come back (503, its form kept) well within
+    # gunicorn's timeout, while the worker's own progress writes may as well wait.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env_int("HEZUO_SQLITE_WAIT_SECONDS", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -307,6 +311,16 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# A background import or export holds a lease, renewed every HEARTBEAT seconds; one whose
+# heartbeat is older than LEASE seconds and whose process is gone is marked failed
+# (hezuo/imports/services/leases.py, `hezuo imports recover`).
+BACKGROUND_HEARTBEAT_SECONDS = env_int("HEZUO_HEARTBEAT_SECONDS", 10)
+BACKGROUND_LEASE_SECONDS = env_int("HEZUO_LEASE_SECONDS", 60)
+# Exports of more rows than this are written by a background worker and kept for their
+# requester to download for EXPORT_KEEP_DAYS days.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 20000)
+EXPORT_KEEP_DAYS = env_int("HEZUO_EXPORT_KEEP_DAYS", 3)
 
 # Imports: files above this size are refused; above IMPORT_BACKGROUND_ROWS rows an upload
 # runs as a background task with a progress bar.

@@ -100,9 +100,18 @@ class WriteResult:
 class WorkbookWriter:
     """A write-only workbook whose sheets look alike: header style, frozen header, widths."""
 
-    def __init__(self):
+    def __init__(self, progress=None, every=2000):
         self.workbook = Workbook(write_only=True)
         self.result = WriteResult()
+        self.progress = progress  # progress(rows written), every `every` rows (background exports)
+        self.every = every
+        self.written = 0
+
+    def tick(self):
+        """One more data row written."""
+        self.written += 1
+        if self.progress is not None and self.written % self.every == 0:
+            self.progress(self.written)
 
     def new_sheet(self, title, headers, widths, comments=None):
         """A sheet with a bold, filled header row, frozen below it, columns as wide as asked."""

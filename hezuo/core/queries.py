@@ -48,3 +48,21 @@ def list_footer(user, kind, queryset):
 
     totals = dict(kept("list-footer", user, [kind.slug, key], build))
     return totals, totals.pop("row_count")
+
+
+def list_rows(kind, user, params):
+    """A list page's rows for `user` with the page's filters and sort from `params` (a QueryDict).
+
+    Returns (queryset, filter form, sort). The page and its background export read the same.
+    """
+    from hezuo.core.filters import FilterForm
+
+    queryset = access.visible(user, kind.queryset())
+    filters = FilterForm(kind, user, params)
+    queryset = filters.apply(queryset)
+    sort = params.get("o", "")
+    if sort.lstrip("-") in kind.sorts:
+        queryset = queryset.order_by(sort, "-pk")
+    elif kind.default_sort:
+        queryset = queryset.order_by(kind.default_sort, "-pk")
+    return queryset, filters, sort

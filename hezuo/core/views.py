@@ -10,17 +10,17 @@ from django.forms import DateInput, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from hezuo import access
+from hezuo.core.busy import DatabaseBusy
 from hezuo.core.fields import RegionField
-from hezuo.core.filters import FilterForm
 from hezuo.core.kinds import REGISTRY
 from hezuo.core.paging import paginate
 from hezuo.core.queries import list_footer
 from hezuo.core.services.records import StillReferenced, VersionConflict, delete_record, save_record
 from hezuo.core.table import Table
-from hezuo.imports.services.exporter import download, export_list
+from hezuo.core.queries import list_rows
+from hezuo.imports.services.exports import export_list_or_queue
 from hezuo.org.models import Region
 from hezuo.text import formfield as text_formfield
 
@@ -48,20 +48,11 @@ def form_class(kind):
 
 def record_list(request, slug):
     kind = get_kind(slug, request.user)
-    queryset = access.visible(request.user, kind.queryset())
-    filters = FilterForm(kind, request.user, request.GET)
-    queryset = filters.apply(queryset)
-
-    sort = request.GET.get("o", "")
-    if sort.lstrip("-") in kind.sorts:
-        queryset = queryset.order_by(sort, "-pk")
-    elif kind.default_sort:
-        queryset = queryset.order_by(kind.default_sort, "-pk")
+    queryset, filters, sort = list_rows(kind, request.user, request.GET)
     if request.GET.get("format") == "xlsx":  # the 导出 Excel button: every page, as filtered and sorted
         if filters.errors:
             return HttpResponseBadRequest("筛选条件有误，请修改后再导出")
-        return download(f"{kind.title}-{timezone.localdate():%Y%m%d}.xlsx",
-                        lambda out: export_list(out, kind, request.user, queryset))
+        return export_list_or_queue(request, kind, queryset)
 
     totals, count = {}, None
     if kind.totals:
@@ -113,12 +104,14 @@ def record_create(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             result = save_record(form, request.user)
-        except PermissionDenied as error:
+        except (PermissionDenied, DatabaseBusy) as error:
             form.add_error(None, str(error))
+            status = 503 if isinstance(error, DatabaseBusy) else 422
         else:
             messages.success(request, f"已新增{kind.title}：{result.obj}")
             return redirect(kind.url_name("detail"), pk=result.obj.pk)
-    status = 422 if request.method == "POST" else 200
+    else:
+        status = 422 if request.method == "POST" else 200
     return render(request, "core/form.html", {"kind": kind, "form": form, "creating": True}, status=status)
 
 
@@ -142,6 +135,9 @@ def record_edit(request, slug, pk):
                 status = 409
             except PermissionDenied as error:
                 form.add_error(None, str(error))
+            except DatabaseBusy as error:
+                form.add_error(None, str(error))
+                status = 503
             else:
                 messages.success(request, f"已保存{kind.title}：{obj}")
                 return redirect(kind.url_name("detail"), pk=obj.pk)
@@ -153,17 +149,18 @@ def record_delete(request, slug, pk):
     kind = get_kind(slug, request.user)
     obj = access.get_visible_or_404(request.user, kind.model, pk)
     access.check_change(request.user, obj)
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         try:
             delete_record(obj, request.user, expected_version=request.POST.get("version"))
         except (VersionConflict, StillReferenced) as problem:
-            error = str(problem)
+            error, status = str(problem), 409
+        except DatabaseBusy:
+            error, status = "系统正忙（正在写入其他数据，如批量导入），这条记录没有删除。请稍等片刻后再点击确认删除。", 503
         else:
             messages.success(request, f"已删除{kind.title}：{obj}")
             return redirect(kind.url_name("list"))
-    return render(request, "core/confirm_delete.html", {"kind": kind, "obj": obj, "error": error},
-                  status=409 if error else 200)
+    return render(request, "core/confirm_delete.html", {"kind": kind, "obj": obj, "error": error}, status=status)
 
 
 def region_suggest(request):

@@ -3,7 +3,38 @@ from django.db import models
 from django.utils import timezone
 
 
-class ImportRecord(models.Model):
+class BackgroundRun(models.Model):
+    """Work that may run in a background worker (an import, a large export): its progress,
+    and the lease that tells whether whoever runs it is still alive (services/leases.py)."""
+
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    phase = models.CharField("进度说明", max_length=60, blank=True)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    task_id = models.CharField("后台任务", max_length=64, blank=True)  # django-tasks' result id
+    holder = models.CharField("运行进程", max_length=200, blank=True)  # host:pid:start of the process running it
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    error = models.TextField("中止原因", blank=True)  # why it stopped, when not because of the file's content
+
+    class Meta:
+        abstract = True
+
+    FINISHED = ("succeeded", "checked", "failed")
+
+    @property
+    def finished(self):
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self):
+        if self.finished:
+            return 100
+        return min(99, int(self.rows_done * 100 / self.rows_total)) if self.rows_total else 0
+
+
+class ImportRecord(BackgroundRun):
     """One import of a workbook: the original file, who sent it, what it did."""
 
     class Status(models.TextChoices):
@@ -23,14 +54,11 @@ class ImportRecord(models.Model):
     dry_run = models.BooleanField("仅校验", default=False)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    phase = models.CharField("进度说明", max_length=60, blank=True)
-    rows_total = models.PositiveIntegerField("总行数", default=0)
-    rows_done = models.PositiveIntegerField("已处理行数", default=0)
     summary = models.JSONField("各表结果", default=list, blank=True)
     problems = models.JSONField("错误", default=list, blank=True)
     notes = models.JSONField("提示", default=list, blank=True)
+    retry_of = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="retry",
+                                    verbose_name="重新导入自")
 
     class Meta:
         verbose_name = verbose_name_plural = "导入记录"
@@ -40,15 +68,52 @@ class ImportRecord(models.Model):
         return f"{self.original_name}（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
 
     @property
-    def percent(self):
-        if self.status in (self.Status.SUCCEEDED, self.Status.CHECKED, self.Status.FAILED):
-            return 100
-        return min(99, int(self.rows_done * 100 / self.rows_total)) if self.rows_total else 0
-
-    @property
-    def finished(self):
-        return self.status in (self.Status.SUCCEEDED, self.Status.CHECKED, self.Status.FAILED)
+    def interrupted(self):
+        """Stopped by a dead worker or an internal error, not by the file: worth running again."""
+        return self.status == self.Status.FAILED and bool(self.error)
 
     def totals(self):
         keys = ("rows", "created", "updated", "unchanged")
         return {key: sum(sheet.get(key, 0) for sheet in self.summary) for key in keys}
+
+
+class ExportRecord(BackgroundRun):
+    """A large export written by a background worker, kept for its requester to download."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "导出中"
+        SUCCEEDED = "succeeded", "已完成"
+        FAILED = "failed", "导出失败"
+
+    class What(models.TextChoices):
+        LIST = "list", "列表导出"
+        FULL = "full", "数据导出（标准模板）"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="exports",
+                                     verbose_name="导出人")
+    what = models.CharField("内容", max_length=10, choices=What.choices)
+    kind = models.CharField("记录类型", max_length=40, blank=True)  # a list export's kind slug
+    query = models.TextField("筛选条件", blank=True)  # a list export's query string, as on the page
+    year = models.PositiveIntegerField("年度", null=True, blank=True)
+    scope = models.CharField("数据范围", max_length=300)  # access.scope_key when asked
+    name = models.CharField("文件名", max_length=255)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField("保留至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导出记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def downloadable(self):
+        return self.status == self.Status.SUCCEEDED and bool(self.file) and not self.expired

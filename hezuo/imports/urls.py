@@ -11,7 +11,11 @@ urlpatterns = [
     path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/problems.xlsx", views.problems_workbook, name="problems"),
     path("<int:pk>/file/", views.original_file, name="file"),
+    path("<int:pk>/rerun/", views.rerun_import, name="rerun"),
     # Export (helper: export).
     path("template.xlsx", views.blank_template, name="template"),
     path("export.xlsx", views.export_all, name="export"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/progress/", views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/file/", views.export_file, name="export_file"),
 ]

@@ -6,14 +6,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hezuo import access
 from hezuo.imports.forms import UploadForm
-from hezuo.imports.models import ImportRecord
+from hezuo.imports.models import ExportRecord, ImportRecord
 from hezuo.imports.services.exporter import download, export_workbook
+from hezuo.imports.services.exports import export_all_or_queue
+from hezuo.imports.services.leases import recover
 from hezuo.imports.services.problem_report import build_report, ordered, report_name
-from hezuo.imports.services.runs import keep_file
+from hezuo.imports.services.runs import NotRerunnable, keep_file, rerun
 from hezuo.imports.services.uploads import runs_in_background, start_import
 from hezuo.projects.models import Project
 
@@ -36,6 +38,7 @@ def import_list(request):
         "sees_everyones": role in (access.Role.CITY, access.Role.ADMIN),
         "is_leader": role == access.Role.LEADER,
         "is_admin": role == access.Role.ADMIN,
+        "exports": ExportRecord.objects.filter(requested_by=request.user)[:10],
     })
 
 
@@ -53,6 +56,7 @@ def upload(request):
 
 
 def _status_context(request, record):
+    recover(record)  # a run whose worker died is marked failed here, where its owner looks
     return {
         "record": record,
         "problems": ordered(record.problems)[:PROBLEMS_SHOWN],
@@ -61,6 +65,7 @@ def _status_context(request, record):
         "in_background": runs_in_background(record),
         "can_read_contents": access.can_read_import_contents(request.user),
         "can_upload": access.can_import(request.user),
+        "retry": ImportRecord.objects.filter(retry_of=record).first() if record.interrupted else None,
     }
 
 
@@ -75,6 +80,21 @@ def progress(request, pk):
     """The progress bar while the import runs (htmx polls it), then the result in its place."""
     record = access.get_import_or_404(request.user, pk)
     return render(request, "imports/status.html", _status_context(request, record))
+
+
+@require_POST
+def rerun_import(request, pk):
+    """重新导入: the kept file of an interrupted import, imported again (once) by this user."""
+    record = access.get_import_or_404(request.user, pk)
+    access.check_import(request.user)
+    try:
+        again, created = rerun(record, request.user)
+    except NotRerunnable as refusal:
+        context = _status_context(request, record)
+        return render(request, "imports/detail.html", {**context, "rerun_error": str(refusal)}, status=409)
+    if created:
+        start_import(again)
+    return redirect("imports:detail", again.pk)
 
 
 @require_safe
@@ -120,5 +140,33 @@ def export_all(request):
     year = request.GET.get("year", "").strip()
     if year and not (year.isdigit() and 1990 <= int(year) <= 2100):
         return HttpResponseBadRequest("年度应为四位年份，如 2024")
-    name = f"区域合作数据-{year or '全部年度'}.xlsx"
-    return download(name, lambda out: export_workbook(out, request.user, year=int(year) if year else None))
+    return export_all_or_queue(request, int(year) if year else None)
+
+
+def _own_export_or_404(request, pk):
+    """An export is its requester's alone: anyone else, whatever their role, gets a 404."""
+    try:
+        return recover(ExportRecord.objects.get(pk=pk, requested_by=request.user))
+    except (ExportRecord.DoesNotExist, ValueError):
+        raise Http404("导出记录不存在或不是您导出的")
+
+
+@require_safe
+def export_detail(request, pk):
+    return render(request, "imports/export_detail.html", {"export": _own_export_or_404(request, pk)})
+
+
+@require_safe
+def export_progress(request, pk):
+    return render(request, "imports/export_status.html", {"export": _own_export_or_404(request, pk)})
+
+
+@require_safe
+def export_file(request, pk):
+    export = _own_export_or_404(request, pk)
+    if not export.downloadable:
+        gone = export.status == ExportRecord.Status.SUCCEEDED  # then expired
+        reason = "文件已过期删除，请重新导出" if gone else "文件尚未生成"
+        return render(request, "imports/export_detail.html", {"export": export, "gone": reason},
+                      status=410 if gone else 409)
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.name, content_type=XLSX)

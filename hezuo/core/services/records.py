@@ -5,12 +5,14 @@ signals) is created inside the same transaction as the change, so a change that 
 back leaves no audit entry and an audit entry never describes a change that did not happen.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import ProtectedError
 
 from hezuo import access
+from hezuo.core.busy import DatabaseBusy, is_locked
 
 
 class VersionConflict(Exception):
@@ -47,12 +49,28 @@ def same_version(current, posted):
     return str(current.version) == str(posted).strip()
 
 
+@contextmanager
+def write_transaction():
+    """transaction.atomic, raising DatabaseBusy when SQLite's write lock cannot be had.
+
+    The transaction begins IMMEDIATE (settings), so the lock is taken before anything is
+    written: a busy database leaves nothing half-written, and the form keeps its input.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except OperationalError as error:
+        if is_locked(error):
+            raise DatabaseBusy() from error
+        raise
+
+
 def save_record(form, user, expected_version=None):
-    """Save a validated ModelForm for `user`. Raises VersionConflict or PermissionDenied."""
+    """Save a validated ModelForm for `user`. Raises VersionConflict, PermissionDenied or DatabaseBusy."""
     obj = form.instance
     model = type(obj)
     created = obj.pk is None
-    with transaction.atomic():
+    with write_transaction():
         if created:
             access.check_create(user, model)
             obj.created_by = user
@@ -74,7 +92,7 @@ def save_record(form, user, expected_version=None):
 
 def delete_record(obj, user, expected_version=None):
     model = type(obj)
-    with transaction.atomic():
+    with write_transaction():
         current = model.objects.select_for_update().get(pk=obj.pk)
         access.check_change(user, current)
         if expected_version is None or not same_version(current, expected_version):

@@ -52,7 +52,7 @@ GENERAL_NOTES = (
 )
 
 
-def export_workbook(out, user=None, *, year=None, querysets=None, blank=False):
+def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, progress=None):
     """Write the standard workbook to `out` (a path or a binary file object).
 
     `user`: only what `access.visible` lets them see (None: the operator, everything).
@@ -61,7 +61,7 @@ def export_workbook(out, user=None, *, year=None, querysets=None, blank=False):
     exactly those rows, in their order (list-page exports). `blank`: no data, plus a first
     sheet 填写说明 and a comment on every header cell.
     """
-    writer = StandardWriter(blank=blank)
+    writer = StandardWriter(blank=blank, progress=progress)
     if blank:
         writer.instructions()
     specs = [BY_NAME[name] for name in querysets] if querysets is not None else list(SHEETS)
@@ -92,7 +92,7 @@ def spec_for_model(model):
     return next((spec for spec in SHEETS if spec.model is model), None)
 
 
-def export_list(out, kind, user, queryset):
+def export_list(out, kind, user, queryset, progress=None):
     """A list page's rows (filtered and sorted as shown, all pages) as a workbook.
 
     Kinds with a sheet in the standard workbook get that sheet, which imports back. Others
@@ -101,8 +101,8 @@ def export_list(out, kind, user, queryset):
     """
     spec = spec_for_model(kind.model)
     if spec is not None and kind.model is not Region:
-        return export_workbook(out, user, querysets={spec.name: queryset})
-    writer = PlainWriter()
+        return export_workbook(out, user, querysets={spec.name: queryset}, progress=progress)
+    writer = PlainWriter(progress=progress)
     writer.sheet(kind, user, access.visible(user, queryset))
     writer.save(out)
     return writer.result
@@ -121,8 +121,8 @@ def download(filename, write):
 class StandardWriter(WorkbookWriter):
     """Sheets of the standard workbook, with drop-downs from a hidden sheet of lists."""
 
-    def __init__(self, blank=False):
-        super().__init__()
+    def __init__(self, blank=False, progress=None):
+        super().__init__(progress)
         self.blank = blank
         self.lists = {}  # defined name → (title, [labels])
         self._ambiguous_regions = None
@@ -185,6 +185,7 @@ class StandardWriter(WorkbookWriter):
             for values in rows.values_list(*lookups).iterator(chunk_size=CHUNK):
                 self.append(ws, [convert(values) for convert in converters])
                 count += 1
+                self.tick()
         self.result.sheets.append((spec.name, count))
 
     def reading(self, spec, ws):
@@ -282,6 +283,7 @@ class PlainWriter(WorkbookWriter):
         for obj in rows.iterator(chunk_size=CHUNK):
             self.append(ws, [self.value(ws, table, obj, name, model_field) for name, model_field in fields.items()])
             count += 1
+            self.tick()
         self.result.sheets.append((str(kind.title), count))
 
     def value(self, ws, table, obj, name, model_field):

@@ -8,11 +8,16 @@ import hashlib
 from pathlib import Path
 
 from django.core.files import File
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from hezuo.imports.models import ImportRecord
 from hezuo.imports.services.importer import import_workbook
+from hezuo.imports.services.leases import Heartbeat, claim
+
+
+class NotRerunnable(Exception):
+    pass
 
 
 def keep_file(source, user, *, name=None, dry_run=False, origin="page"):
@@ -40,27 +45,15 @@ def keep_file(source, user, *, name=None, dry_run=False, origin="page"):
 
 
 def run_import(record):
-    """Run the import of `record`'s file, updating its progress and outcome. Returns the ImportResult."""
-    record.status = ImportRecord.Status.RUNNING
-    record.started_at = timezone.now()
-    record.save(update_fields=["status", "started_at"])
-    last = [0]
+    """Run the import of `record`'s file, updating its progress and outcome. Returns the ImportResult.
 
-    def progress(done, total, phase):
-        # Saved outside the write transaction only while reading and checking: inside it,
-        # other connections would not see the rows until the commit anyway.
-        if transaction.get_connection().in_atomic_block:
-            return
-        if done - last[0] < 2000 and total and done < total:
-            return
-        last[0] = done
-        # While reading, the total is not known yet (0): keep the estimate made at upload.
-        known = {"rows_total": max(total, done)} if total else {}
-        ImportRecord.objects.filter(pk=record.pk).update(rows_done=done, phase=phase, **known)
-
-    cause = f"导入文件“{record.original_name}”（导入记录 #{record.pk}）"
-    result = import_workbook(record.file.path, record.uploaded_by, dry_run=record.dry_run,
-                             name=record.original_name, progress=progress, cause=cause, record=record)
+    The run holds a lease while it works (services/leases.py), so that if this process
+    dies, the page and `hezuo imports recover` find out and mark it failed.
+    """
+    if not claim(record):
+        raise RuntimeError(f"Import #{record.pk} is already being run")
+    with Heartbeat(record):
+        result = _run(record)
     record.refresh_from_db(fields=["rows_done", "rows_total", "phase"])
     record.summary = [sheet.as_dict() for sheet in result.sheets]
     record.problems = [problem.as_dict() for problem in result.problems]
@@ -76,3 +69,53 @@ def run_import(record):
     record.finished_at = timezone.now()
     record.save()
     return result
+
+
+def save_progress(run, **fields):
+    """Progress is worth a try, not a failed run: on SQLite another writer may hold the lock."""
+    try:
+        type(run).objects.filter(pk=run.pk).update(**fields)
+    except OperationalError:
+        pass
+
+
+def _run(record):
+    last = [0]
+
+    def progress(done, total, phase):
+        # Saved outside the write transaction only while reading and checking: inside it,
+        # other connections would not see the rows until the commit anyway.
+        if transaction.get_connection().in_atomic_block:
+            return
+        if done - last[0] < 2000 and total and done < total:
+            return
+        last[0] = done
+        # While reading, the total is not known yet (0): keep the estimate made at upload.
+        known = {"rows_total": max(total, done)} if total else {}
+        save_progress(record, rows_done=done, phase=phase, **known)
+
+    cause = f"导入文件“{record.original_name}”（导入记录 #{record.pk}）"
+    return import_workbook(record.file.path, record.uploaded_by, dry_run=record.dry_run,
+                           name=record.original_name, progress=progress, cause=cause, record=record)
+
+
+def rerun(record, user):
+    """A new import of `record`'s kept file, by `user`, for an import that was interrupted.
+
+    Each interrupted import is run again once (its `retry` is unique): a second click, or
+    another officer's, gets the re-run already made instead of importing the file twice.
+    """
+    with transaction.atomic():
+        original = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if not original.interrupted:
+            raise NotRerunnable("只有意外中止的导入可以重新导入")
+        existing = ImportRecord.objects.filter(retry_of=original).first()
+        if existing is not None:
+            return existing, False
+        if not original.file or not original.file.storage.exists(original.file.name):
+            raise NotRerunnable("原始文件已不在服务器上，请重新上传")
+        again = ImportRecord.objects.create(
+            file=original.file.name, original_name=original.original_name, size=original.size,
+            checksum=original.checksum, uploaded_by=user, source=original.source, dry_run=original.dry_run,
+            retry_of=original)
+    return again, True

@@ -74,7 +74,8 @@ def start_import(record):
     if runs_in_background(record):
         from hezuo.imports.tasks import import_in_background
 
-        import_in_background.enqueue(record.pk)
+        task = import_in_background.enqueue(record.pk)
+        ImportRecord.objects.filter(pk=record.pk).update(task_id=str(task.id))
         return False
     try:
         run_recorded(record)
@@ -91,7 +92,6 @@ def run_recorded(record):
         logger.exception("Import #%s crashed", record.pk)
         ImportRecord.objects.filter(pk=record.pk).update(
             status=ImportRecord.Status.FAILED, finished_at=timezone.now(), phase="导入时发生内部错误",
-            problems=[{"sheet": "", "row": None, "column": "", "header": "", "value": "",
-                       "message": "导入时发生内部错误，未写入任何数据。请联系系统管理员。"}],
+            error="导入时发生内部错误，未写入任何数据。请联系系统管理员。",
         )
         raise
