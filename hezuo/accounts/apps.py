@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "hezuo.accounts"
     verbose_name = "账号"
+
+    def ready(self):
+        from hezuo.accounts import signals  # noqa: F401
