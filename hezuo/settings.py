@@ -200,7 +200,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # every HEZUO_PASSWORD_MAX_AGE_DAYS (0: never) and at the first sign-in after an admin set it.
 HEZUO_PASSWORD_MAX_AGE_DAYS = env_int("HEZUO_PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "hezuo.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "hezuo.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "hezuo.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

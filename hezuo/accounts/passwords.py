@@ -1,6 +1,6 @@
 """The password policy of 等保 2.0 level 3, as Django password validators (settings
-AUTH_PASSWORD_VALIDATORS): at least 8 characters (Django's MinimumLengthValidator), three of
-four kinds of character, none of the last five passwords. Expiry is `User.password_expired`.
+AUTH_PASSWORD_VALIDATORS): at least 8 characters, three of four kinds of character, none of
+the last five passwords. Expiry is `User.password_expired`.
 """
 
 from django.contrib.auth.hashers import check_password
@@ -21,6 +21,20 @@ def character_classes(password):
     found = sum(1 for _name, test in CLASSES if any(test(c) for c in ascii_chars))
     symbols = any(not (c.isascii() and c.isalnum()) for c in password)
     return found + symbols
+
+
+class MinimumLengthValidator:
+    """Django's has no Chinese message in 5.2's catalogue."""
+
+    def __init__(self, min_length=8):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码太短，至少 {self.min_length} 位。", code="password_too_short")
+
+    def get_help_text(self):
+        return f"至少 {self.min_length} 位。"
 
 
 class CharacterClassesValidator:
