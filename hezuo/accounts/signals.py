@@ -26,7 +26,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     locked_before = getattr(request, "axes_locked_out", False) and getattr(
         request, "axes_failures_since_start", None) is None
     where = getattr(request, "sign_in_step", "password")
-    record_event("login_failed", target=account, request=request, username=username,
-                 step=where, during_lockout=locked_before)
+    record_event("otp_failed" if where == "second_factor" else "login_failed", target=account,
+                 request=request, username=username, step=where, during_lockout=locked_before)
     if getattr(request, "axes_locked_out", False) and not locked_before:
         record_event("locked_out", target=account, request=request, username=username, step=where)
