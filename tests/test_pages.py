@@ -56,7 +56,7 @@ class PagesTestCase(BaseTestCase):
 
     def test_security_pages_render_for_the_security_admin(self):
         self.client.force_login(self.sara)
-        for name in ("home", "accounts:users", "accounts:password"):
+        for name in ("home", "accounts:users", "accounts:password", "accounts:password_policy"):
             self.assertPageOk(reverse(name))
         self.assertPageOk(reverse("accounts:grant", args=[self.bob.pk]))
         with self.settings(HEZUO_ADMIN_2FA=True):

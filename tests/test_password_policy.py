@@ -111,3 +111,32 @@ class PasswordPolicyTestCase(BaseTestCase):
     def test_users_made_by_fixtures_are_not_asked_to_change(self):
         for user in (self.alice, self.bob, self.lily, self.adam, self.sara, self.otto):
             self.assertFalse(user.must_replace_password(), user.username)
+
+
+class PasswordPolicyPageTestCase(BaseTestCase):
+    URL = reverse("accounts:password_policy")
+
+    def test_the_security_admin_tightens_the_policy_and_it_is_audited(self):
+        self.client.force_login(self.sara)
+        r = self.client.post(self.URL, {"min_length": 12, "min_classes": 4, "history": 8, "max_age_days": 60})
+        self.assertRedirects(r, self.URL, fetch_redirect_response=False)
+        self.client.force_login(self.bob)
+        self.assertContains(self.client.post(PASSWORD_URL, {
+            "old_password": PASSWORD, "new_password1": "Short-pw1", "new_password2": "Short-pw1"}),
+            "密码太短，至少 12 位。", status_code=422)
+        User.objects.filter(pk=self.bob.pk).update(password_changed_at=timezone.now() - datetime.timedelta(days=61))
+        self.assertRedirects(self.client.get(reverse("home")), PASSWORD_URL, fetch_redirect_response=False)
+        change = LogEntry.objects.get(content_type__model="passwordpolicy")
+        self.assertEqual(change.actor, self.sara)
+
+    def test_it_cannot_go_below_level_three(self):
+        self.client.force_login(self.sara)
+        r = self.client.post(self.URL, {"min_length": 6, "min_classes": 2, "history": 1, "max_age_days": 365})
+        self.assertEqual(r.status_code, 422)
+        for field in ("min_length", "min_classes", "history", "max_age_days"):
+            self.assertTrue(r.context["form"].errors.get(field), field)
+
+    def test_only_the_security_admin_sets_it(self):
+        for user in (self.adam, self.otto, self.alice):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(self.URL).status_code, 403)

@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号"
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from hezuo.accounts import signals  # noqa: F401
+        from hezuo.accounts.models import PasswordPolicy
+
+        auditlog.register(PasswordPolicy)

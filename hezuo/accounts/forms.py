@@ -3,10 +3,14 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 
 from hezuo import access
-from hezuo.accounts.models import User
+from hezuo.accounts.models import PasswordPolicy, User
 from hezuo.org.models import Unit
 
-PASSWORD_HELP = "至少 8 位，包含大写字母、小写字母、数字、符号中的至少 3 类，不能与最近 5 次的密码相同。"
+
+def password_help():
+    policy = PasswordPolicy.current()
+    return (f"至少 {policy.min_length} 位，包含大写字母、小写字母、数字、符号中的至少 {policy.min_classes} 类，"
+            f"不能与最近 {policy.history} 次的密码相同。")
 
 
 class AccountForm(forms.ModelForm):
@@ -15,12 +19,16 @@ class AccountForm(forms.ModelForm):
 
     password = forms.CharField(
         label="初始密码", required=False, widget=forms.PasswordInput(render_value=False),
-        help_text="新建用户必填；编辑时填写即为重置密码，留空表示不修改。用户下次登录时须自行修改。" + PASSWORD_HELP,
     )
 
     class Meta:
         model = User
         fields = ["username", "display_name", "phone", "email", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = (
+            "新建用户必填；编辑时填写即为重置密码，留空表示不修改。用户下次登录时须自行修改。" + password_help())
 
     def clean(self):
         data = super().clean()
@@ -59,7 +67,7 @@ class OwnPasswordForm(PasswordChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = PASSWORD_HELP
+        self.fields["new_password1"].help_text = password_help()
 
     def old_password_wrong(self):
         return "old_password" in self.errors and any(
@@ -74,3 +82,9 @@ class TokenForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].strip()
+
+
+class PasswordPolicyForm(forms.ModelForm):
+    class Meta:
+        model = PasswordPolicy
+        fields = ["min_length", "min_classes", "history", "max_age_days"]

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -58,7 +60,7 @@ class User(AbstractUser):
         super().save(*args, update_fields=update_fields, **kwargs)
 
     def password_expired(self, now=None):
-        days = settings.HEZUO_PASSWORD_MAX_AGE_DAYS
+        days = PasswordPolicy.current().max_age_days
         return bool(days) and (now or timezone.now()) - self.password_changed_at > timedelta(days=days)
 
     def must_replace_password(self):
@@ -77,3 +79,43 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"])]
+
+
+class PasswordPolicy(models.Model):
+    """The password policy the security admin sets (one row), never below 等保 2.0 level 3:
+    at least 8 characters of 3 kinds, none of the last 5, replaced at least every 90 days.
+    Until it is saved, the defaults (HEZUO_PASSWORD_MAX_AGE_DAYS for the age) hold."""
+
+    CACHE_KEY = "hezuo:password-policy"
+    # Read on every request (expiry): each app server keeps it this long, so a change made
+    # through one server holds on all of them within a minute.
+    CACHE_SECONDS = 60
+
+    min_length = models.PositiveSmallIntegerField(
+        "最短长度", default=8, validators=[MinValueValidator(8), MaxValueValidator(64)])
+    min_classes = models.PositiveSmallIntegerField(
+        "至少包含几类字符", default=3, help_text="大写字母、小写字母、数字、符号四类中",
+        validators=[MinValueValidator(3), MaxValueValidator(4)])
+    history = models.PositiveSmallIntegerField(
+        "不得重复最近几次的密码", default=5, validators=[MinValueValidator(5), MaxValueValidator(24)])
+    max_age_days = models.PositiveSmallIntegerField(
+        "密码有效期（天）", default=90, validators=[MinValueValidator(1), MaxValueValidator(90)])
+
+    class Meta:
+        verbose_name = verbose_name_plural = "密码策略"
+
+    def __str__(self):
+        return "密码策略"
+
+    @classmethod
+    def current(cls):
+        policy = cache.get(cls.CACHE_KEY)
+        if policy is None:
+            policy = cls.objects.filter(pk=1).first() or cls(pk=1, max_age_days=settings.HEZUO_PASSWORD_MAX_AGE_DAYS)
+            cache.set(cls.CACHE_KEY, policy, cls.CACHE_SECONDS)
+        return policy
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)

@@ -1,6 +1,7 @@
 """The password policy of 等保 2.0 level 3, as Django password validators (settings
 AUTH_PASSWORD_VALIDATORS): at least 8 characters, three of four kinds of character, none of
-the last five passwords. Expiry is `User.password_expired`.
+the last five passwords. Expiry is `User.password_expired`. The figures are the security
+admin's `PasswordPolicy`, never below those.
 """
 
 from django.contrib.auth.hashers import check_password
@@ -23,11 +24,18 @@ def character_classes(password):
     return found + symbols
 
 
+def policy():
+    from hezuo.accounts.models import PasswordPolicy
+
+    return PasswordPolicy.current()
+
+
 class MinimumLengthValidator:
     """Django's has no Chinese message in 5.2's catalogue."""
 
-    def __init__(self, min_length=8):
-        self.min_length = min_length
+    @property
+    def min_length(self):
+        return policy().min_length
 
     def validate(self, password, user=None):
         if len(password) < self.min_length:
@@ -38,8 +46,9 @@ class MinimumLengthValidator:
 
 
 class CharacterClassesValidator:
-    def __init__(self, min_classes=3):
-        self.min_classes = min_classes
+    @property
+    def min_classes(self):
+        return policy().min_classes
 
     def validate(self, password, user=None):
         if character_classes(password) < self.min_classes:
@@ -53,8 +62,9 @@ class PasswordHistoryValidator:
     """Refuses the current password and the ones before it, `count` in all; keeps the hash of
     every new password (Django calls `password_changed` after saving one)."""
 
-    def __init__(self, count=5):
-        self.count = count
+    @property
+    def count(self):
+        return policy().history
 
     def recent_hashes(self, user):
         hashes = list(user.password_history.values_list("password", flat=True)[: self.count])

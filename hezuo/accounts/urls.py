@@ -14,6 +14,7 @@ urlpatterns = [
     path("password/", views.password, name="password"),
     path("second-factor/", views.second_factor, name="second_factor"),
     path("no-role/", views.no_role, name="no_role"),
+    path("password-policy/", views.password_policy, name="password_policy"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),

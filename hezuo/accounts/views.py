@@ -13,8 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hezuo import access
 from hezuo.accounts import services
-from hezuo.accounts.forms import AccountForm, GrantForm, OwnPasswordForm, TokenForm
-from hezuo.accounts.models import User
+from hezuo.accounts.forms import AccountForm, GrantForm, OwnPasswordForm, PasswordPolicyForm, TokenForm
+from hezuo.accounts.models import PasswordPolicy, User
 from hezuo.audit.events import record_event
 
 
@@ -56,7 +56,7 @@ def password(request):
     if user.must_change_password:
         reason = "您的密码由管理员设置，请先修改为只有您知道的密码。"
     elif user.password_expired():
-        reason = f"您的密码已超过 {settings.HEZUO_PASSWORD_MAX_AGE_DAYS} 天未修改，请修改后继续使用。"
+        reason = f"您的密码已超过 {PasswordPolicy.current().max_age_days} 天未修改，请修改后继续使用。"
     return render(request, "accounts/password.html", {"form": form, "reason": reason},
                   status=422 if request.method == "POST" else 200)
 
@@ -116,7 +116,7 @@ def user_list(request):
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     security = access.can_manage_security(request.user)
     locked = services.locked_usernames() if security else {}
-    with_device = set(TOTPDevice.objects.filter(user__in=page.object_list).values_list("user_id", flat=True))
+    with_device = set(TOTPDevice.objects.filter(user__in=page.object_list, confirmed=True).values_list("user_id", flat=True))
     rows = [{
         "account": u,
         "editable": access.can_edit_account(request.user, u),
@@ -172,3 +172,16 @@ def reset_second_factor(request, pk):
     services.reset_second_factor(request.user, account, request=request)
     messages.success(request, f"已重置 {account.username} 的动态口令，其下次登录时重新绑定")
     return redirect("accounts:users")
+
+
+def password_policy(request):
+    if not access.can_manage_security(request.user):
+        raise PermissionDenied("只有安全管理员可以设置密码策略")
+    form = PasswordPolicyForm(request.POST or None, instance=PasswordPolicy.current())
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, "密码策略已保存")
+        return redirect("accounts:password_policy")
+    return render(request, "accounts/password_policy.html", {"form": form},
+                  status=422 if request.method == "POST" else 200)
