@@ -23,6 +23,12 @@ PASSWORD_PAGES = {"accounts:password"}
 NO_ROLE_PAGES = {"accounts:no_role"}
 
 
+def note_activity(request):
+    """Signing in is activity too (and the session is written then anyway)."""
+    if hasattr(request, "session"):
+        request.session[ACTIVITY_KEY] = time.time()
+
+
 def _go(request, url_name):
     url = reverse(url_name)
     if request.htmx:
@@ -56,7 +62,7 @@ class SignInMiddleware:
             messages.info(request, f"您已超过 {settings.HEZUO_IDLE_MINUTES} 分钟未操作，已自动退出，请重新登录。")
             return _go(request, "accounts:login")
         if name not in settings.HEZUO_PASSIVE_URLS and (last is None or now - last >= ACTIVITY_RESOLUTION):
-            request.session[ACTIVITY_KEY] = now
+            note_activity(request)
 
         if access.needs_second_factor(user) and not user.is_verified():
             return None if name in SECOND_FACTOR_PAGES else _go(request, "accounts:second_factor")

@@ -15,8 +15,12 @@ from hezuo.audit.events import record_event
 CONSOLE = None  # the actor of a console command: the installation's operator
 
 
-def _role_label(account):
-    return account.get_role_display()
+def _via(actor):
+    return "console" if actor is CONSOLE else "page"
+
+
+def _grant_of(account):
+    return {"role": account.get_role_display(), "unit": str(account.unit or "")}
 
 
 @transaction.atomic
@@ -48,14 +52,12 @@ def grant_role(actor, account, role, unit, request=None):
     access.check_grant(actor, account, role)
     if role == access.Role.DISTRICT and unit is None:
         raise ValueError("区县填报员必须指定所属单位")
-    before_role, before_unit = _role_label(account), str(account.unit or "")
+    before = _grant_of(account)
     account.role, account.unit = role, unit
     account.save(update_fields=["role", "unit"])
-    if (before_role, before_unit) != (_role_label(account), str(account.unit or "")):
+    if before != _grant_of(account):
         record_event("role_changed", actor=actor, target=account, request=request,
-                     before={"role": before_role, "unit": before_unit},
-                     after={"role": _role_label(account), "unit": str(account.unit or "")},
-                     via="console" if actor is CONSOLE else "page")
+                     before=before, after=_grant_of(account), via=_via(actor))
     return account
 
 
@@ -77,7 +79,7 @@ def unlock(actor, account, request=None):
         raise PermissionDenied("只有安全管理员可以解除锁定")
     if AxesProxyHandler.reset_attempts(username=account.username):
         record_event("unlocked", actor=actor, target=account, request=request,
-                     via="console" if actor is CONSOLE else "page")
+                     via=_via(actor))
 
 
 @transaction.atomic
@@ -88,7 +90,7 @@ def reset_second_factor(actor, account, request=None):
     deleted, _ = TOTPDevice.objects.filter(user=account).delete()
     if deleted:
         record_event("otp_reset", actor=actor, target=account, request=request,
-                     via="console" if actor is CONSOLE else "page")
+                     via=_via(actor))
 
 
 @transaction.atomic

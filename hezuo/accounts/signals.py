@@ -10,7 +10,12 @@ from hezuo.audit.events import record_event
 
 @receiver(user_logged_in, dispatch_uid="hezuo_login")
 def on_login(sender, request, user, **kwargs):
+    from hezuo.accounts.middleware import note_activity
+
     record_event("login", actor=user, request=request)
+    if user.password_expired():
+        record_event("password_expired", actor=user, request=request)
+    note_activity(request)
 
 
 @receiver(user_logged_out, dispatch_uid="hezuo_logout")

@@ -25,8 +25,13 @@ def locked_out(request, response=None, credentials=None):
                   {"failures": settings.AXES_FAILURE_LIMIT, "minutes": minutes}, status=429)
 
 
-def _is_locked(request, user):
-    return not AxesProxyHandler.is_allowed(request, {"username": user.get_username()})
+def _end_if_locked(request):
+    """A session half-way through signing in (password given, code not yet) or changing the
+    password ends when its account is locked: the lock holds for every way in."""
+    if AxesProxyHandler.is_allowed(request, {"username": request.user.get_username()}):
+        return None
+    logout(request)
+    return locked_out(request)
 
 
 def _failed_step(request, user, step):
@@ -40,9 +45,8 @@ def _failed_step(request, user, step):
 
 def password(request):
     user = request.user
-    if _is_locked(request, user):
-        logout(request)
-        return locked_out(request)
+    if locked := _end_if_locked(request):
+        return locked
     form = OwnPasswordForm(user, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -72,9 +76,8 @@ def second_factor(request):
     user = request.user
     if not access.needs_second_factor(user) or user.is_verified():
         return redirect("home")
-    if _is_locked(request, user):
-        logout(request)
-        return locked_out(request)
+    if locked := _end_if_locked(request):
+        return locked
     device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
