@@ -161,6 +161,65 @@ def check_audit(user):
         raise PermissionDenied("只有审计管理员可以查看审计日志")
 
 
+# -- Accounts and roles (三权分立) --------------------------------------------------------
+# The system admin keeps accounts (who a person is: name, phone, active, password reset) but
+# grants nothing; the security admin grants roles and data scope (role and unit), unlocks
+# accounts and resets second factors; the audit admin reads. The three admin roles are held
+# by few people and given only from the console (`hezuo users grant`), which is the
+# installation's operator; no page edits an account holding one of them.
+
+
+def holds_admin_role(account):
+    return account.effective_role in ADMIN_ROLES
+
+
+def can_manage_accounts(user):
+    return role_of(user) == Role.ADMIN
+
+
+def can_edit_account(user, account):
+    """May `user` edit `account`'s name, phone, active flag or reset its password from a page?"""
+    return can_manage_accounts(user) and not holds_admin_role(account)
+
+
+def can_manage_security(user):
+    """Grants, locks, second factors and the password policy: the security admin's pages."""
+    return role_of(user) == Role.SECURITY
+
+
+def grantable_roles(actor, account):
+    """The roles `actor` may give `account` (Role.NONE, 未授权, takes a role away); empty when
+    the actor may not change the account's role at all.
+
+    `actor` None is the console. Nobody changes their own role and nobody grants a role above
+    their own: from a page, only the security admin grants, only business roles, and only to
+    accounts holding none of the admin roles.
+    """
+    if actor is None:
+        return tuple(Role.values)
+    if role_of(actor) != Role.SECURITY or actor.pk == account.pk or holds_admin_role(account):
+        return ()
+    return (Role.NONE,) + BUSINESS_ROLES
+
+
+def check_grant(actor, account, role):
+    if role not in grantable_roles(actor, account):
+        raise PermissionDenied("您不能授予该账号此角色")
+
+
+def needs_second_factor(user):
+    """The admin roles sign in with a password and a 6-digit code (HEZUO_ADMIN_2FA)."""
+    from django.conf import settings
+
+    return settings.HEZUO_ADMIN_2FA and user.is_authenticated and holds_admin_role(user)
+
+
+def can_reset_second_factor(user, account):
+    """The security admin resets another person's authenticator (lost phone); their own
+    is reset from the console."""
+    return can_manage_security(user) and user.pk != account.pk
+
+
 def mask_personal(value):
     """Mask the middle of a phone or ID number: 13812345678 → 138****5678."""
     if not value:

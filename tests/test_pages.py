@@ -54,6 +54,14 @@ class PagesTestCase(BaseTestCase):
             self.assertPageOk(reverse(name))
         self.assertPageOk(reverse("accounts:user_edit", args=[self.bob.pk]))
 
+    def test_security_pages_render_for_the_security_admin(self):
+        self.client.force_login(self.sara)
+        for name in ("home", "accounts:users", "accounts:password", "accounts:password_policy"):
+            self.assertPageOk(reverse(name))
+        self.assertPageOk(reverse("accounts:grant", args=[self.bob.pk]))
+        with self.settings(HEZUO_ADMIN_2FA=True):
+            self.assertIn("<svg", self.assertPageOk(reverse("accounts:second_factor")))
+
     def test_audit_pages_render_for_the_audit_admin(self):
         self.client.force_login(self.otto)
         for name in ("home", "audit:changes", "audit:logins", "accounts:password"):

@@ -4,7 +4,10 @@ changes (django-auditlog's LogEntry, action ACCESS), so one log, one chain and o
 hold everything the audit admin reads.
 """
 
+import ipaddress
+
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
@@ -20,6 +23,7 @@ EVENTS = {
     "password_reset": "管理员重置密码",
     "password_expired": "密码过期，要求修改",
     "otp_enrolled": "绑定动态口令",
+    "otp_verified": "动态口令验证通过",
     "otp_failed": "动态口令错误",
     "otp_reset": "重置动态口令",
     "role_changed": "角色变更",
@@ -30,8 +34,29 @@ EVENTS = {
 
 
 def client_address(request):
-    """The client's address as the audit trail records it (see docs/deployment.md)."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address, the one place it is read: for sign-in lockout and its log
+    (django-axes, AXES_CLIENT_IP_CALLABLE), for the audit trail's entries (AuditMiddleware)
+    and for events.
+
+    Behind `HEZUO_PROXY_COUNT` reverse proxies, each appending the address it saw to
+    X-Forwarded-For, the client is that many entries from the right: what the client itself
+    wrote in the header stands further left and is never read. A request with fewer entries
+    did not come through the proxies, and its REMOTE_ADDR is the client.
+    """
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.HEZUO_PROXY_COUNT
+    if count > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            candidate = forwarded[-count]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return remote
 
 
 def record_event(event, *, actor=None, target=None, request=None, username="", **data):
@@ -44,7 +69,7 @@ def record_event(event, *, actor=None, target=None, request=None, username="", *
         raise ValueError(f"unknown audit event {event!r}")
     target = target if target is not None else actor
     if target is not None:
-        content_type = ContentType.objects.get_for_model(type(target))
+        content_type = ContentType.objects.get_for_model(target)  # an instance: request.user is a lazy object
         object_pk, object_id, name = str(target.pk), target.pk, str(target)
     else:
         from django.contrib.auth import get_user_model

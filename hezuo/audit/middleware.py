@@ -1,14 +1,16 @@
 from auditlog.middleware import AuditlogMiddleware
 
+from hezuo.audit.events import client_address
+
 
 class AuditMiddleware(AuditlogMiddleware):
-    """django-auditlog's middleware, recording REMOTE_ADDR only.
+    """django-auditlog's middleware, recording the client's address as sign-ins do.
 
     Its own version trusts X-Forwarded-For from any client, so anyone could write any
-    address into the audit trail. The reverse proxy sets REMOTE_ADDR (docs/deployment.md),
-    which is also what django-axes records for sign-ins.
+    address into the audit trail; `client_address` reads only what the documented proxies
+    wrote (HEZUO_PROXY_COUNT).
     """
 
     @staticmethod
     def _get_remote_addr(request):
-        return request.META.get("REMOTE_ADDR")
+        return client_address(request)

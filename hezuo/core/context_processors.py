@@ -18,6 +18,7 @@ def navigation(request):
     return {
         "nav_groups": groups,
         "is_admin": role == access.Role.ADMIN,
+        "can_manage_users": access.can_manage_accounts(user) or access.can_manage_security(user),
         "can_read_audit": access.can_read_audit(user),
         "can_import": role in (access.Role.CITY, access.Role.DISTRICT, access.Role.LEADER),
         "can_read_statistics": access.can_read_statistics(user),
