@@ -6,3 +6,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 AXES_FAILURE_LIMIT = 5
+HEZUO_AUDIT_ALLOW_FLUSH = True  # TransactionTestCase and the live server empty the database after each test
