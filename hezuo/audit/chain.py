@@ -129,13 +129,13 @@ def _pending():
     by a rollback, so were the entries listed since.
     """
     if any(func is _seal_pending for _savepoints, func, *_robust in connection.run_on_commit):
-        return connection.hezuo_unsealed
+        return getattr(connection, "hezuo_unsealed", None)
     return None
 
 
 def _seal_pending():
-    ids, connection.hezuo_unsealed = getattr(connection, "hezuo_unsealed", []), []
-    seal(None if ids and ids[0] is None else ids)
+    ids, connection.hezuo_unsealed = connection.hezuo_unsealed, None  # None: the next entry registers anew
+    seal(None if ids[:1] == [None] else ids)
 
 
 def entry_written(sender, instance, created, raw=False, **kwargs):

@@ -21,7 +21,8 @@ BEGIN
         IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
         RETURN NEW;
     END IF;
-    RAISE EXCEPTION '审计日志不可修改或删除（% %）', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+        MESSAGE = '审计日志不可修改或删除（' || TG_OP || ' ' || TG_TABLE_NAME || '）';
 END
 $$ LANGUAGE plpgsql
 """
