@@ -16,7 +16,8 @@ class AuditConfig(AppConfig):
         post_save.connect(chain.entry_written, sender=LogEntry, dispatch_uid="hezuo_audit_seal")
         pre_save.connect(refuse_entry_change, sender=LogEntry, dispatch_uid="hezuo_audit_no_update")
         pre_delete.connect(refuse_entry_delete, sender=LogEntry, dispatch_uid="hezuo_audit_no_delete")
-        pre_delete.connect(refuse_user_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="hezuo_audit_no_user_delete")
+        pre_delete.connect(refuse_user_delete, sender=settings.AUTH_USER_MODEL,
+                           dispatch_uid="hezuo_audit_no_user_delete")
         connection_created.connect(chain.sqlite_unlocked_function, dispatch_uid="hezuo_audit_sqlite_function")
 
 

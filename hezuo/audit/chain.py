@@ -34,7 +34,7 @@ from pathlib import Path
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -45,7 +45,9 @@ log = logging.getLogger(__name__)
 MIN_RETENTION_DAYS = 180  # 等保2.0: audit records kept at least six months
 SEAL_GRACE = datetime.timedelta(seconds=60)  # an entry this young may still be on its way to its seal
 BATCH = 2000
-FIELDS = [f.attname for f in LogEntry._meta.concrete_fields]  # the entry's content, id included
+# The entry's content, id included, in this order: a row is the tuple of these values.
+FIELDS = sorted(f.attname for f in LogEntry._meta.concrete_fields)
+ID, TIMESTAMP = FIELDS.index("id"), FIELDS.index("timestamp")
 
 
 class AuditTrailLocked(PermissionDenied):
@@ -59,8 +61,9 @@ _keys = {}
 
 def key():
     """The HMAC key, read from its file; made (0600) only while nothing has been sealed yet."""
-    path = Path(settings.HEZUO_AUDIT_KEY_FILE)
-    if path not in _keys:
+    name = settings.HEZUO_AUDIT_KEY_FILE
+    if name not in _keys:
+        path = Path(name)
         if not path.exists():
             if ChainHead.objects.filter(seq__gt=0).exists() or ArchiveCut.objects.exists():
                 raise ImproperlyConfigured(f"审计密钥文件 {path} 不存在：已封存的审计链无法核对，请从备份恢复该文件。")
@@ -71,8 +74,8 @@ def key():
             else:
                 with os.fdopen(fd, "w") as f:
                     f.write(secrets.token_hex(32))
-        _keys[path] = bytes.fromhex(path.read_text().strip())
-    return _keys[path]
+        _keys[name] = bytes.fromhex(path.read_text().strip())
+    return _keys[name]
 
 
 def _mac(*parts):
@@ -80,15 +83,22 @@ def _mac(*parts):
     return hmac.new(key(), message, hashlib.sha256).hexdigest()
 
 
-def canonical(values):
-    """One entry's content as bytes: the same for the row in the database and in an archive."""
-    values = {name: value.astimezone(datetime.UTC).isoformat() if isinstance(value, datetime.datetime) else value
-              for name, value in values.items()}
-    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+_MOMENTS = [i for i, name in enumerate(FIELDS) if isinstance(LogEntry._meta.get_field(name), models.DateTimeField)]
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
-def link(seq, previous, values):
-    return _mac(seq, previous, canonical(values))
+def canonical(row):
+    """One entry's content (a row of FIELDS) as text: the same for the row read from either
+    database and for the entry in an archive file."""
+    row = list(row)
+    for i in _MOMENTS:
+        if isinstance(row[i], datetime.datetime):
+            row[i] = row[i].astimezone(datetime.UTC).isoformat()
+    return _encode(row)
+
+
+def link(seq, previous, row):
+    return _mac(seq, previous, canonical(row))
 
 
 def head_mac(seq, digest):
@@ -157,19 +167,16 @@ def seal(ids=None):
         if ids is not None:
             wanted = set(ids)
             entries = entries.filter(id__range=(min(wanted), max(wanted)))
-        rows = []
+        rows = []  # inserted after the read: SQLite does not isolate a read from writes on its connection
+        for row in entries.values_list(*FIELDS).iterator(chunk_size=BATCH):
+            if ids is not None and row[ID] not in wanted:
+                continue  # another transaction's, on its way to its own seal
+            seq += 1
+            digest = link(seq, digest, row)
+            rows.append((seq, row[ID], digest))
         with connection.cursor() as cursor:
-            for values in entries.values(*FIELDS).iterator(chunk_size=BATCH):
-                if ids is not None and values["id"] not in wanted:
-                    continue  # another transaction's, on its way to its own seal
-                seq += 1
-                digest = link(seq, digest, values)
-                rows.append((seq, values["id"], digest))
-                if len(rows) == BATCH:
-                    cursor.executemany(insert, rows)
-                    rows = []
-            if rows:
-                cursor.executemany(insert, rows)
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(insert, rows[start:start + BATCH])
         sealed = seq - head.seq
         if sealed:
             ChainHead.objects.filter(pk=1).update(seq=seq, digest=digest, mac=head_mac(seq, digest))
@@ -231,23 +238,22 @@ def walk(rows, seq, digest):
     Returns (count, last seq, last digest, first Problem or None).
     """
     count = 0
-    for row_seq, row_digest, values in rows:
-        at = {"entry_id": values.get("id"), "timestamp": values.get("timestamp")}
+    for row_seq, row_digest, row in rows:
+        at = {"entry_id": row[ID], "timestamp": row[TIMESTAMP]}
         if row_seq != seq + 1:
             gone = f"{seq + 1}" if row_seq == seq + 2 else f"{seq + 1}–{row_seq - 1}"
             return count, seq, digest, Problem(f"缺少第 {gone} 号：条目被删除", seq=row_seq, **at)
-        if not hmac.compare_digest(link(row_seq, digest, values), row_digest):
+        if not hmac.compare_digest(link(row_seq, digest, row), row_digest):
             return count, seq, digest, Problem("内容与封存不符：条目被修改，或封存被改写、调换", seq=row_seq, **at)
         seq, digest, count = row_seq, row_digest, count + 1
     return count, seq, digest, None
 
 
 def _chain_rows(after):
-    names = {f"seal__{n}": n for n in ("seq", "digest")}
     entries = (LogEntry.objects.filter(seal__seq__gt=after).order_by("seal__seq")
-               .values(*FIELDS, *names).iterator(chunk_size=BATCH))
-    for values in entries:
-        yield values.pop("seal__seq"), values.pop("seal__digest"), values
+               .values_list("seal__seq", "seal__digest", *FIELDS).iterator(chunk_size=BATCH))
+    for seq, digest, *row in entries:
+        yield seq, digest, row
 
 
 def start():
@@ -398,10 +404,10 @@ def archive(before, output, today=None):
         put({"hezuo_audit_archive": 1, "after": {"seq": after, "digest": after_digest},
              "before": before.isoformat(), "created_at": timezone.now().isoformat()})
         digest = after_digest
-        for seq, digest, values in _chain_rows(after):
+        for seq, digest, row in _chain_rows(after):
             if seq > last:
                 break
-            put({"seq": seq, "digest": digest, "entry": json.loads(canonical(values))})
+            put({"seq": seq, "digest": digest, "entry": dict(zip(FIELDS, json.loads(canonical(row))))})
         put({"head": {"seq": last, "digest": digest}, "entries": last - after})
         f.flush()
         os.fsync(f.fileno())
@@ -432,8 +438,8 @@ def verify_archive(path):
     if len(lines) < 2 or "hezuo_audit_archive" not in lines[0] or "head" not in lines[-1]:
         return Verification(0, 0, 0, "", Problem("不是完整的审计归档文件"))
     after = lines[0]["after"]
-    count, seq, digest, problem = walk(((r["seq"], r["digest"], r["entry"]) for r in lines[1:-1]),
-                                       after["seq"], after["digest"])
+    rows = ((line["seq"], line["digest"], [line["entry"][name] for name in FIELDS]) for line in lines[1:-1])
+    count, seq, digest, problem = walk(rows, after["seq"], after["digest"])
     result = Verification(count, after["seq"] + 1, seq, digest, problem)
     if not problem and (lines[-1]["head"] != {"seq": seq, "digest": digest}):
         result.problem = Problem(f"文件末尾记为第 {lines[-1]['head']['seq']} 号，实际最后一条为第 {seq} 号", seq=seq)
