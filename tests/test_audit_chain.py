@@ -215,6 +215,14 @@ class AuditChainTestCase(BaseTestCase):
             ChainHead.objects.update(seq=head.seq + 1, digest=digest)
         self.assert_broken_at(forged.pk, "内容与封存不符")
 
+    def test_it_finds_a_seal_appended_behind_the_head(self):
+        entry = self.edit_project()
+        head = ChainHead.objects.get()
+        forged = self.forge(entry, object_repr="伪造的修改")
+        with self.attacker():
+            Seal.objects.create(seq=head.seq + 1, entry=forged, digest=head.digest)
+        self.assert_broken_at(forged.pk, "链头之后有封存")
+
     def test_it_finds_entries_swapped_in_the_chain(self):
         first = self.edit_project()
         second = self.edit_project(name="南浔示范项目（三期）")

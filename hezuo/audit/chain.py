@@ -249,10 +249,12 @@ def walk(rows, seq, digest):
     return count, seq, digest, None
 
 
-def _chain_rows(after):
-    entries = (LogEntry.objects.filter(seal__seq__gt=after).order_by("seal__seq")
-               .values_list("seal__seq", "seal__digest", *FIELDS).iterator(chunk_size=BATCH))
-    for seq, digest, *row in entries:
+def _chain_rows(after, through=None):
+    entries = LogEntry.objects.filter(seal__seq__gt=after)
+    if through is not None:
+        entries = entries.filter(seal__seq__lte=through)
+    entries = entries.order_by("seal__seq").values_list("seal__seq", "seal__digest", *FIELDS)
+    for seq, digest, *row in entries.iterator(chunk_size=BATCH):
         yield seq, digest, row
 
 
@@ -269,19 +271,23 @@ def start():
 def verify(now=None):
     """Walk the chain from the last archive cut to the head; the first broken link, if any."""
     now = now or timezone.now()
+    # The head first, and the chain up to it: seals appended meanwhile are checked next time.
+    head = ChainHead.objects.filter(pk=1).first() or ChainHead(pk=1)
     seq, digest, problem = start()
     first = seq + 1
     count = 0
     if problem is None:
-        count, seq, digest, problem = walk(_chain_rows(seq), seq, digest)
+        count, seq, digest, problem = walk(_chain_rows(seq, head.seq), seq, digest)
     result = Verification(count, first, seq, digest, problem)
     if problem:
         return result
-    head = ChainHead.objects.filter(pk=1).first() or ChainHead(pk=1)
-    if head.seq != seq or head.digest != digest or (seq and not hmac.compare_digest(head_mac(seq, digest),
-                                                                                    head.mac)):
+    if (head.seq, head.digest) != (seq, digest) or seq and not hmac.compare_digest(head_mac(seq, digest), head.mac):
         result.problem = Problem(f"链头记为第 {head.seq} 号，实际最后一条为第 {seq} 号：末尾的条目被删除，或链头被改写",
                                  seq=head.seq)
+        return result
+    beyond = Seal.objects.filter(seq__gt=head.seq).order_by("seq").first()
+    if beyond and ChainHead.objects.filter(pk=1, seq=head.seq).exists():  # not one being appended now
+        result.problem = Problem("链头之后有封存：在数据库中直接插入", seq=beyond.seq, entry_id=beyond.entry_id)
         return result
     for entry_id, moment in LogEntry.objects.filter(seal__isnull=True).order_by("timestamp", "id").values_list(
             "id", "timestamp").iterator():
