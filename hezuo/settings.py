@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    # Before auditlog: its `auditlogflush` command is replaced by ours, which refuses.
+    "hezuo.audit",
     "auditlog",
     "axes",
     "django_otp",
@@ -89,7 +91,6 @@ INSTALLED_APPS = [
     "hezuo.assistance",
     "hezuo.parks",
     "hezuo.honors",
-    "hezuo.audit",
     "hezuo.imports",
     "hezuo.stats",
     "hezuo.reports",
@@ -339,6 +340,19 @@ OTP_TOTP_ISSUER = env_str("HEZUO_OTP_ISSUER", "区域合作工作平台")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# The tamper-evident audit trail (hezuo/audit/chain.py, docs/architecture.md「审计」).
+# Entries are sealed with an HMAC key kept outside the database: a file, created 0600 on
+# first use; give every app server the same file and back it up apart from the database.
+# Entries are kept at least 180 days (等保2.0), then `hezuo audit archive` moves them to a file.
+# Only the test suite empties a database (Django's flush); elsewhere flush is refused.
+HEZUO_AUDIT_KEY_FILE = env_str("HEZUO_AUDIT_KEY_FILE", str(DATA_DIR / "audit_key"))
+HEZUO_AUDIT_RETENTION_DAYS = env_int("HEZUO_AUDIT_RETENTION_DAYS", 180)
+if HEZUO_AUDIT_RETENTION_DAYS < 180:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("HEZUO_AUDIT_RETENTION_DAYS 不能小于 180（审计日志至少保留 180 天）")
+HEZUO_AUDIT_ALLOW_FLUSH = False
 
 # Background work (large imports): django-tasks with its database backend. Workers
 # (`hezuo db_worker`) pull tasks from the database with row locks, so any number can run.

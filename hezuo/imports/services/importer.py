@@ -23,6 +23,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from hezuo import access
+from hezuo.audit.chain import request_seal
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
 from hezuo.imports.services.bulk import fast_insert
@@ -521,6 +522,7 @@ class Importer:
             if self.record is not None:
                 audit.append(self.import_entry())
             LogEntry.objects.bulk_create(audit, batch_size=1000)
+            request_seal(audit)  # bulk_create sends no post_save: seal them when this commits
             stats_changed()  # fast inserts and bulk updates send no signals
 
     def validate(self, spec, obj, number):
