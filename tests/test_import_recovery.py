@@ -45,7 +45,7 @@ def projects_csv(count):
 
 @override_settings(IMPORT_BACKGROUND_ROWS=3, TASKS=DATABASE, BACKGROUND_LEASE_SECONDS=2)
 class KilledWorkerTestCase(TransactionTestCase):
-    ROWS = 60000
+    ROWS = 20000
 
     def setUp(self):
         committed_world(self)
@@ -59,14 +59,15 @@ class KilledWorkerTestCase(TransactionTestCase):
         self.addCleanup(lambda: worker.poll() is None and (worker.kill(), worker.wait()))
         return worker
 
-    def wait_for(self, condition, what, seconds=120):
+    def wait_for(self, condition, what, seconds=300):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             value = condition()
             if value:
                 return value
             time.sleep(0.02)
-        self.fail(f"timed out waiting for {what}")
+        state = ImportRecord.objects.values("status", "phase", "rows_done", "holder").first()
+        self.fail(f"timed out waiting for {what}: {state}, tasks {list(DBTaskResult.objects.values('status'))}")
 
     def progress(self, record):
         return self.client.get(reverse("imports:progress", args=[record.pk]), headers={"HX-Request": "true"})
