@@ -115,3 +115,25 @@ class AuditReadableTestCase(BaseTestCase):
         r = self.client.get(reverse("audit:changes"), {"action": LogEntry.Action.ACCESS})
         self.assertContains(r, '<td data-label="操作">登录成功</td>', html=True)
         self.assertNotIn("login", re.sub(r"<[^>]+>", "", r.content.decode()).replace("logins", ""))
+
+    def test_the_list_costs_the_same_queries_however_many_entries_it_shows(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.edit_project()
+        self.client.force_login(self.otto)
+        url = reverse("audit:changes")
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as before:
+            self.client.get(url)
+        self.client.force_login(self.alice)
+        for n in range(30):
+            self.project.refresh_from_db()
+            data = form_data(self.project, name=f"改名{n}", program=(self.xinjiang if n % 2 else self.aid).pk)
+            self.assertEqual(self.client.post(reverse("projects:edit", args=[self.project.pk]), data).status_code, 302)
+        self.client.force_login(self.otto)
+        with CaptureQueriesContext(connection) as after:
+            r = self.client.get(url)
+        self.assertEqual(len(r.context["rows"]), 30)
+        # One query per model the entries name (the world's creations, shown before, name more).
+        self.assertLessEqual(len(after), len(before))
