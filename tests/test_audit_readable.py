@@ -68,9 +68,15 @@ class AuditReadableTestCase(BaseTestCase):
         self.assertContains(r, "<td>实施单位</td>", html=True)
         self.assertContains(r, '<td class="after">南浔区农业农村局</td>', html=True)
         self.assertNotIn("None", page)
-        # created_at is logged in UTC with microseconds; it reads in local time to the second.
-        created = timezone.localtime(self.project.created_at).strftime("%Y-%m-%d %H:%M:%S")
-        self.assertContains(r, f'<td class="after">{created}</td>', html=True)
+        self.assertNotRegex(page, r"\d{2}:\d{2}:\d{2}\.\d{6}")
+        self.assertNotIn("<td>创建时间</td>", page)  # who and when head the entry
+
+    def test_a_time_value_reads_in_local_time_to_the_second(self):
+        user = User.objects.create(username="dora", role=User.Role.DISTRICT, unit=self.wuxing)
+        r, page = self.detail_text(self.last_entry(user))
+        joined = timezone.localtime(user.date_joined).strftime("%Y-%m-%d %H:%M:%S")
+        self.assertContains(r, f'<tr><td>注册日期</td><td class="after">{joined}</td></tr>', html=True)
+        self.assertNotRegex(page, r"\d{2}:\d{2}:\d{2}\.\d{6}")
 
     def test_a_deleted_target_shows_its_id_and_that_it_is_gone(self):
         entry = self.edit_project()

@@ -31,6 +31,8 @@ ACTIONS = {LogEntry.Action.CREATE: "新增", LogEntry.Action.UPDATE: "修改", L
            LogEntry.Action.ACCESS: "访问"}
 # Entries written before imports carried their id name it in their cause: 导入记录 #12
 IMPORT_IN_CAUSE = re.compile(r"导入记录 #(\d+)")
+# Who created a record and when is the entry's own head; versions are bookkeeping.
+BOOKKEEPING = ("created_at", "created_by", "updated_at", "updated_by", "version")
 NOT_NUMERIC = ("year", "start_year", "end_year", "established_year", "settled_year", "sort_order")
 
 
@@ -107,8 +109,10 @@ def _row(entry, names, imports, unmasked):
     personal = getattr(model, "PERSONAL_FIELDS", ())
     for key, (before, after) in _changes(entry):
         model_field = field_of(model, key)
-        if model_field is not None and model_field.primary_key or model_field is None and _reverse(model, key):
-            continue  # the id is the entry's own; auditlog logs reverse relations as "app.Model.None"
+        if model_field is not None and (model_field.primary_key or model_field.name in BOOKKEEPING):
+            continue  # the id, who and when are the entry's own
+        if model_field is None and _reverse(model, key):
+            continue  # auditlog logs reverse relations as "app.Model.None"
         label = str(model_field.verbose_name) if model_field is not None else key
         shown = [show(model_field, value, names) for value in (before, after)]
         if model_field is not None and model_field.name in personal and not unmasked:
