@@ -75,7 +75,8 @@ class AuditReadableTestCase(BaseTestCase):
         user = User.objects.create(username="dora", role=User.Role.DISTRICT, unit=self.wuxing)
         r, page = self.detail_text(self.last_entry(user))
         joined = timezone.localtime(user.date_joined).strftime("%Y-%m-%d %H:%M:%S")
-        self.assertContains(r, f'<tr><td>注册日期</td><td class="after">{joined}</td></tr>', html=True)
+        label = User._meta.get_field("date_joined").verbose_name
+        self.assertContains(r, f'<tr><td>{label}</td><td class="after">{joined}</td></tr>', html=True)
         self.assertNotRegex(page, r"\d{2}:\d{2}:\d{2}\.\d{6}")
 
     def test_a_deleted_target_shows_its_id_and_that_it_is_gone(self):

@@ -18,7 +18,6 @@ from operator import itemgetter
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
@@ -517,8 +516,8 @@ class Importer:
                     spec.model.objects.bulk_update(updates, fields, batch_size=1000)
                     for start in range(0, len(moved), 900):
                         FundRecord.objects.filter(project__in=moved[start:start + 900]).follow_projects()
-                audit += [audit_row(obj, LogEntry.Action.CREATE, initial_values(obj)) for obj in created]
-                audit += self.updated_entries(spec.model, changes)
+                audit += audit_rows(spec.model, LogEntry.Action.CREATE, [(obj, {}) for obj in created])
+                audit += audit_rows(spec.model, LogEntry.Action.UPDATE, changes)
                 done += len(rows)
                 self.progress(done, total, f"写入“{spec.name}”")
             if self.record is not None:
@@ -542,30 +541,24 @@ class Importer:
             sheet.name: ["", f"{sheet.rows} 行：新增 {sheet.created}，更新 {sheet.updated}，未变 {sheet.unchanged}"]
             for sheet in self.result.sheets
         }
-        return audit_row(self.record, LogEntry.Action.CREATE, counts)
+        return audit_rows(type(self.record), LogEntry.Action.CREATE, [(self.record, counts)])[0]
 
     def created_entries(self, model, rows, last_pk, stamp):
-        """One entry per record just inserted in bulk (no signal wrote one), holding the values
-        it was created with. The inserts return no ids; ours are the rows past the largest id
-        before them that carry this import's stamp, numbered in the order they went in."""
+        """One entry per record just inserted in bulk (no signal wrote one). The inserts return
+        no ids; ours are the rows past the largest id before them that carry this import's
+        stamp, numbered in the order they went in. The values they were created with are not
+        copied into the entries: they are in the import's kept file, under its checksum."""
         if not rows:
             return []
-        excluded = set(auditlog.get_model_fields(model)["exclude_fields"])
-        fields = [f for f in model._meta.concrete_fields if f.name in rows[0] and f.name not in excluded]
+        fields = [f for f in model._meta.concrete_fields if f.name in rows[0]]
         pks = model.objects.filter(pk__gt=last_pk, created_at=stamp).order_by("pk").values_list("pk", flat=True)
         objs = []
         for pk, values in zip(pks, rows, strict=True):
             obj = model.__new__(model)  # Model.__init__ costs more than the insert did
             obj.__dict__.update({f.attname: values[f.name] for f in fields}, id=pk, _state=ModelState())
             objs.append(obj)
-        prime(model, objs)
-        action = LogEntry.Action.CREATE
-        return [audit_row(obj, action, {f.name: ["None", logged(values[f.name])] for f in fields})
-                for obj, values in zip(objs, rows)]
+        return audit_rows(model, LogEntry.Action.CREATE, [(obj, {}) for obj in objs])
 
-    def updated_entries(self, model, changes):
-        prime(model, [obj for obj, _change in changes])
-        return [audit_row(obj, LogEntry.Action.UPDATE, change) for obj, change in changes]
 
     def write_audit(self, rows):
         """Insert the entries of this import in one go: like the records, through fast_insert,
@@ -577,20 +570,14 @@ class Importer:
                                           "timestamp": timezone.now()})
 
 
-def initial_values(obj):
-    """What auditlog writes for a record saved one by one: every audited field from nothing."""
-    excluded = set(auditlog.get_model_fields(type(obj))["exclude_fields"]) | {"id", "created_at", "updated_at"}
-    return {
-        f.name: ["None", logged(getattr(obj, f.attname))]
-        for f in obj._meta.concrete_fields
-        if f.name not in excluded and getattr(obj, f.attname) not in (None, "")
-    }
-
-
-def audit_row(obj, action, changes):
-    """An audit entry as values for fast_insert; who, when and why are the same for all of an import's."""
-    return {"content_type": ContentType.objects.get_for_model(type(obj)).pk, "object_pk": str(obj.pk),
-            "object_id": obj.pk, "object_repr": str(obj)[:200], "action": action, "changes": changes}
+def audit_rows(model, action, changes):
+    """Audit entries as values for fast_insert, one per (record, changes); who, when and why
+    are the same for all of an import's. Naming the records asks the database for what their
+    names need (a fund's shows its project's code) in a few queries, not one per record."""
+    prime(model, [obj for obj, _change in changes])
+    content_type = ContentType.objects.get_for_model(model).pk
+    return [{"content_type": content_type, "object_pk": str(obj.pk), "object_id": obj.pk,
+             "object_repr": str(obj)[:200], "action": action, "changes": change} for obj, change in changes]
 
 
 def prime(model, objs):
@@ -606,11 +593,6 @@ def prime(model, objs):
         for obj in objs:
             if getattr(obj, f.attname) in targets:
                 f.set_cached_value(obj, targets[getattr(obj, f.attname)])
-
-
-def logged(value):
-    """A value as django-auditlog writes it into an entry."""
-    return "None" if value is None else str(value)
 
 
 def has_own_clean(model):
