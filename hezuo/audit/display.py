@@ -70,6 +70,9 @@ class Row:
 
     @property
     def changed_labels(self):
+        """What an edit changed; a creation or deletion lists every field, which says nothing."""
+        if self.entry.action != LogEntry.Action.UPDATE:
+            return ""
         return "、".join(change.label for change in self.changes)
 
 
