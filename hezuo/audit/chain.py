@@ -116,9 +116,9 @@ def request_seal(entries):
     """Seal these just-written entries once the current transaction commits (at once outside one).
 
     The signals of auditlog and `record_event` call it through post_save; writers of entries in
-    bulk (the importer) call it themselves with what `bulk_create` returned.
+    bulk (the importer) call it themselves with the ids of what they inserted.
     """
-    ids = [entry.pk for entry in entries]
+    ids = [getattr(entry, "pk", entry) for entry in entries]  # entries, or their ids
     if None in ids:  # a database that does not return ids from bulk inserts: seal whatever is unsealed
         ids = [None]
     pending = _pending()

@@ -56,3 +56,14 @@ def login_events(filters):
     ]
     events.sort(key=lambda e: e["attempt_time"], reverse=True)
     return events
+
+
+def record_history(obj, *, before=None, limit=20):
+    """The newest `limit` entries of one record (older than entry id `before`), and whether
+    there are more: for the 修改记录 panel of its page."""
+    content_type = ContentType.objects.get_for_model(type(obj))
+    entries = LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
+    if before:
+        entries = entries.filter(pk__lt=before)
+    entries = list(entries.select_related("actor", "content_type").order_by("-id")[:limit + 1])
+    return entries[:limit], len(entries) > limit

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_safe
 
 from hezuo import access
 from hezuo.accounts.models import User
-from hezuo.audit import queries
+from hezuo.audit import display, queries
 
-ACTIONS = [("", "全部"), (0, "新增"), (1, "修改"), (2, "删除")]
+ACTIONS = [("", "全部"), (0, "新增"), (1, "修改"), (2, "删除"), (3, "登录等事件")]
 
 
 class ChangeFilter(forms.Form):
@@ -47,21 +47,15 @@ def change_list(request):
     form = ChangeFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(queries.change_entries(filters), 30).get_page(request.GET.get("page"))
-    return render(request, "audit/change_list.html", {"form": form, "page": page})
+    rows = display.readable(page.object_list, request.user)
+    return render(request, "audit/change_list.html", {"form": form, "page": page, "rows": rows})
 
 
 @require_safe
 def change_detail(request, pk):
     require_auditor(request.user)
     entry = get_object_or_404(LogEntry.objects.select_related("actor", "content_type"), pk=pk)
-    model = entry.content_type.model_class()
-    labels = {f.name: f.verbose_name for f in model._meta.fields} if model else {}
-    changes = [
-        {"field": labels.get(name, name), "before": values[0], "after": values[1]}
-        for name, values in (entry.changes_dict or {}).items()
-    ]
-    return render(request, "audit/change_detail.html", {"entry": entry, "changes": changes,
-                                                        "model_label": model._meta.verbose_name if model else ""})
+    return render(request, "audit/change_detail.html", {"row": display.readable([entry], request.user)[0]})
 
 
 @require_safe

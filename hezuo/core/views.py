@@ -5,6 +5,7 @@ Each view validates, calls access.py or a service, and renders.
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.forms import DateInput, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
@@ -13,6 +14,9 @@ from django.urls import reverse
 
 from hezuo import access
 from hezuo.core.busy import DatabaseBusy
+
+from hezuo.audit import display as audit_display
+from hezuo.audit import queries as audit_queries
 from hezuo.core.fields import RegionField
 from hezuo.core.kinds import REGISTRY
 from hezuo.core.paging import paginate
@@ -23,6 +27,8 @@ from hezuo.core.queries import list_rows
 from hezuo.imports.services.exports import export_list_or_queue
 from hezuo.org.models import Region
 from hezuo.text import formfield as text_formfield
+
+HISTORY_SHOWN = 10  # entries of the 修改记录 panel; older ones a link away
 
 
 def get_kind(slug, user):
@@ -84,14 +90,23 @@ def record_detail(request, slug, pk):
         related.append({"kind": child, "table": table, "lookup": rel.lookup,
                         "can_create": can_change and access.can_create(request.user, child.model)})
     extra = kind.detail_context(obj, request.user) if kind.detail_context else {}
+    entries, more = audit_queries.record_history(obj, before=_int(request.GET.get("history_before")),
+                                                 limit=HISTORY_SHOWN)
     return render(request, "core/detail.html", {
         **extra,
+        "history": audit_display.readable(entries, request.user),
+        "history_more": entries[-1].pk if more else None,
+        "content_type_id": ContentType.objects.get_for_model(kind.model).pk,
         "kind": kind,
         "obj": obj,
         "fields": Table(kind, request.user, [], [obj]).detail_fields(obj),
         "related": related,
         "can_change": can_change,
     })
+
+
+def _int(text):
+    return int(text) if text and text.isdigit() else None
 
 
 def record_create(request, slug):
