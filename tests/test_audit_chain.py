@@ -46,14 +46,22 @@ class AuditChainTestCase(BaseTestCase):
         # and let each test's own writes register their sealing afresh.
         connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not chain._seal_pending]
         chain.seal()
+        self.signed_in = None
+        self.sign_in(self.bob)  # signing in writes an entry (its login event): before the tests' own
         self.project = self.own["projects"]
+
+    def sign_in(self, user):
+        if self.signed_in != user:
+            with self.committed():
+                self.client.force_login(user)
+            self.signed_in = user
 
     def committed(self):
         """What follows commits, as at the end of a request: its on_commit callbacks run."""
         return self.captureOnCommitCallbacks(execute=True)
 
     def edit_project(self, user=None, name="南浔示范项目（二期）"):
-        self.client.force_login(user or self.bob)
+        self.sign_in(user or self.bob)
         with self.committed():
             r = self.client.post(reverse("projects:edit", args=[self.project.pk]), form_data(self.project, name=name))
         self.assertEqual(r.status_code, 302)
