@@ -270,20 +270,22 @@ def action(client, user, kind, world, rng):
     return "save", client.request("POST", path, dict(form.fields))[0], 302
 
 
-def phase(port, world, clients, seconds, think, seed):
-    results = []  # (label, seconds, ok)
+def phase(clients, seconds, think, seed, act):
+    """Every (client, user) in its own thread runs `act(client, user, rng)` until the time is up,
+    waiting `think` (a (min, max) range in seconds, or None) between requests. Returns the
+    results [(label, seconds, ok)] and the elapsed time."""
+    results = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def work(index, client, user):
         rng = random.Random(seed * 1000 + index)
-        kinds = [k for k, w in MIX for _ in range(w)]
         if think:
             time.sleep(rng.uniform(0, think[1]))  # users do not all start at the same instant
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                label, status, expected = action(client, user, rng.choice(kinds), world, rng)
+                label, status, expected = act(client, user, rng)
                 ok = status == expected
             except Exception:  # a failed connection is an error, not the end of the run
                 label, ok = "error", False
@@ -303,29 +305,14 @@ def phase(port, world, clients, seconds, think, seed):
     return results, time.monotonic() - started
 
 
-def floor(port, users, seconds):
-    clients = [(Client(port), None) for _ in range(users)]
-    results = []
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
+def office(world):
+    """What an office's users do: the MIX of requests."""
+    kinds = [k for k, w in MIX for _ in range(w)]
+    return lambda client, user, rng: action(client, user, rng.choice(kinds), world, rng)
 
-    def work(client):
-        while time.monotonic() < deadline:
-            started = time.perf_counter()
-            try:
-                ok = client.request("GET", "/healthz")[0] == 200
-            except Exception:
-                ok, client.conn = False, None
-            with lock:
-                results.append(("healthz", time.perf_counter() - started, ok))
 
-    threads = [threading.Thread(target=work, args=(c,)) for c, _ in clients]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, time.monotonic() - began
+def healthz(client, _user, _rng):
+    return "healthz", client.request("GET", "/healthz")[0], 200
 
 
 def percentile(values, p):
@@ -367,11 +354,12 @@ def measure(database, users, seconds):
             client = Client(server.port)
             client.login(user["username"])
             clients.append((client, user))
-        busy = summary(*phase(server.port, world, clients, seconds, (1.0, 3.0), 1))
+        busy = summary(*phase(clients, seconds, (1.0, 3.0), 1, office(world)))
         show("busy office (think 1–3 s)", busy)
-        ceiling = summary(*phase(server.port, world, clients, seconds, None, 2))
+        ceiling = summary(*phase(clients, seconds, None, 2, office(world)))
         show("ceiling (no think time)", ceiling)
-        base = summary(*floor(server.port, users, max(10, seconds // 4)))
+        base = summary(*phase([(Client(server.port), None) for _ in range(users)], max(10, seconds // 4), None,
+                              3, healthz))
         show("floor: /healthz, no think time", base)
         verdict = "met" if busy["errors"] == 0 and busy["p99"] < 500 else "NOT met"
         print(f"  goal (busy office: 0 errors, p99 < 500 ms): {verdict}")
