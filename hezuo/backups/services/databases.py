@@ -205,6 +205,17 @@ class PostgreSQLDatabase:
         names = {}
         for schema, name, kind in self.relations():
             names.setdefault(kinds[kind], []).append(f"{quote(schema)}.{quote(name)}")
+        # Functions too: the audit trail's triggers call ours (audit migration 0002_guards), and
+        # the dump creates them again. Not those an extension owns.
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) FROM pg_proc p"
+                " JOIN pg_namespace n ON n.oid = p.pronamespace"
+                " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'"
+                " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+                " ORDER BY 1, 2")
+            for schema, name, arguments in cursor.fetchall():
+                names.setdefault("FUNCTION", []).append(f"{quote(schema)}.{quote(name)}({arguments})")
         return "".join(f"DROP {kind} IF EXISTS {', '.join(items)} CASCADE;\n" for kind, items in names.items())
 
     def load(self, dump, *, replace):
