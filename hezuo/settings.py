@@ -288,7 +288,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "hezuo.audit.events.client_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgiven when signing in is complete, not after the password alone: an admin who
+# must still give a 6-digit code would otherwise have the count of wrong codes reset by
+# signing in again (hezuo.accounts.services.signed_in).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "hezuo.accounts.views.locked_out"
 # W006 warns that a lock by username alone can be dodged by rotating the User-Agent: not
 # here, since the failures of every row of that username are summed (tests/test_sign_in_lockout.py).

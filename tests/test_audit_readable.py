@@ -105,6 +105,14 @@ class AuditReadableTestCase(BaseTestCase):
         self.assertNotIn("13900001111", page)
         self.assertContains(r, "139****1111")
 
+    def test_it_masks_an_accounts_phone_for_the_audit_admin(self):
+        user = User.objects.get(pk=self.charlie.pk)
+        user.phone = "13700002222"
+        user.save()
+        r, page = self.detail_text(self.last_entry(user))
+        self.assertNotIn("13700002222", page)
+        self.assertContains(r, "137****2222")
+
     def test_a_role_change_reads_with_role_labels_and_unit_names(self):
         self.client.force_login(self.otto)
         user = User.objects.get(pk=self.charlie.pk)

@@ -90,7 +90,12 @@ class PasswordPolicyTestCase(BaseTestCase):
         self.assertEqual((reset.actor, reset.object_pk), (self.adam, str(self.bob.pk)))
         self.client.logout()
         self.sign_in("bob", "Reset-by-adam-1")
-        self.assertRedirects(self.client.get(reverse("projects:list")), PASSWORD_URL, fetch_redirect_response=False)
+        asked = PASSWORD_URL + "?next=%2Fprojects%2F"
+        self.assertRedirects(self.client.get(reverse("projects:list")), asked, fetch_redirect_response=False)
+        strong = "Only-bob-knows-9"
+        r = self.client.post(asked, {"old_password": "Reset-by-adam-1", "new_password1": strong,
+                                     "new_password2": strong})
+        self.assertRedirects(r, reverse("projects:list"), fetch_redirect_response=False)
 
     def test_a_password_older_than_90_days_is_replaced(self):
         User.objects.filter(pk=self.bob.pk).update(password_changed_at=timezone.now() - datetime.timedelta(days=89))

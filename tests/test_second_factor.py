@@ -71,8 +71,7 @@ class SecondFactorTestCase(BaseTestCase):
             with self.subTest(user.username):
                 device = self.enrolled(user)
                 self.sign_in(user)
-                self.assertRedirects(self.client.get(reverse("accounts:users")), SECOND_FACTOR,
-                                     fetch_redirect_response=False)
+                self.assertRedirects(self.client.get(HOME), SECOND_FACTOR, fetch_redirect_response=False)
                 self.assertContains(self.client.get(SECOND_FACTOR), "输入动态口令")
                 r = self.client.post(SECOND_FACTOR, {"token": totp(device)})
                 self.assertRedirects(r, HOME, fetch_redirect_response=False)
@@ -108,6 +107,44 @@ class SecondFactorTestCase(BaseTestCase):
         self.assertContains(r, "登录已暂时锁定", status_code=429)
         r = self.client.post(reverse("accounts:login"), {"username": "adam", "password": PASSWORD})
         self.assertEqual(r.status_code, 429)
+
+    def test_giving_the_password_again_does_not_forget_wrong_codes(self):
+        device = self.enrolled(self.adam)
+        self.sign_in(self.adam)
+        for _ in range(4):
+            self.assertEqual(self.client.post(SECOND_FACTOR, {"token": "000000"}).status_code, 422)
+        self.client.logout()
+        self.sign_in(self.adam)
+        self.past_throttle(device)
+        r = self.client.post(SECOND_FACTOR, {"token": "000000"})
+        self.assertContains(r, "登录已暂时锁定", status_code=429)
+
+    def test_signing_in_completely_forgives_earlier_wrong_codes(self):
+        device = self.enrolled(self.adam)
+        self.sign_in(self.adam)
+        for _ in range(4):
+            self.assertEqual(self.client.post(SECOND_FACTOR, {"token": "000000"}).status_code, 422)
+        self.past_throttle(device)
+        self.assertEqual(self.client.post(SECOND_FACTOR, {"token": totp(device)}).status_code, 302)
+        self.client.logout()
+        self.sign_in(self.adam)
+        self.assertEqual(self.client.post(SECOND_FACTOR, {"token": "000000"}).status_code, 422)
+
+    def test_after_the_code_the_admin_lands_on_the_page_first_asked_for(self):
+        device = self.enrolled(self.sara)
+        self.sign_in(self.sara)
+        users = reverse("accounts:users")
+        r = self.client.get(users + "?q=bob")
+        asked = f"{SECOND_FACTOR}?next=%2Faccounts%2Fusers%2F%3Fq%3Dbob"
+        self.assertRedirects(r, asked, fetch_redirect_response=False)
+        r = self.client.post(asked, {"token": totp(device)})
+        self.assertRedirects(r, users + "?q=bob", fetch_redirect_response=False)
+
+    def test_a_next_address_off_the_site_lands_on_home(self):
+        device = self.enrolled(self.sara)
+        self.sign_in(self.sara)
+        r = self.client.post(SECOND_FACTOR + "?next=https://evil.example/", {"token": totp(device)})
+        self.assertRedirects(r, HOME, fetch_redirect_response=False)
 
     def test_business_roles_are_not_asked(self):
         for user in (self.alice, self.bob, self.lily):

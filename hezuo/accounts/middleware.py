@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from hezuo import access
 
@@ -29,8 +30,11 @@ def note_activity(request):
         request.session[ACTIVITY_KEY] = time.time()
 
 
-def _go(request, url_name):
+def _go(request, url_name, *, come_back=False):
     url = reverse(url_name)
+    if come_back and request.method == "GET" and not request.htmx and request.path != reverse("home"):
+        # After the code or the new password, the user lands where they were going.
+        url += "?" + urlencode({"next": request.get_full_path()})
     if request.htmx:
         # A swap would put a whole page into a fragment: have htmx load the page instead.
         response = HttpResponse(status=204)
@@ -65,9 +69,9 @@ class SignInMiddleware:
             note_activity(request)
 
         if access.needs_second_factor(user) and not user.is_verified():
-            return None if name in SECOND_FACTOR_PAGES else _go(request, "accounts:second_factor")
+            return None if name in SECOND_FACTOR_PAGES else _go(request, "accounts:second_factor", come_back=True)
         if user.must_replace_password():
-            return None if name in PASSWORD_PAGES else _go(request, "accounts:password")
+            return None if name in PASSWORD_PAGES else _go(request, "accounts:password", come_back=True)
         if access.role_of(user) == access.Role.NONE:
             return None if name in NO_ROLE_PAGES | PASSWORD_PAGES else _go(request, "accounts:no_role")
         return None

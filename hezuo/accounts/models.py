@@ -16,6 +16,9 @@ class User(AbstractUser):
     keeps accounts, the security admin grants roles (hezuo/access.py `grantable_roles`).
     """
 
+    # Masked in audit entries for readers without the right to personal data (audit/display.py).
+    PERSONAL_FIELDS = ("phone",)
+
     class Role(models.TextChoices):
         NONE = "", "未授权"
         CITY = "city", "市级业务人员"

@@ -73,6 +73,13 @@ def locked_usernames():
             if count >= settings.AXES_FAILURE_LIMIT}
 
 
+def signed_in(user):
+    """Signing in is complete (the password, and the code where one is asked for): earlier
+    failures of the account are forgiven. Not after the password alone, or an admin's wrong
+    codes would be forgotten each time the password is given again."""
+    AxesProxyHandler.reset_attempts(username=user.get_username())
+
+
 @transaction.atomic
 def unlock(actor, account, request=None):
     if actor is not CONSOLE and not access.can_manage_security(actor):

@@ -10,9 +10,13 @@ from hezuo.audit.events import record_event
 
 @receiver(user_logged_in, dispatch_uid="hezuo_login")
 def on_login(sender, request, user, **kwargs):
+    from hezuo import access
+    from hezuo.accounts import services
     from hezuo.accounts.middleware import note_activity
 
     record_event("login", actor=user, request=request)
+    if not access.needs_second_factor(user):
+        services.signed_in(user)
     if user.password_expired():
         record_event("password_expired", actor=user, request=request)
     note_activity(request)

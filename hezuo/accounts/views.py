@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -43,6 +44,15 @@ def _failed_step(request, user, step):
         logout(request)  # django-axes' middleware then answers with the lockout page
 
 
+def _next_or_home(request):
+    """Where the user was going before a sign-in step stopped them (only a page of this site)."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("home")
+
+
 def password(request):
     user = request.user
     if locked := _end_if_locked(request):
@@ -53,7 +63,7 @@ def password(request):
             services.change_own_password(user, form.cleaned_data["new_password1"], request=request)
             update_session_auth_hash(request, user)
             messages.success(request, "密码已修改。")
-            return redirect("home")
+            return _next_or_home(request)
         if form.old_password_wrong():
             _failed_step(request, user, "password_change")
     reason = ""
@@ -93,7 +103,8 @@ def second_factor(request):
                     record_event("otp_enrolled", actor=user, request=request)
                 otp_login(request, device)
                 record_event("otp_verified", actor=user, request=request)
-            return redirect("home")
+            services.signed_in(user)
+            return _next_or_home(request)
         form.add_error("token", "动态口令不正确或已过期，请重新输入。")
         _failed_step(request, user, "second_factor")
     context = {"form": form, "enrolling": enrolling}
