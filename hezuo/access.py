@@ -243,6 +243,16 @@ def can_import(user):
     return role_of(user) in IMPORT_ROLES
 
 
+def can_manage_aliases(user):
+    """City officers keep the office's aliases (字典别名): they hold for every unit's imports."""
+    return role_of(user) == Role.CITY
+
+
+def check_manage_aliases(user):
+    if not can_manage_aliases(user):
+        raise PermissionDenied("只有市级业务人员可以维护字典别名")
+
+
 def check_import(user):
     if not can_import(user):
         raise PermissionDenied("您的账号不能导入数据")

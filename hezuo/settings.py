@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "hezuo.parks",
     "hezuo.honors",
     "hezuo.imports",
+    "hezuo.vocabulary",
     "hezuo.stats",
     "hezuo.reports",
     "hezuo.demo",

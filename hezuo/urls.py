@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("hezuo.accounts.urls")),
     path("audit/", include("hezuo.audit.urls")),
     path("imports/", include("hezuo.imports.urls")),
+    path("aliases/", include("hezuo.vocabulary.urls")),
     path("", include("hezuo.stats.urls")),
     path("reports/", include("hezuo.reports.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
