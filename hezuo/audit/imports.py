@@ -44,8 +44,10 @@ def reserve_ids(model, count):
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, column, count])
+            # The sequence's name first: looked up in every row, it costs ten times the nextval.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            [sequence] = cursor.fetchone()
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             return sorted(pk for (pk,) in cursor.fetchall())
         quote = connection.ops.quote_name
         cursor.execute(f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
