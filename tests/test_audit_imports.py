@@ -24,7 +24,7 @@ from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import FundRecord, Project
 from tests.committed import committed_world
 from tests.record_data import form_data
-from tests.test_import_pages import FUNDS, PROJECTS, ImportTestCase, workbook, xlsx_upload
+from tests.test_import_pages import FUNDS, ImportTestCase, workbook, xlsx_upload
 
 CREATE, UPDATE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE
 ROWS = 1400
