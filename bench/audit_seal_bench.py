@@ -4,9 +4,11 @@
     (DATABASE_URL=postgres://… for PostgreSQL; the database is migrated and the entries
     written into it — use an empty, throwaway database)
 
-Writes N entries the way the importer does (one bulk_create of update entries, each with a
-field before/after), and times that insert, sealing them after the commit (one `seal`
-call: read back, HMAC, insert the seals), and `verify` over the whole chain.
+Writes N update entries, each with a field before/after, as an import that changes N records
+does (it writes one per changed record; the records it creates get one entry per model,
+hezuo/audit/imports.py), here with one bulk_create; and times that insert, sealing them
+after the commit (one `seal` call: read back, HMAC, insert the seals), and `verify` over
+the whole chain.
 """
 
 import argparse

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 from auditlog.models import LogEntry
@@ -30,7 +31,8 @@ from django.utils import timezone
 from hezuo.accounts.models import User
 from hezuo.audit import chain
 from hezuo.audit.events import record_event
-from hezuo.audit.models import ArchiveCut, ChainHead, Seal
+from hezuo.audit.imports import ImportAudit
+from hezuo.audit.models import ArchiveCut, ChainHead, ImportedRange, Seal
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook
 from tests.base import BaseTestCase
@@ -38,6 +40,7 @@ from tests.record_data import form_data
 
 ENTRIES = connection.ops.quote_name(LogEntry._meta.db_table)
 SEALS = connection.ops.quote_name(Seal._meta.db_table)
+RANGES = connection.ops.quote_name(ImportedRange._meta.db_table)
 
 
 class AuditChainTestCase(BaseTestCase):
@@ -81,6 +84,23 @@ class AuditChainTestCase(BaseTestCase):
             with self.committed():
                 result = import_workbook(path, self.alice)
         self.assertEqual([str(p) for p in result.problems], [])
+
+    def import_new_funds(self, count=3):
+        """Import `count` new fund records of 南浔-001; returns the import's creation entry."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "资金.xlsx"
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.title = "资金"
+            sheet.append(["项目编号", "日期", "环节", "金额（万元）", "资金来源"])
+            for n in range(count):
+                sheet.append(["南浔-001", datetime.date(2024, 7, 1) + datetime.timedelta(days=n), "拨付", 10 + n,
+                              "财政援助资金"])
+            book.save(path)
+            with self.committed():
+                result = import_workbook(path, self.alice)
+        self.assertEqual([str(p) for p in result.problems], [])
+        return ImportedRange.objects.latest("id").entry
 
     def attacker(self):
         """Someone with SQL access gets past the triggers (drops them, or sets their flag):
@@ -204,6 +224,51 @@ class AuditChainTestCase(BaseTestCase):
         self.assertFalse(Seal.objects.filter(entry=forged).exists())
         self.assert_broken_at(forged.pk, "未封存")
 
+    def test_a_forged_entry_next_to_an_import_is_not_sealed_with_it(self):
+        # Forged inside the import's transaction, with the actor, time and cause of the import's
+        # own entries: finding entries by actor and time would have sealed it too.
+        write = ImportAudit.write
+        forged = []
+
+        def write_then_forge(audit, sheets):
+            write(audit, sheets)
+            like = LogEntry.objects.filter(actor=self.alice).latest("id")
+            forged.append(self.forge(like, object_repr="伪造的导入条目"))
+
+        with mock.patch.object(ImportAudit, "write", write_then_forge):
+            entry = self.import_new_funds()
+        self.assertTrue(Seal.objects.filter(entry=entry).exists())
+        self.assertFalse(Seal.objects.filter(entry=forged[0]).exists())
+        self.assertEqual(chain.verify().pending, 1)  # moments old: on its way, for all verify knows
+        later = timezone.now() + datetime.timedelta(minutes=5)
+        result = chain.verify(now=later)
+        self.assertEqual(result.problem.entry_id, forged[0].pk)
+        self.assertIn("未封存", str(result))
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            code, text = self.verify_command()
+        self.assertEqual(code, 1)
+        self.assertIn(f"条目 #{forged[0].pk}", text)
+
+    def test_it_finds_a_run_of_imported_ids_changed_in_the_database(self):
+        entry = self.import_new_funds()
+        self.assertTrue(chain.verify().ok)
+        run = ImportedRange.objects.get(entry=entry)
+        with self.attacker():
+            self.sql(f"UPDATE {RANGES} SET last_pk = %s WHERE id = %s", [run.last_pk + 5, run.pk])
+        self.assert_broken_at(entry.pk, "导入新增记录的编号范围与该条目所记不符")
+
+    def test_it_finds_a_run_of_imported_ids_deleted_or_added(self):
+        entry = self.import_new_funds()
+        run = ImportedRange.objects.get(entry=entry)
+        with self.attacker():
+            self.sql(f"DELETE FROM {RANGES} WHERE id = %s", [run.pk])
+        self.assert_broken_at(entry.pk, "导入新增记录的编号范围与该条目所记不符")
+        ImportedRange.objects.create(entry=entry, content_type=run.content_type, first_pk=run.first_pk,
+                                     last_pk=run.last_pk)
+        self.assertTrue(chain.verify().ok)
+        ImportedRange.objects.create(entry=entry, content_type=run.content_type, first_pk=1, last_pk=1)
+        self.assert_broken_at(entry.pk, "导入新增记录的编号范围与该条目所记不符")
+
     def test_an_entry_written_moments_ago_is_pending_not_broken(self):
         LogEntry.objects.bulk_create([LogEntry(content_type=content_type_of(self.project), object_pk="1",
                                                object_repr="刚写入", action=0)])
@@ -298,12 +363,15 @@ class AuditChainTestCase(BaseTestCase):
 
     def test_the_database_refuses_sql_updates_and_deletes(self):
         entry = self.edit_project()
-        for statement in (f"UPDATE {ENTRIES} SET object_repr = 'x' WHERE id = %s",
-                          f"DELETE FROM {ENTRIES} WHERE id = %s",
-                          f"DELETE FROM {SEALS} WHERE entry_id = %s",
-                          f"UPDATE {SEALS} SET digest = 'x' WHERE entry_id = %s"):
+        imported = self.import_new_funds()
+        for statement, pk in ((f"UPDATE {ENTRIES} SET object_repr = 'x' WHERE id = %s", entry.pk),
+                              (f"DELETE FROM {ENTRIES} WHERE id = %s", entry.pk),
+                              (f"DELETE FROM {SEALS} WHERE entry_id = %s", entry.pk),
+                              (f"UPDATE {SEALS} SET digest = 'x' WHERE entry_id = %s", entry.pk),
+                              (f"UPDATE {RANGES} SET last_pk = 0 WHERE entry_id = %s", imported.pk),
+                              (f"DELETE FROM {RANGES} WHERE entry_id = %s", imported.pk)):
             with self.subTest(statement), self.assertRaises(DatabaseError), transaction.atomic():
-                self.sql(statement, [entry.pk])
+                self.sql(statement, [pk])
         self.assertTrue(chain.verify().ok)
         self.assertEqual(chain.missing_guards(), [])
 
@@ -324,6 +392,7 @@ class AuditChainTestCase(BaseTestCase):
         return chain.archive(before, path, today=today), path
 
     def test_archive_moves_old_entries_to_a_file_and_verify_goes_on_from_the_cut(self):
+        imported = self.import_new_funds()
         old = list(LogEntry.objects.order_by("seal__seq").values_list("id", flat=True))
         later = timezone.localdate() + datetime.timedelta(days=200)  # as if 200 days had passed
         done, path = self.archive(timezone.localdate() + datetime.timedelta(days=1), today=later)
@@ -335,6 +404,10 @@ class AuditChainTestCase(BaseTestCase):
 
         lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         self.assertEqual([line["entry"]["id"] for line in lines[1:-1]], old)
+        # The runs an archived import entry lists leave the index with it; the file keeps them.
+        self.assertFalse(ImportedRange.objects.filter(entry_id=imported.pk).exists())
+        archived = next(line["entry"] for line in lines[1:-1] if line["entry"]["id"] == imported.pk)
+        self.assertEqual(archived["additional_data"]["created"], imported.additional_data["created"])
         self.assertEqual(lines[-1]["head"], {"seq": done.last, "digest": done.digest})
         self.assertTrue(chain.verify_archive(path).ok)
 

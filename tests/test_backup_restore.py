@@ -130,6 +130,7 @@ def source(tmp_path_factory):
     # A kept upload: the import page and command keep every file they import under media/imports/.
     workbook = root / "区域合作数据.xlsx"
     installation.run("export", workbook)
+    add_fund_row(workbook)  # so the import creates a record: its audit entry and run of ids
     installation.run("import", workbook)
     # Stands for the key files other parts keep beside the secret key (the audit chain's, say).
     (installation.dir / "another.key").write_bytes(os.urandom(32))
@@ -142,6 +143,21 @@ def source(tmp_path_factory):
     installation.run("backup", archive)
     yield Source(installation, archive, workbook)
     installation.drop()
+
+
+def add_fund_row(path):
+    import datetime
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["资金"]
+    header = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[sheet.max_row]]
+    row[header.index("日期")] = datetime.date(2024, 12, 31)
+    row[header.index("资金来源")] = "其他"
+    sheet.append(row)
+    book.save(path)
 
 
 @pytest.fixture
@@ -214,6 +230,10 @@ class TestBackup:
             assert len(contents[entry["path"]]) == entry["size"]
             assert hashlib.sha256(contents[entry["path"]]).hexdigest() == entry["sha256"]
         assert manifest["database"]["member"] in contents
+
+    def test_it_holds_the_runs_of_ids_imports_created(self, source):
+        [runs] = [rows for name, rows in source.tables.items() if name.endswith("audit_importedrange")]
+        assert sum(runs.values()) == 1
 
     def test_it_records_the_backup_in_the_audit_log(self, source):
         [audit] = [rows for name, rows in source.tables.items() if name.endswith("auditlog_logentry")]

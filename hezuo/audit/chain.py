@@ -38,7 +38,7 @@ from django.db import connection, models, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from hezuo.audit.models import GENESIS, ArchiveCut, ChainHead, Seal
+from hezuo.audit.models import GENESIS, ArchiveCut, ChainHead, ImportedRange, Seal
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ BATCH = 2000
 # The entry's content, id included, in this order: a row is the tuple of these values.
 FIELDS = sorted(f.attname for f in LogEntry._meta.concrete_fields)
 ID, TIMESTAMP = FIELDS.index("id"), FIELDS.index("timestamp")
+DATA, CONTENT_TYPE = FIELDS.index("additional_data"), FIELDS.index("content_type_id")
 
 
 class AuditTrailLocked(PermissionDenied):
@@ -116,19 +117,20 @@ def request_seal(entries):
     """Seal these just-written entries once the current transaction commits (at once outside one).
 
     The signals of auditlog and `record_event` call it through post_save; writers of entries in
-    bulk (the importer) call it themselves with the ids of what they inserted.
+    bulk (the importer, hezuo/audit/imports.py) call it themselves with the ids they inserted.
+    There is no "seal whatever is unsealed" here: that would seal a row forged by SQL too.
     """
     ids = [getattr(entry, "pk", entry) for entry in entries]  # entries, or their ids
-    if None in ids:  # a database that does not return ids from bulk inserts: seal whatever is unsealed
-        ids = [None]
+    if None in ids:
+        raise ValueError("request_seal needs the ids of the entries written")
+    if not ids:
+        return
     pending = _pending()
     if pending is None:
         connection.hezuo_unsealed = ids
         # Outside a transaction this seals at once, so the ids are listed first.
         transaction.on_commit(_seal_pending, robust=True)
-    elif ids == [None]:
-        pending[:] = ids
-    elif pending[:1] != [None]:
+    else:
         pending.extend(ids)
 
 
@@ -145,7 +147,7 @@ def _pending():
 
 def _seal_pending():
     ids, connection.hezuo_unsealed = connection.hezuo_unsealed, None  # None: the next entry registers anew
-    seal(None if ids[:1] == [None] else ids)
+    seal(ids)
 
 
 def entry_written(sender, instance, created, raw=False, **kwargs):
@@ -154,8 +156,9 @@ def entry_written(sender, instance, created, raw=False, **kwargs):
 
 
 def seal(ids=None):
-    """Append the committed, unsealed entries among `ids` (all of them if None) to the chain,
-    in id order; return how many were sealed."""
+    """Append the committed, unsealed entries among `ids` to the chain, in id order; return
+    how many were sealed. Without `ids`, every unsealed entry: only `hezuo audit seal`, run by
+    someone who has looked at what `verify` reported."""
     if ids is not None and not ids:
         return 0
     table = connection.ops.quote_name(Seal._meta.db_table)
@@ -249,6 +252,17 @@ def walk(rows, seq, digest):
     return count, seq, digest, None
 
 
+def _noting_ranges(rows, listed):
+    """Pass the chain's rows on, noting in `listed` the id runs their entries say an import
+    created (hezuo/audit/imports.py), to compare with the table that indexes them."""
+    for item in rows:
+        row = item[2]
+        data = row[DATA]
+        if isinstance(data, dict) and data.get("created"):
+            listed.update((row[ID], row[CONTENT_TYPE], first, last) for first, last in data["created"])
+        yield item
+
+
 def _chain_rows(after, through=None):
     entries = LogEntry.objects.filter(seal__seq__gt=after)
     if through is not None:
@@ -276,8 +290,9 @@ def verify(now=None):
     seq, digest, problem = start()
     first = seq + 1
     count = 0
+    listed = set()  # the id runs that the walked entries of imports list
     if problem is None:
-        count, seq, digest, problem = walk(_chain_rows(seq, head.seq), seq, digest)
+        count, seq, digest, problem = walk(_noting_ranges(_chain_rows(seq, head.seq), listed), seq, digest)
     result = Verification(count, first, seq, digest, problem)
     if problem:
         return result
@@ -288,6 +303,12 @@ def verify(now=None):
     beyond = Seal.objects.filter(seq__gt=head.seq).order_by("seq").first()
     if beyond and ChainHead.objects.filter(pk=1, seq=head.seq).exists():  # not one being appended now
         result.problem = Problem("链头之后有封存：在数据库中直接插入", seq=beyond.seq, entry_id=beyond.entry_id)
+        return result
+    stored = set(ImportedRange.objects.filter(entry__seal__seq__lte=seq).values_list(
+        "entry_id", "content_type_id", "first_pk", "last_pk"))
+    if stored != listed:
+        entry_id = min(stored ^ listed)[0]
+        result.problem = Problem("导入新增记录的编号范围与该条目所记不符：在数据库中被改动", entry_id=entry_id)
         return result
     for entry_id, moment in LogEntry.objects.filter(seal__isnull=True).order_by("timestamp", "id").values_list(
             "id", "timestamp").iterator():
@@ -302,10 +323,11 @@ def verify(now=None):
     return result
 
 
-GUARDS = {  # the triggers of migration 0002, by table
+GUARDS = {  # the triggers of migrations 0002 and 0003, by table
     "auditlog_logentry": "hezuo_audit_guard_entry",
     "audit_seal": "hezuo_audit_guard_seal",
     "audit_archivecut": "hezuo_audit_guard_cut",
+    "audit_importedrange": "hezuo_audit_guard_range",
 }
 
 
@@ -423,7 +445,11 @@ def archive(before, output, today=None):
             ChainHead.objects.select_for_update().get(pk=1)  # no sealing meanwhile
             entries = connection.ops.quote_name(LogEntry._meta.db_table)
             seals = connection.ops.quote_name(Seal._meta.db_table)
+            ranges = connection.ops.quote_name(ImportedRange._meta.db_table)
             with connection.cursor() as cursor:
+                # The runs an archived entry lists go with it: they are in the file, in its content.
+                cursor.execute(f"DELETE FROM {ranges} WHERE entry_id IN "
+                               f"(SELECT entry_id FROM {seals} WHERE seq > %s AND seq <= %s)", [after, last])
                 cursor.execute(f"DELETE FROM {entries} WHERE id IN "
                                f"(SELECT entry_id FROM {seals} WHERE seq > %s AND seq <= %s)", [after, last])
                 cursor.execute(f"DELETE FROM {seals} WHERE seq > %s AND seq <= %s", [after, last])

@@ -69,6 +69,13 @@ class Row:
     cause: str = ""
 
     @property
+    def created_runs(self):
+        """The ids of the records an import created, for its entry of their model
+        (hezuo/audit/imports.py): ['1–100000', …]."""
+        runs = (self.entry.additional_data or {}).get("created") or []
+        return [f"{first}–{last}" if first != last else f"{first}" for first, last in runs]
+
+    @property
     def changed_labels(self):
         """What an edit changed; a creation or deletion lists every field, which says nothing."""
         if self.entry.action != LogEntry.Action.UPDATE:

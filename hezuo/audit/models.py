@@ -49,3 +49,23 @@ class ArchiveCut(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计归档"
         ordering = ["seq"]
+
+
+class ImportedRange(models.Model):
+    """Records an import created, as a run of consecutive ids of one model: the index behind a
+    record's "新增 · 导入…" line. The import's entry for that model (one entry per import and
+    model, not per record: hezuo/audit/imports.py) lists the same runs in its sealed content,
+    and `verify` checks that the two agree, so a run changed here by SQL is found."""
+
+    entry = models.ForeignKey(LogEntry, models.PROTECT, related_name="imported_ranges", verbose_name="审计条目")
+    content_type = models.ForeignKey("contenttypes.ContentType", models.PROTECT, verbose_name="记录类型")
+    first_pk = models.BigIntegerField("起始编号")
+    last_pk = models.BigIntegerField("截止编号")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入新增记录范围"
+        # Runs never overlap, so the one holding id n is the first whose last_pk ≥ n.
+        indexes = [models.Index(fields=["content_type", "last_pk"], name="audit_range_lookup")]
+
+    def __str__(self):
+        return f"{self.first_pk}–{self.last_pk}"

@@ -3,7 +3,9 @@
 from auditlog.models import LogEntry
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, Subquery
 
+from hezuo.audit.models import ImportedRange
 from hezuo.core.kinds import REGISTRY
 
 
@@ -31,8 +33,20 @@ def change_entries(filters):
     if filters.get("q"):
         entries = entries.filter(object_repr__icontains=filters["q"])
     if filters.get("object_id"):
-        entries = entries.filter(object_pk=str(filters["object_id"]))
+        entries = entries.filter(of_record(filters["object_id"], filters.get("content_type")))
     return entries
+
+
+def of_record(pk, content_type=None):
+    """Entries of one record (of one model, if given): its own, and the entry of the import
+    that created it, which lists it among a run of ids (ImportedRange) rather than by its id."""
+    runs = ImportedRange.objects.filter(first_pk__lte=pk, last_pk__gte=pk)
+    if content_type is None:
+        return Q(object_pk=str(pk)) | Q(pk__in=runs.values("entry_id"))
+    # Runs of one model never overlap: at most one holds the id. As a scalar subquery the
+    # database reads it first and then both sides of the OR by index.
+    runs = runs.filter(content_type=content_type).order_by("last_pk").values("entry_id")[:1]
+    return Q(content_type=content_type, object_pk=str(pk)) | Q(pk=Subquery(runs))
 
 
 def login_events(filters):
@@ -62,7 +76,7 @@ def record_history(obj, *, before=None, limit=20):
     """The newest `limit` entries of one record (older than entry id `before`), and whether
     there are more: for the 修改记录 panel of its page."""
     content_type = ContentType.objects.get_for_model(type(obj))
-    entries = LogEntry.objects.filter(content_type=content_type, object_pk=str(obj.pk))
+    entries = LogEntry.objects.filter(of_record(obj.pk, content_type))
     if before:
         entries = entries.filter(pk__lt=before)
     entries = list(entries.select_related("actor", "content_type").order_by("-id")[:limit + 1])

@@ -31,13 +31,14 @@ def fast_insert(model, rows, same=None, batch_size=2000):
     """INSERT `rows` — dicts of validated values by field name (a foreign key's value is the
     id), all with the same keys — as new `model` records. `same` gives values shared by every
     row (who created them); fields left out get their default; auto_now/auto_now_add fields
-    one stamp for all.
+    one stamp for all. Rows may carry their ids (`hezuo.audit.imports.reserve_ids`), which the
+    audit trail needs and an insert without RETURNING cannot tell.
     """
     same = same or {}
     if not rows:
         return
     ops = connection.ops
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.name in rows[0]]
     # Columns the rows carry come first, fetched with one itemgetter; the others are constants.
     given = [f for f in fields if f.name in rows[0] and f.name not in same
              and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))]

@@ -6,8 +6,9 @@ is written, and then everything is written in one transaction, or nothing is.
 Rows are matched to existing records by their natural key (SheetSpec.key: 项目编号 for
 projects, project+date+stage+source for funds …), so importing the same file twice changes
 nothing and a changed row updates its record. Records are written in bulk; the audit trail
-gets one entry per created record (its values), one per updated record (field before/after)
-and one per import (what it did), each naming the import as the cause.
+gets one entry per import and model for the records it created (which ids), one per updated
+record (field before/after) and one per import (what it did), each naming the import as the
+cause (hezuo/audit/imports.py).
 """
 
 import datetime
@@ -17,16 +18,12 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from auditlog.context import disable_auditlog
-from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
-from django.db.models import Max
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from hezuo import access
-from hezuo.audit.chain import request_seal
+from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
 from hezuo.imports.services.bulk import fast_insert
@@ -445,7 +442,7 @@ class Importer:
         done = 0
         now = timezone.now()
         with transaction.atomic():
-            audit = []
+            audit = ImportAudit(self.user, self.record, self.cause)
             for spec in SHEETS:
                 if spec.name not in parsed:
                     continue
@@ -515,11 +512,10 @@ class Importer:
                     transaction.set_rollback(True)
                     return
                 if not tree:
-                    last_pk = (spec.model.objects.aggregate(last=Max("pk"))["last"] or 0) if creates else 0
+                    audit.number(spec.model, creates)
                     fast_insert(spec.model, creates, same={"created_by": stamps["created_by_id"],
                                                            "updated_by": stamps["updated_by_id"],
                                                            "created_at": now, "updated_at": now})
-                    audit += self.created_entries(spec.model, creates, last_pk, now)
                     fields = [attname(spec, c.field) for c in spec.columns] + ["version", "updated_by", "updated_at"]
                     fields += [f for f in spec.model.derived_fields if f not in fields]
                     if programs is not None:
@@ -527,13 +523,11 @@ class Importer:
                     spec.model.objects.bulk_update(updates, fields, batch_size=1000)
                     for start in range(0, len(moved), 900):
                         FundRecord.objects.filter(project__in=moved[start:start + 900]).follow_projects()
-                audit += audit_rows(spec.model, LogEntry.Action.CREATE, [(obj, {}) for obj in created])
-                audit += audit_rows(spec.model, LogEntry.Action.UPDATE, changes)
+                audit.saved(spec.model, [obj.pk for obj in created])
+                audit.updated(spec.model, changes)
                 done += len(rows)
                 self.progress(done, total, f"写入“{spec.name}”")
-            if self.record is not None:
-                audit.append(self.import_entry())
-            self.write_audit(audit)
+            audit.write(self.result.sheets)
             stats_changed()  # fast inserts and bulk updates send no signals
 
     def validate(self, spec, obj, number):
@@ -545,68 +539,6 @@ class Importer:
             for field_name, texts in messages.items():
                 column = next((c for c in spec.columns if c.field == field_name), None)
                 self.problem(spec.name, number, self.bound(spec, column), "", "；".join(texts))
-
-    def import_entry(self):
-        """The import itself in the audit trail: what it did to each sheet."""
-        counts = {
-            sheet.name: ["", f"{sheet.rows} 行：新增 {sheet.created}，更新 {sheet.updated}，未变 {sheet.unchanged}"]
-            for sheet in self.result.sheets
-        }
-        return audit_rows(type(self.record), LogEntry.Action.CREATE, [(self.record, counts)])[0]
-
-    def created_entries(self, model, rows, last_pk, stamp):
-        """One entry per record just inserted in bulk (no signal wrote one). The inserts return
-        no ids; ours are the rows past the largest id before them that carry this import's
-        stamp, numbered in the order they went in. The values they were created with are not
-        copied into the entries: they are in the import's kept file, under its checksum."""
-        if not rows:
-            return []
-        fields = [f for f in model._meta.concrete_fields if f.name in rows[0]]
-        pks = model.objects.filter(pk__gt=last_pk, created_at=stamp).order_by("pk").values_list("pk", flat=True)
-        objs = []
-        for pk, values in zip(pks, rows, strict=True):
-            obj = model.__new__(model)  # Model.__init__ costs more than the insert did
-            obj.__dict__.update({f.attname: values[f.name] for f in fields}, id=pk, _state=ModelState())
-            objs.append(obj)
-        return audit_rows(model, LogEntry.Action.CREATE, [(obj, {}) for obj in objs])
-
-
-    def write_audit(self, rows):
-        """Insert the entries of this import in one go: like the records, through fast_insert,
-        since LogEntry.objects.bulk_create of 100,000 entries costs ten times the import."""
-        cause = {"cause": self.cause or "导入"}
-        if self.record is not None:
-            cause["import"] = self.record.pk
-        actor, now = self.user.pk if self.user else None, timezone.now()
-        fast_insert(LogEntry, rows, same={"actor": actor, "additional_data": cause, "timestamp": now})
-        # A fast insert returns no ids; the entries are those of this actor at this instant,
-        # which the audit chain seals when the import commits (and nothing else unsealed).
-        request_seal(LogEntry.objects.filter(timestamp=now, actor_id=actor).values_list("pk", flat=True))
-
-
-def audit_rows(model, action, changes):
-    """Audit entries as values for fast_insert, one per (record, changes); who, when and why
-    are the same for all of an import's. Naming the records asks the database for what their
-    names need (a fund's shows its project's code) in a few queries, not one per record."""
-    prime(model, [obj for obj, _change in changes])
-    content_type = ContentType.objects.get_for_model(model).pk
-    return [{"content_type": content_type, "object_pk": str(obj.pk), "object_id": obj.pk,
-             "object_repr": str(obj)[:200], "action": action, "changes": change} for obj, change in changes]
-
-
-def prime(model, objs):
-    """Give `objs` the records their foreign keys point to, from a few queries, so that naming
-    them (str: a fund's name shows its project's code) asks the database nothing more."""
-    for f in model._meta.concrete_fields:
-        if not f.is_relation or f.name in ("created_by", "updated_by"):
-            continue
-        ids = list({getattr(obj, f.attname) for obj in objs} - {None})
-        targets = {}
-        for start in range(0, len(ids), 900):
-            targets.update(f.related_model._base_manager.in_bulk(ids[start:start + 900]))
-        for obj in objs:
-            if getattr(obj, f.attname) in targets:
-                f.set_cached_value(obj, targets[getattr(obj, f.attname)])
 
 
 def has_own_clean(model):
