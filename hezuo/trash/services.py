@@ -8,6 +8,7 @@ naming what stands in the way; both are audited.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.core import serializers
@@ -101,6 +102,9 @@ def move_to_trash(obj, user, reason="", *, found=None):
     rows = []
     for model in _parents_first(instances):
         rows += serializers.serialize("python", sorted(instances[model], key=lambda o: o.pk))
+    for row in rows:  # to the microsecond: DjangoJSONEncoder would keep milliseconds only
+        row["fields"] = {name: value.isoformat() if isinstance(value, datetime) else value
+                         for name, value in row["fields"].items()}
     links = []
     for (fk, _value), querysets in found.collector.field_updates.items():
         pks = [o.pk for qs in querysets for o in qs]
