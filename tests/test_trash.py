@@ -2,13 +2,16 @@
 it into the 回收站 for 30 days, where a city officer restores it with its children; both are
 audited, statistics never count what is in the trash, and after 30 days it is purged."""
 
+import ast
 import datetime
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -73,9 +76,13 @@ class TrashTestCase(BaseTestCase):
                          ("projects", self.project.pk, "南浔-001 南浔示范项目", self.nanxun_agri, self.bob, "重复录入"))
         self.assertEqual(entry.summary_texts(), ["资金 3 条（安排 350万元、拨付 80万元）"])
         self.assertEqual(len(entry.rows), 4)
-        event = LogEntry.objects.filter(additional_data__event="trash_deleted").get()
-        self.assertEqual((event.actor, event.additional_data["reason"]), (self.bob, "重复录入"))
-        self.assertEqual(LogEntry.objects.filter(action=LogEntry.Action.DELETE, actor=self.bob).count(), 4)
+        deletes = LogEntry.objects.filter(action=LogEntry.Action.DELETE, actor=self.bob)
+        self.assertEqual(deletes.count(), 4)  # the project and its 3 fund records, each its own entry
+        for entry_ in deletes:
+            self.assertEqual((entry_.additional_data["event"], entry_.additional_data["reason"]),
+                             ("trash_deleted", "重复录入"))
+        project_entry = LogEntry.objects.get_for_object(Project(pk=self.project.pk)).get(action=LogEntry.Action.DELETE)
+        self.assertEqual(project_entry.additional_data["trash"], entry.pk)
         self.assertEqual(len(funds), 3)
 
     def test_statistics_never_count_what_is_in_the_trash(self):
@@ -112,9 +119,15 @@ class TrashTestCase(BaseTestCase):
         self.assertEqual(after, before)
         self.assertEqual(TrashEntry.objects.count(), 0)
         self.assertIn("已恢复项目：南浔-001 南浔示范项目，连同随之删除的 3 条记录。", text(self.client.get(r.url)))
-        event = LogEntry.objects.filter(additional_data__event="trash_restored").get()
-        self.assertEqual((event.actor, event.object_pk, event.additional_data["deleted_by"]),
-                         (self.alice, str(self.project.pk), str(self.bob)))
+        restored = LogEntry.objects.filter(action=LogEntry.Action.CREATE, actor=self.alice)
+        self.assertEqual(restored.count(), 4)
+        event = restored.get(object_pk=str(self.project.pk), content_type__model="project")
+        self.assertEqual((event.additional_data["event"], event.additional_data["deleted_by"]),
+                         ("trash_restored", str(self.bob)))
+        # The project's 修改记录 reads what happened.
+        history = text(self.client.get(reverse("projects:detail", args=[self.project.pk])))
+        self.assertIn("从回收站恢复", history)
+        self.assertIn("删除（移入回收站）", history)
 
     def test_restoring_refuses_clearly_when_the_code_is_taken_and_restores_nothing(self):
         self.delete(self.project, self.bob)
@@ -226,3 +239,27 @@ class TrashTestCase(BaseTestCase):
             delete_record(self.project, self.alice, expected_version=self.project.version + 1)
         self.assertEqual(TrashEntry.objects.count(), 0)
         self.assertTrue(Project.objects.filter(pk=self.project.pk).exists())
+
+
+class OneDeletePathTestCase(TestCase):
+    # Code that may call .delete(), and why; records are deleted only by the record service.
+    ALLOWED = {
+        "hezuo/trash/services.py": "the trash itself: the collector's delete, purging and restored entries",
+        "hezuo/accounts/passwords.py": "old password hashes past the history length",
+        "hezuo/accounts/services.py": "a reset second-factor device",
+        "hezuo/accounts/models.py": "a cache key (the password policy)",
+        "hezuo/imports/services/exports.py": "an expired export's file",
+    }
+
+    def test_no_code_deletes_except_through_the_record_service(self):
+        root = Path(__file__).resolve().parent.parent
+        found = []
+        for path in sorted((root / "hezuo").rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            if "/migrations/" in relative or relative in self.ALLOWED:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and node.func.attr in ("delete", "_raw_delete"):
+                    found.append(f"{relative}:{node.lineno}")
+        self.assertEqual(found, [], "delete records through core.services.records.delete_record (the 回收站)")

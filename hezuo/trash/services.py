@@ -117,10 +117,19 @@ def move_to_trash(obj, user, reason="", *, found=None):
         summary=[{"title": g.title, "count": g.count, "totals": g.totals} for g in found.groups]
         + [{"title": text, "count": None, "totals": []} for text in found.link_texts()],
     )
-    record_event("trash_deleted", actor=user, target=obj, trash=entry.pk, reason=reason,
-                 deleted={g.title: g.count for g in found.groups})
+    note = {"event": "trash_deleted", "trash": entry.pk, "reason": reason}
+    for rows_of_model in instances.values():
+        for row in rows_of_model:
+            _note_for_audit(row, note if row is obj else {**note, "with": entry.label})
     found.collector.delete()
     return entry
+
+
+def _note_for_audit(row, note):
+    """What django-auditlog stores beside the delete or create entry of `row` (it calls the
+    instance's get_additional_data): the audit pages then read 删除（移入回收站）or 从回收站恢复,
+    with the entry, the reason and the record it went with."""
+    row.get_additional_data = lambda: note
 
 
 def _parents_first(instances):
@@ -152,14 +161,15 @@ def restore(entry_id, user):
         raise CannotRestore(f"“{entry.label}”已在回收站超过保留期限，不能再恢复。")
     restored = [d.object for d in serializers.deserialize("python", entry.rows)]
     _check_restorable(entry, restored)
+    note = {"event": "trash_restored", "trash": entry.pk, "deleted_by": str(entry.deleted_by),
+            "deleted_at": entry.deleted_at.isoformat(), "reason": entry.reason}
     for obj in restored:
+        _note_for_audit(obj, note)
         # raw: the rows come back as they were (created/updated stamps, version), not re-derived.
         obj.save_base(raw=True, force_insert=True)
     _relink(entry)
     _follow_projects(restored)
     root = next(o for o in restored if o.pk == entry.object_id and kind_for_model(type(o)).slug == entry.kind)
-    record_event("trash_restored", actor=user, target=root, trash=entry.pk, deleted_by=str(entry.deleted_by),
-                 deleted_at=entry.deleted_at.isoformat(), reason=entry.reason, rows=len(restored))
     entry.delete()
     return RestoreResult(root, len(restored))
 
