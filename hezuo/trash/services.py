@@ -169,7 +169,8 @@ def restore(entry_id, user):
         obj.save_base(raw=True, force_insert=True)
     _relink(entry)
     _follow_projects(restored)
-    root = next(o for o in restored if o.pk == entry.object_id and kind_for_model(type(o)).slug == entry.kind)
+    root = next(o for o in restored
+                if o.pk == entry.object_id and getattr(kind_for_model(type(o)), "slug", None) == entry.kind)
     entry.delete()
     return RestoreResult(root, len(restored))
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from hezuo import access
 from hezuo.core.busy import DatabaseBusy
-from hezuo.core.kinds import REGISTRY
+from hezuo.core.kinds import REGISTRY, kind_for_model
 from hezuo.core.services.records import restore_record
 from hezuo.trash.models import TrashEntry
 from hezuo.trash.services import CannotRestore, visible_entries
@@ -56,7 +56,7 @@ def trash_restore(request, pk):
         return trash_list(request, error=str(problem), status=409 if isinstance(problem, CannotRestore) else 403)
     except DatabaseBusy as problem:
         return trash_list(request, error=str(problem), status=503)
-    kind = next(k for k in REGISTRY.values() if k.model is type(result.obj))
+    kind = kind_for_model(type(result.obj))
     others = f"，连同随之删除的 {result.count - 1} 条记录" if result.count > 1 else ""
     messages.success(request, f"已恢复{kind.title}：{result.obj}{others}。")
     return redirect(reverse(kind.url_name("detail"), args=[result.obj.pk]))
