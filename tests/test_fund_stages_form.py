@@ -117,3 +117,27 @@ class FundStagesFormTestCase(BaseTestCase):
         self.client.force_login(self.lily)
         self.assertEqual(self.client.get(self.url).status_code, 403)
         self.assertNotContains(self.client.get(reverse("projects:detail", args=[self.project.pk])), self.url)
+
+
+class OneFundFromTheProjectPageTestCase(BaseTestCase):
+    def test_a_single_fund_opened_from_the_project_page_returns_to_it(self):
+        project = self.own["projects"]
+        detail = reverse("projects:detail", args=[project.pk])
+        self.client.force_login(self.bob)
+        page = self.client.get(detail).content.decode()
+        link = f'{reverse("funds:create")}?project={project.pk}&amp;next={detail}'
+        self.assertIn(link, page)
+        r = self.client.get(link.replace("&amp;", "&"))
+        self.assertContains(r, f'<input type="hidden" name="next" value="{detail}">', html=True)
+        r = self.client.post(reverse("funds:create"), {
+            "project": project.code, "date": "2024-07-01", "stage": "allocated", "amount_0": "350万",
+            "amount_1": "万元", "source": "fiscal_aid", "note": "", "next": detail})
+        self.assertRedirects(r, detail, fetch_redirect_response=False)
+
+    def test_it_never_returns_to_another_site(self):
+        self.client.force_login(self.bob)
+        r = self.client.post(reverse("funds:create"), {
+            "project": self.own["projects"].code, "date": "2024-07-01", "stage": "allocated", "amount_0": "1",
+            "amount_1": "万元", "source": "fiscal_aid", "note": "", "next": "https://example.com/"})
+        fund = FundRecord.objects.latest("pk")
+        self.assertRedirects(r, reverse("funds:detail", args=[fund.pk]), fetch_redirect_response=False)

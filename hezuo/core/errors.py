@@ -18,16 +18,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 logger = logging.getLogger("hezuo.errors")
 
 
-def back_url(request):
-    """The page the user came from, if it is on this site (a link back), else None."""
+def same_site_url(request, url):
+    """`url` if it leads to this site (a link back, a page to return to), else None."""
     try:
-        referer = request.META.get("HTTP_REFERER", "")
         host = request.get_host()
     except Exception:  # a disallowed Host header: no link rather than a second error
         return None
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={host}, require_https=request.is_secure()):
-        return referer
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={host}, require_https=request.is_secure()):
+        return url
     return None
+
+
+def back_url(request):
+    """The page the user came from, if it is on this site."""
+    return same_site_url(request, request.META.get("HTTP_REFERER", ""))
 
 
 def bad_request(request, exception, template_name="400.html"):

@@ -18,6 +18,7 @@ from hezuo.core.busy import DatabaseBusy
 from hezuo.audit import display as audit_display
 from hezuo.audit import queries as audit_queries
 from hezuo.core.entry import DeleteForm, preselect_only_choices
+from hezuo.core.errors import same_site_url
 from hezuo.core.fields import RecordPickField, RegionField
 from hezuo.core.kinds import REGISTRY, kind_for_model
 from hezuo.core.paging import paginate
@@ -122,6 +123,7 @@ def record_create(request, slug):
     access.check_create(request.user, kind.model)
     Form = form_class(kind)
     initial = {name: request.GET[name] for name in kind.fields if name in request.GET}
+    back = same_site_url(request, request.POST.get("next") or request.GET.get("next"))
     form = Form(request.POST or None, initial=initial)
     access.limit_choices(form, request.user)
     if request.method != "POST":
@@ -134,10 +136,12 @@ def record_create(request, slug):
             status = 503 if isinstance(error, DatabaseBusy) else 422
         else:
             messages.success(request, f"已新增{kind.title}：{result.obj}")
-            return redirect(kind.url_name("detail"), pk=result.obj.pk)
+            # Opened from a parent's page (＋ 新增资金 on a project): back to that page.
+            return redirect(back or reverse(kind.url_name("detail"), args=[result.obj.pk]))
     else:
         status = 422 if request.method == "POST" else 200
-    return render(request, "core/form.html", {"kind": kind, "form": form, "creating": True}, status=status)
+    return render(request, "core/form.html", {"kind": kind, "form": form, "creating": True, "back": back},
+                  status=status)
 
 
 def record_edit(request, slug, pk):
