@@ -178,7 +178,8 @@ class RecordPickField(forms.ModelChoiceField):
             return None
         invalid = ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                   params={"value": value})
-        found = self.queryset.filter(**{self.key: value.split()[0]}).first()
+        # The key as typed, or the first word of a suggestion ("HZ-2024-001 某某项目").
+        found = self.queryset.filter(**{f"{self.key}__in": {value, value.split()[0]}}).first()
         if found is None:
             names = list(self.queryset.filter(name=value)[:2])
             if len(names) > 1:
