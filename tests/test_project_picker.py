@@ -108,3 +108,14 @@ class OnlyChoiceTestCase(BaseTestCase):
         self.client.force_login(self.alice)
         r = self.client.get(reverse("dispatches:create"))
         self.assertContains(r, '<option value="" selected>---------</option>', html=True)
+
+
+class AmbiguousNameTestCase(BaseTestCase):
+    def test_a_name_two_projects_share_asks_for_the_code(self):
+        copy_of(self.own["projects"], 1, name="南浔示范项目")
+        self.client.force_login(self.bob)
+        r = self.client.post(reverse("funds:create"), {
+            "project": "南浔示范项目", "date": "2024-07-01", "stage": "arranged", "amount_0": "1",
+            "amount_1": "万元", "source": "fiscal_aid", "note": ""})
+        self.assertEqual(r.status_code, 422)
+        self.assertIn("项目：有多个名为“南浔示范项目”的项目，请从提示列表中选择带编号的一项", strip_tags(r.content.decode()))

@@ -178,12 +178,15 @@ class RecordPickField(forms.ModelChoiceField):
             return None
         invalid = ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                   params={"value": value})
-        # The key as typed, or the first word of a suggestion ("HZ-2024-001 某某项目").
-        found = self.queryset.filter(**{f"{self.key}__in": {value, value.split()[0]}}).first()
+        # The key as typed, else the first word of a suggestion ("HZ-2024-001 某某项目").
+        found = None
+        for key in dict.fromkeys([value, value.split()[0]]):
+            found = found or self.queryset.filter(**{self.key: key}).first()
         if found is None:
             names = list(self.queryset.filter(name=value)[:2])
             if len(names) > 1:
-                raise ValidationError(f"有多个名为“{value}”的记录，请从提示列表中选择带编号的一项", code="ambiguous")
+                title = self.queryset.model._meta.verbose_name
+                raise ValidationError(f"有多个名为“{value}”的{title}，请从提示列表中选择带编号的一项", code="ambiguous")
             found = names[0] if names else None
         if found is None:
             raise invalid
