@@ -14,6 +14,13 @@ from hezuo.core import errors
 from tests.base import BaseTestCase
 
 
+class Unreadable:
+    """A user or session that fails when anything reads it, as when the database is down."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the 500 page read {name}")
+
+
 def text(response):
     return strip_tags(response.content.decode())
 
@@ -78,7 +85,7 @@ class ErrorPagesTestCase(BaseTestCase):
 
     def test_500_reads_no_database_and_no_context_processor(self):
         request = RequestFactory().get("/projects/", headers={"referer": "http://testserver/"})
-        request.user = mock.Mock(side_effect=AssertionError("the user must not be read"))
+        request.user = request.session = Unreadable()
         broken = mock.patch("hezuo.core.context_processors.navigation", side_effect=RuntimeError("broken"))
         with broken, CaptureQueriesContext(connection) as queries, self.assertLogs("hezuo.errors", "ERROR"):
             r = errors.server_error(request)

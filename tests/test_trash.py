@@ -140,6 +140,19 @@ class TrashTestCase(BaseTestCase):
         self.assertEqual(FundRecord.objects.filter(project_id=self.project.pk).count(), 0)
         self.assertEqual(TrashEntry.objects.count(), 1)
 
+    def test_a_fund_whose_project_went_since_waits_for_the_project(self):
+        fund = self.project.funds.get(stage=FundRecord.Stage.DISBURSED)
+        self.delete(fund, self.bob)
+        self.delete(Project.objects.get(pk=self.project.pk), self.bob)
+        fund_entry = TrashEntry.objects.get(kind="funds")
+        r = self.restore(fund_entry, self.alice)
+        self.assertEqual(r.status_code, 409)
+        self.assertIn("不能恢复“南浔-001 拨付 2024-06-01”：资金的“项目”已被删除（如在回收站中，请先恢复它）。", text(r))
+        self.restore(TrashEntry.objects.get(kind="projects"), self.alice)
+        r = self.restore(fund_entry, self.alice)
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(self.project.funds.count(), 3)
+
     def test_a_fund_restored_alone_follows_its_projects_program_now(self):
         fund = self.project.funds.get(stage=FundRecord.Stage.DISBURSED)
         self.delete(fund, self.bob)
