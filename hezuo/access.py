@@ -115,6 +115,25 @@ def check_create(user, model):
         raise PermissionDenied("您没有新增此类记录的权限")
 
 
+# -- The 回收站 (hezuo.trash) ---------------------------------------------------------------
+# A deleted record is kept 30 days with what went with it. Those who could see it see it
+# there (a trash entry is scoped by the deleted record's unit, through `visible`); only city
+# officers restore, since a restore brings back records of any unit and may need a key freed.
+
+
+def can_read_trash(user):
+    return role_of(user) in (Role.CITY, Role.DISTRICT)
+
+
+def can_restore(user):
+    return role_of(user) == Role.CITY
+
+
+def check_restore(user):
+    if not can_restore(user):
+        raise PermissionDenied("只有市级业务人员可以从回收站恢复记录，请联系市区域合作办")
+
+
 def writable_units(user):
     """Units a user may pick as the owner of a record they write."""
     role = role_of(user)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "hezuo.assistance",
     "hezuo.parks",
     "hezuo.honors",
+    "hezuo.trash",
     "hezuo.imports",
     "hezuo.vocabulary",
     "hezuo.stats",
@@ -376,6 +377,10 @@ BACKGROUND_LEASE_SECONDS = env_int("HEZUO_LEASE_SECONDS", 60)
 # requester to download for EXPORT_KEEP_DAYS days.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 20000)
 EXPORT_KEEP_DAYS = env_int("HEZUO_EXPORT_KEEP_DAYS", 3)
+# Deleted records stay in the 回收站 this long, restorable; `hezuo trash purge` then removes them.
+HEZUO_TRASH_KEEP_DAYS = env_int("HEZUO_TRASH_KEEP_DAYS", 30)
+# The CSRF failure page in the site's layout, with the navigation (core/errors.py).
+CSRF_FAILURE_VIEW = "hezuo.core.errors.csrf_failure"
 
 # Imports: files above this size are refused; above IMPORT_BACKGROUND_ROWS rows an upload
 # runs as a background task with a progress bar.

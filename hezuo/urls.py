@@ -13,7 +13,13 @@ urlpatterns = [
     path("aliases/", include("hezuo.vocabulary.urls")),
     path("", include("hezuo.stats.urls")),
     path("reports/", include("hezuo.reports.urls")),
+    path("trash/", include("hezuo.trash.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("healthz", login_not_required(lambda request: HttpResponse("ok")), name="healthz"),
 ]
 urlpatterns += [views.record_urls(kind) for kind in load().values()]
+
+handler400 = "hezuo.core.errors.bad_request"
+handler403 = "hezuo.core.errors.permission_denied"
+handler404 = "hezuo.core.errors.page_not_found"
+handler500 = "hezuo.core.errors.server_error"

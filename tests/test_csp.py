@@ -86,6 +86,8 @@ class ContentSecurityPolicyTestCase(BaseTestCase):
             for page in ("detail", "edit", "delete"):
                 self.get(reverse(f"{slug}:{page}", args=[obj.pk]))
         self.get(reverse("region_suggest") + "?q=柯坪")  # an htmx fragment
+        self.get(reverse("projects:suggest") + "?q=南浔")  # the project picker's fragment
+        self.get(reverse("projects:add_funds", args=[self.own["projects"].pk]))  # several fund stages at once
         self.get(reverse("stats:dashboard") + "?year=2024")
 
     def test_it_sets_the_policy_for_every_role_and_on_errors(self):

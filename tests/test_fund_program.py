@@ -32,7 +32,7 @@ class FundProgramTestCase(FundsTestCase):
     def test_a_fund_record_entered_on_the_page_gets_its_projects_program(self):
         self.client.force_login(self.bob)
         r = self.client.post(reverse("funds:create"), {
-            "project": self.project.pk, "date": "2024-07-01", "stage": "allocated", "amount_0": "12",
+            "project": self.project.code, "date": "2024-07-01", "stage": "allocated", "amount_0": "12",
             "amount_1": "万元", "source": "fiscal_aid", "note": ""})
         self.assertEqual(r.status_code, 302, getattr(r, "context", None) and r.context["form"].errors)
         self.assertEqual(self.programs(self.project), {self.project.program_id})

@@ -38,8 +38,8 @@ class RecordFormTestCase(BaseTestCase):
         self.assertRefused(r, "总投资：金额不能为负数")
 
     def test_it_rejects_an_amount_that_is_not_a_number(self):
-        r = self.create_project(total_investment_0="两千万", total_investment_1="万元")
-        self.assertRefused(r, "总投资：请输入数字金额，例如 2838 或 2838.5")
+        r = self.create_project(total_investment_0="若干", total_investment_1="万元")
+        self.assertRefused(r, "总投资：“若干”不是确定的数值，请填写金额，例如 2838、350万、1.2亿")
 
     def test_it_rejects_an_unknown_region_code(self):
         r = self.create_project(partner_region="999999")

@@ -113,8 +113,8 @@ def _row(entry, names, imports, unmasked):
     model = entry.content_type.model_class()
     data = entry.additional_data or {}
     action = ACTIONS.get(entry.action, "")
-    if entry.action == LogEntry.Action.ACCESS:
-        action = EVENTS.get(data.get("event"), action)
+    # Events, and changes the 回收站 made (a delete into it, a restore from it).
+    action = EVENTS.get(data.get("event"), action)
     changes = []
     personal = getattr(model, "PERSONAL_FIELDS", ())
     for key, (before, after) in _changes(entry):

@@ -30,6 +30,9 @@ EVENTS = {
     "export": "导出数据",
     "backup": "备份",
     "restore": "恢复",
+    "trash_deleted": "删除（移入回收站）",
+    "trash_restored": "从回收站恢复",
+    "trash_purged": "回收站到期清除",
 }
 
 

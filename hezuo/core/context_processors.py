@@ -22,6 +22,8 @@ def navigation(request):
         "can_read_audit": access.can_read_audit(user),
         "can_import": role in (access.Role.CITY, access.Role.DISTRICT, access.Role.LEADER),
         "can_read_statistics": access.can_read_statistics(user),
+        "can_read_trash": access.can_read_trash(user),
+        "trash_keep_days": settings.HEZUO_TRASH_KEEP_DAYS,
         "user_role": role,
         "demo_notice": settings.DEMO_NOTICE,
     }

@@ -1,6 +1,6 @@
 """Form fields shared by every record kind."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,13 +8,19 @@ from django.core.exceptions import ValidationError
 from hezuo import numbers, text
 
 
+AMOUNT_UNITS = [("元", "元"), ("万元", "万元"), ("亿元", "亿元")]
+EXAMPLES = "例如 2838、350万、1.2亿"
+
+
 class AmountWidget(forms.MultiWidget):
+    """A text box for the number and a select for its unit (元/万元/亿元)."""
+
     template_name = "core/widgets/amount.html"
 
     def __init__(self, attrs=None):
         widgets = [
-            forms.TextInput(attrs={"inputmode": "decimal", "class": "amount-input", "autocomplete": "off"}),
-            forms.Select(choices=[("万元", "万元"), ("元", "元")], attrs={"class": "amount-unit"}),
+            forms.TextInput(attrs={"class": "amount-input", "autocomplete": "off", "placeholder": EXAMPLES}),
+            forms.Select(choices=AMOUNT_UNITS, attrs={"class": "amount-unit"}),
         ]
         super().__init__(widgets, attrs)
 
@@ -22,51 +28,82 @@ class AmountWidget(forms.MultiWidget):
         if value in (None, ""):
             return [None, "万元"]
         value = numbers.to_decimal(value)
+        # Shown in the largest unit that keeps it exact with few decimals, so nothing is
+        # rounded on edit: 1.74 亿元, 2838.5 万元, else the 元 to the fen.
+        yi = numbers.in_unit(value, "亿元")
+        if abs(value) >= numbers.YI and yi == yi.quantize(Decimal("0.0001")):
+            return [numbers._trim(yi, 4), "亿元"]
         wan = numbers.in_unit(value, "万元")
-        # Show 万元 when that is exact to the fen, else 元, so nothing is rounded on edit.
-        if (wan * 100) == (wan * 100).to_integral_value():
-            return [numbers._trim(wan, 6), "万元"]
+        if wan == wan.quantize(Decimal("0.01")):
+            return [numbers._trim(wan, 2), "万元"]
         return [format(value, "f"), "元"]
 
 
 class AmountFormField(forms.MultiValueField):
-    """An amount typed in 万元 or 元; cleans to exact Decimal 元."""
+    """An amount typed as people write it (2838, 350万, 1.2亿, 2,838万元, 三百五十万) with a unit
+    select; cleans to exact Decimal 元.
+
+    Read by `numbers.read_amount`, the importer's reader: a plain number is in the selected
+    unit, text that carries its own (1.2亿 with 万元 selected) is taken as written. What is
+    not one exact amount (超1.5万, 3-5万, 3万5, 15%) is refused naming why, never guessed.
+    """
 
     widget = AmountWidget
 
     def __init__(self, *, max_digits=None, decimal_places=None, max_value=None, min_value=None, **kwargs):
         kwargs.pop("localize", None)
-        fields = [forms.CharField(required=False), forms.ChoiceField(choices=[("万元", "万元"), ("元", "元")])]
+        fields = [forms.CharField(required=False), forms.ChoiceField(choices=AMOUNT_UNITS)]
         super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def has_changed(self, initial, data):
+        # The unit select alone, without a number, is no entry (an untouched row of a
+        # several-row form keeps its preselected 万元).
+        if initial in (None, "") and not (data or [None])[0]:
+            return False
+        return super().has_changed(initial, data)
 
     def compress(self, data_list):
         if not data_list or data_list[0] in (None, ""):
             if self.required:
                 raise ValidationError(self.error_messages["required"], code="required")
             return None
-        text, unit = data_list[0], data_list[1] or "万元"
+        typed, unit = text.form_value(str(data_list[0])), data_list[1] or "万元"
         try:
-            number = Decimal(str(text).replace(",", "").replace("，", "").strip())
-        except InvalidOperation:
-            raise ValidationError("请输入数字金额，例如 2838 或 2838.5", code="invalid")
-        if not number.is_finite():
-            raise ValidationError("请输入数字金额", code="invalid")
-        if number < 0:
+            parsed = numbers.read_amount(typed, unit)
+        except numbers.ChineseNumberError as error:
+            raise ValidationError(f"{error}，请填写金额，{EXAMPLES}", code="invalid")
+        if parsed.qualifier:
+            raise ValidationError(f"“{typed.strip()}”带有“{parsed.qualifier}”，不是确切金额，请填写确切的数", code="inexact")
+        if parsed.value < 0:
             raise ValidationError("金额不能为负数", code="negative")
-        value = numbers.from_unit(number, unit)
-        if value >= Decimal("1e16"):
+        if parsed.value >= Decimal("1e16"):
             raise ValidationError("金额过大，请检查单位是否选错", code="too_large")
-        return value
+        return parsed.value
 
 
-class RegionWidget(forms.TextInput):
-    """A text box whose suggestions htmx fetches from /regions/suggest/ as the user types."""
+class SuggestWidget(forms.TextInput):
+    """A text box whose suggestions (a <datalist>) htmx fetches from `url_name` as the user
+    types. Choosing a suggestion fills the box; without htmx the user types the key, which
+    the field reads just the same."""
 
-    template_name = "core/widgets/region.html"
+    template_name = "core/widgets/suggest.html"
 
+    def __init__(self, url_name, attrs=None):
+        self.url_name = url_name
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        context["widget"]["suggest_url"] = reverse(self.url_name)
+        return context
+
+
+class RegionWidget(SuggestWidget):
     def __init__(self, attrs=None):
-        super().__init__({"autocomplete": "off", "class": "region-input", "placeholder": "输入地区名称或区划代码",
-                          **(attrs or {})})
+        super().__init__("region_suggest", {"class": "region-input", "placeholder": "输入地区名称或区划代码",
+                                            **(attrs or {})})
 
 
 class RegionField(forms.ModelChoiceField):
@@ -106,3 +143,57 @@ class RegionField(forms.ModelChoiceField):
         if len(matches) > 1:
             raise ValidationError(f"有多个地区名为“{value}”，请从提示列表中选择带区划代码的一项", code="ambiguous")
         return matches[0]
+
+
+class RecordPickField(forms.ModelChoiceField):
+    """Pick one record among hundreds by typing its key or name (a project by 项目编号 or
+    名称): a text box with suggestions from the kind's suggest page, scoped like the list.
+
+    Accepts the key ("HZ-2024-001"), a suggestion as shown ("HZ-2024-001 某某项目"), or a
+    name that is unique among what the user may pick. Anything else is the field's
+    `invalid_choice` (set by access.limit_choices: it never says whose a record is).
+    """
+
+    def __init__(self, queryset, *, key, url_name, placeholder="", **kwargs):
+        self.key = key
+        kwargs.setdefault("widget", SuggestWidget(url_name, {"class": "pick-input", "placeholder": placeholder}))
+        super().__init__(queryset, **kwargs)
+
+    def label_from_instance(self, obj):
+        return str(obj)
+
+    def prepare_value(self, value):
+        if isinstance(value, self.queryset.model):
+            return str(value)
+        if value in (None, ""):
+            return ""
+        if isinstance(value, str) and not value.isdigit():
+            return value  # a form shown again after an error keeps what the user typed
+        obj = self.queryset.filter(pk=value).first()
+        return str(obj) if obj else value
+
+    def to_python(self, value):
+        value = text.form_value(value or "").strip()
+        if not value:
+            return None
+        invalid = ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+        # The key as typed, else the first word of a suggestion ("HZ-2024-001 某某项目").
+        found = None
+        for key in dict.fromkeys([value, value.split()[0]]):
+            found = found or self.queryset.filter(**{self.key: key}).first()
+        if found is None:
+            names = list(self.queryset.filter(name=value)[:2])
+            if len(names) > 1:
+                title = self.queryset.model._meta.verbose_name
+                raise ValidationError(f"有多个名为“{value}”的{title}，请从提示列表中选择带编号的一项", code="ambiguous")
+            found = names[0] if names else None
+        if found is None:
+            raise invalid
+        return found
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "") != str(data or "").strip()

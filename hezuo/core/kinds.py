@@ -14,6 +14,9 @@ class Related:
     slug: str  # the child kind
     lookup: str  # the child's foreign key to the parent
     columns: list
+    # Entered several at a time from the parent's page (core/entry.py), one row per choice of
+    # this field (a fund's 环节: 安排, 下达, 拨付, 支出); None: no several-row form.
+    rows_by: str = None
 
 
 @dataclass
@@ -33,6 +36,12 @@ class Kind:
     detail_extra: str = ""  # template included on the detail page
     detail_context: object = None  # (obj, user) -> extra context for detail_extra
     icon: str = "•"
+    # A choice field whose values split the totals where one sum across them means nothing
+    # (a fund's 环节: 安排 + 拨付). Read where a set of records is summed for people (the trash).
+    breakdown: str = ""
+    # A unique field people type to pick a record (项目编号): a form's dropdown of this kind
+    # becomes a search box (core.fields.RecordPickField) fed by the kind's suggest page.
+    pick_key: str = ""
 
     def queryset(self):
         """All rows of the kind, with the joins its list columns need."""

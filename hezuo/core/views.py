@@ -17,11 +17,13 @@ from hezuo.core.busy import DatabaseBusy
 
 from hezuo.audit import display as audit_display
 from hezuo.audit import queries as audit_queries
-from hezuo.core.fields import RegionField
-from hezuo.core.kinds import REGISTRY
+from hezuo.core.entry import DeleteForm, preselect_only_choices
+from hezuo.core.errors import same_site_url
+from hezuo.core.fields import RecordPickField, RegionField
+from hezuo.core.kinds import REGISTRY, kind_for_model
 from hezuo.core.paging import paginate
 from hezuo.core.queries import list_footer
-from hezuo.core.services.records import StillReferenced, VersionConflict, delete_record, save_record
+from hezuo.core.services.records import StillReferenced, VersionConflict, delete_preview, delete_record, save_record
 from hezuo.core.table import Table
 from hezuo.core.queries import list_rows
 from hezuo.imports.services.exports import export_list_or_queue
@@ -41,6 +43,11 @@ def get_kind(slug, user):
 def formfield_for(db_field, **kwargs):
     if db_field.is_relation and db_field.related_model is Region:
         return RegionField(Region.objects.all(), required=not db_field.blank, label=db_field.verbose_name)
+    picked = kind_for_model(db_field.related_model) if db_field.is_relation else None
+    if picked and picked.pick_key:  # hundreds of projects: a search box, not a dropdown
+        return RecordPickField(picked.queryset(), key=picked.pick_key, url_name=picked.url_name("suggest"),
+                               required=not db_field.blank, label=db_field.verbose_name,
+                               placeholder=f"输入{picked.model._meta.get_field(picked.pick_key).verbose_name}或名称查找")
     if db_field.get_internal_type() == "DateField":
         kwargs["widget"] = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     if db_field.get_internal_type() == "TextField":
@@ -88,7 +95,9 @@ def record_detail(request, slug, pk):
         rows = access.visible(request.user, child.queryset().filter(**{rel.lookup: obj}))
         table = Table(child, request.user, rel.columns, rows[:200])
         related.append({"kind": child, "table": table, "lookup": rel.lookup,
-                        "can_create": can_change and access.can_create(request.user, child.model)})
+                        "can_create": can_change and access.can_create(request.user, child.model),
+                        "several_url": reverse(kind.url_name(f"add_{rel.slug}"), args=[obj.pk])
+                        if rel.rows_by is not None else None})
     extra = kind.detail_context(obj, request.user) if kind.detail_context else {}
     entries, more = audit_queries.record_history(obj, before=_int(request.GET.get("history_before")),
                                                  limit=HISTORY_SHOWN)
@@ -114,8 +123,11 @@ def record_create(request, slug):
     access.check_create(request.user, kind.model)
     Form = form_class(kind)
     initial = {name: request.GET[name] for name in kind.fields if name in request.GET}
+    back = same_site_url(request, request.POST.get("next") or request.GET.get("next"))
     form = Form(request.POST or None, initial=initial)
     access.limit_choices(form, request.user)
+    if request.method != "POST":
+        preselect_only_choices(form)
     if request.method == "POST" and form.is_valid():
         try:
             result = save_record(form, request.user)
@@ -124,10 +136,12 @@ def record_create(request, slug):
             status = 503 if isinstance(error, DatabaseBusy) else 422
         else:
             messages.success(request, f"已新增{kind.title}：{result.obj}")
-            return redirect(kind.url_name("detail"), pk=result.obj.pk)
+            # Opened from a parent's page (＋ 新增资金 on a project): back to that page.
+            return redirect(back or reverse(kind.url_name("detail"), args=[result.obj.pk]))
     else:
         status = 422 if request.method == "POST" else 200
-    return render(request, "core/form.html", {"kind": kind, "form": form, "creating": True}, status=status)
+    return render(request, "core/form.html", {"kind": kind, "form": form, "creating": True, "back": back},
+                  status=status)
 
 
 def record_edit(request, slug, pk):
@@ -161,21 +175,35 @@ def record_edit(request, slug, pk):
 
 
 def record_delete(request, slug, pk):
+    """The delete page shows what goes with the record; deleting moves all of it to the 回收站."""
     kind = get_kind(slug, request.user)
     obj = access.get_visible_or_404(request.user, kind.model, pk)
     access.check_change(request.user, obj)
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            delete_record(obj, request.user, expected_version=request.POST.get("version"))
-        except (VersionConflict, StillReferenced) as problem:
-            error, status = str(problem), 409
-        except DatabaseBusy:
-            error, status = "系统正忙（正在写入其他数据，如批量导入），这条记录没有删除。请稍等片刻后再点击确认删除。", 503
-        else:
-            messages.success(request, f"已删除{kind.title}：{obj}")
-            return redirect(kind.url_name("list"))
-    return render(request, "core/confirm_delete.html", {"kind": kind, "obj": obj, "error": error}, status=status)
+    form = DeleteForm(request.POST or None)
+    error, status, found = None, 200, None
+    try:
+        found = delete_preview(obj)
+    except StillReferenced as problem:
+        error, status = str(problem), 409
+    if request.method == "POST" and found is not None:
+        status = 422
+        if form.is_valid():
+            try:
+                delete_record(obj, request.user, expected_version=request.POST.get("version"),
+                              reason=form.cleaned_data["reason"])
+            except (VersionConflict, StillReferenced) as problem:
+                error, status = str(problem), 409
+            except DatabaseBusy:
+                error, status = "系统正忙（正在写入其他数据，如批量导入），这条记录没有删除。请稍等片刻后再点击确认删除。", 503
+            else:
+                goes = "，连同" + "、".join(g.text() for g in found.groups) if found.groups else ""
+                messages.success(request, f"已删除{kind.title}：{obj}{goes}。已移入回收站，"
+                                          f"{settings.HEZUO_TRASH_KEEP_DAYS} 天内可由市级业务人员恢复。")
+                return redirect(kind.url_name("list"))
+    return render(request, "core/confirm_delete.html", {
+        "kind": kind, "obj": obj, "form": form, "error": error, "found": found,
+        "keep_days": settings.HEZUO_TRASH_KEEP_DAYS,
+    }, status=status)
 
 
 def region_suggest(request):
@@ -200,6 +228,8 @@ def home(request):
 def record_urls(kind):
     from django.urls import include, path
 
+    from hezuo.core import entry
+
     patterns = [
         path("", record_list, {"slug": kind.slug}, name="list"),
         path("new/", record_create, {"slug": kind.slug}, name="create"),
@@ -207,6 +237,10 @@ def record_urls(kind):
         path("<int:pk>/edit/", record_edit, {"slug": kind.slug}, name="edit"),
         path("<int:pk>/delete/", record_delete, {"slug": kind.slug}, name="delete"),
     ]
+    if kind.pick_key:
+        patterns.append(path("suggest/", entry.record_suggest, {"slug": kind.slug}, name="suggest"))
+    patterns += [path(f"<int:pk>/{rel.slug}/new/", entry.add_children, {"slug": kind.slug, "child": rel.slug},
+                      name=f"add_{rel.slug}") for rel in kind.related if rel.rows_by is not None]
     return path(f"{kind.slug}/", include((patterns, kind.slug), namespace=kind.slug))
 
 

@@ -14,7 +14,8 @@ register(Kind(
     default_sort="-year",
     totals=("total_investment",),
     select_related=("program", "unit", "partner_region"),
-    related=[Related("funds", "project", ["date", "stage", "amount", "source"])],
+    related=[Related("funds", "project", ["date", "stage", "amount", "source"], rows_by="stage")],
+    pick_key="code",
     detail_extra="projects/project_extra.html",
     # Pairings of units above the user's own are not theirs to see.
     detail_context=lambda project, user: {"pairings": access.visible(user, project.pairings())},
@@ -30,5 +31,6 @@ register(Kind(
     sorts=("date", "amount", "stage"),
     default_sort="-date",
     totals=("amount",),
+    breakdown="stage",
     select_related=("project",),
 ))

@@ -1,4 +1,5 @@
-"""Writing one record from a page: scope check, optimistic version check, audit.
+"""Writing records from a page: scope check, optimistic version check, audit; deleting
+them into the 回收站 (hezuo.trash) and restoring them from it.
 
 The audit entry (django-auditlog's LogEntry, written by its post_save/post_delete
 signals) is created inside the same transaction as the change, so a change that rolls
@@ -8,11 +9,13 @@ back leaves no audit entry and an audit entry never describes a change that did 
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 
 from hezuo import access
 from hezuo.core.busy import DatabaseBusy, is_locked
+from hezuo.trash import services as trash
 
 
 class VersionConflict(Exception):
@@ -33,8 +36,9 @@ class VersionConflict(Exception):
 
 
 class StillReferenced(Exception):
-    def __init__(self, error: ProtectedError):
-        names = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+    def __init__(self, error):
+        objs = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+        names = sorted({str(obj._meta.verbose_name) for obj in objs})
         super().__init__(f"不能删除：仍有{'、'.join(names)}引用这条记录，请先处理这些记录。")
 
 
@@ -67,38 +71,61 @@ def write_transaction():
 
 def save_record(form, user, expected_version=None):
     """Save a validated ModelForm for `user`. Raises VersionConflict, PermissionDenied or DatabaseBusy."""
+    with write_transaction():
+        return _save(form, user, expected_version)
+
+
+def save_records(forms, user):
+    """Save several new records (the rows of a several-row form) in one transaction: all or
+    none. Each passes the same checks as `save_record`."""
+    with write_transaction():
+        return [_save(form, user) for form in forms]
+
+
+def _save(form, user, expected_version=None):
     obj = form.instance
     model = type(obj)
     created = obj.pk is None
-    with write_transaction():
-        if created:
-            access.check_create(user, model)
-            obj.created_by = user
-        else:
-            current = model.objects.select_for_update().get(pk=obj.pk)
-            if expected_version is None or not same_version(current, expected_version):
-                raise VersionConflict(current)
-            obj.version = current.version + 1
-        obj.updated_by = user
-        # Scope is checked on what is about to be saved: a district reporter cannot move
-        # a record to another unit, whatever the form posted.
-        if not access.in_scope(user, obj):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied("不能把记录保存到您数据范围以外的单位")
-        obj = form.save()
-    return SaveResult(obj, created)
+    if created:
+        access.check_create(user, model)
+        obj.created_by = user
+    else:
+        current = model.objects.select_for_update().get(pk=obj.pk)
+        if expected_version is None or not same_version(current, expected_version):
+            raise VersionConflict(current)
+        obj.version = current.version + 1
+    obj.updated_by = user
+    # Scope is checked on what is about to be saved: a district reporter cannot move
+    # a record to another unit, whatever the form posted.
+    if not access.in_scope(user, obj):
+        raise PermissionDenied("不能把记录保存到您数据范围以外的单位")
+    return SaveResult(form.save(), created)
 
 
-def delete_record(obj, user, expected_version=None):
+def delete_preview(obj):
+    """What deleting `obj` takes with it (trash.services.Consequences), or StillReferenced."""
+    try:
+        return trash.consequences(obj)
+    except (ProtectedError, RestrictedError) as error:
+        raise StillReferenced(error)
+
+
+def delete_record(obj, user, expected_version=None, reason=""):
+    """Delete `obj` and what goes with it into the 回收站, the only way records are deleted.
+
+    Raises VersionConflict, PermissionDenied, StillReferenced or DatabaseBusy; nothing is
+    deleted then. Returns the TrashEntry."""
     model = type(obj)
     with write_transaction():
         current = model.objects.select_for_update().get(pk=obj.pk)
         access.check_change(user, current)
         if expected_version is None or not same_version(current, expected_version):
             raise VersionConflict(current, "删除")
-        try:
-            with transaction.atomic():
-                current.delete()
-        except ProtectedError as error:
-            raise StillReferenced(error)
+        return trash.move_to_trash(current, user, reason, found=delete_preview(current))
+
+
+def restore_record(entry_id, user):
+    """Bring a trash entry's records back (city officers). Raises CannotRestore,
+    PermissionDenied, TrashEntry.DoesNotExist or DatabaseBusy."""
+    with write_transaction():
+        return trash.restore(entry_id, user)
