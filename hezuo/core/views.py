@@ -7,12 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.forms import DateInput, Textarea, modelform_factory
+from django.forms import DateInput, ModelForm, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from hezuo import access
+from hezuo import access, rules
 from hezuo.core.busy import DatabaseBusy
 
 from hezuo.audit import display as audit_display
@@ -48,8 +48,17 @@ def formfield_for(db_field, **kwargs):
     return text_formfield(db_field, **kwargs)
 
 
+class RecordForm(ModelForm):
+    """The form of every record kind: its values also pass the row rules (hezuo/rules.py)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        rules.check_form(self)
+        return cleaned
+
+
 def form_class(kind):
-    return modelform_factory(kind.model, fields=kind.fields, formfield_callback=formfield_for)
+    return modelform_factory(kind.model, form=RecordForm, fields=kind.fields, formfield_callback=formfield_for)
 
 
 def record_list(request, slug):
@@ -94,6 +103,7 @@ def record_detail(request, slug, pk):
                                                  limit=HISTORY_SHOWN)
     return render(request, "core/detail.html", {
         **extra,
+        "warnings": rules.warnings_for(obj),
         "history": audit_display.readable(entries, request.user),
         "history_more": entries[-1].pk if more else None,
         "content_type_id": ContentType.objects.get_for_model(kind.model).pk,
@@ -176,6 +186,29 @@ def record_delete(request, slug, pk):
             messages.success(request, f"已删除{kind.title}：{obj}")
             return redirect(kind.url_name("list"))
     return render(request, "core/confirm_delete.html", {"kind": kind, "obj": obj, "error": error}, status=status)
+
+
+QUALITY_SHOWN = 20  # rows of each rule on the 数据质量 page; the rule's own page lists all
+
+
+def data_quality(request):
+    """数据质量: every 提醒 in the user's scope, grouped by rule, each linking to its record."""
+    access.check_statistics(request.user)
+    projects = access.visible(request.user, REGISTRY["projects"].model.objects.all())
+    chosen = request.GET.get("rule")
+    groups = []
+    for rule, warnings in rules.warnings_by_rule(projects):
+        if chosen and rule.code != chosen:
+            continue
+        shown = warnings if chosen else warnings[:QUALITY_SHOWN]
+        groups.append({"rule": rule, "count": len(warnings), "warnings": shown,
+                       "hidden": len(warnings) - len(shown)})
+    if chosen and not groups:
+        raise Http404("没有这条规则")
+    return render(request, "core/data_quality.html", {
+        "groups": groups, "chosen": chosen, "total": sum(group["count"] for group in groups),
+        "row_rules": rules.ROW_RULES,
+    })
 
 
 def region_suggest(request):

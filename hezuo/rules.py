@@ -1,0 +1,426 @@
+"""Validation rules: one module for forms, import and (later) the API.
+
+Two kinds of rule, each declared once below with a code, a severity and the record kinds
+it applies to:
+
+- **Row rules** look at one record's own values (a year, a date, an amount, a start and an
+  end). They are errors: a form shows them on the field (status 422), the importer refuses
+  the row naming its sheet, row and column, and nothing is written.
+  `check_values(model, values)` runs them on a dict of field values.
+- **Project rules** look at what a project has accumulated (its fund records by stage,
+  its total investment, the pairings of its unit). They are 提醒 (warnings): they never
+  block, because a figure can be right and still look wrong, but they are shown after an
+  import (with the row and the project's code), on the project's page and on the 数据质量
+  page. `project_warnings(projects)` computes them in the database for any set of projects
+  in one query (plus one for the programs' names), never record by record.
+"""
+
+import datetime
+import operator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Length, Substr
+from django.utils import timezone
+
+from hezuo import numbers
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "提醒"}
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def year_problem(year):
+    """The message for a year outside the range every record's year must be in, or ""."""
+    if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+        return f"年份 {year} 不在 {YEAR_MIN}—{YEAR_MAX} 之间"
+    return ""
+
+
+def latest_allowed_date():
+    """Nothing has happened after the end of next year: a later date is a typing slip (2042 for 2024)."""
+    return datetime.date(timezone.localdate().year + 1, 12, 31)
+
+
+# -----------------------------------------------------------------------------------------
+# Row rules
+# -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: "Rule"
+    field: str  # the field to show it on ("" for the record as a whole)
+    message: str  # said next to the field (a form) or the column (an import)
+    label: str = ""  # the field's name, for where the message stands alone
+
+    @property
+    def severity(self):
+        return self.rule.severity
+
+    def __str__(self):
+        return f"{self.label}：{self.message}" if self.label else self.message
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str  # what the rule says, for lists of rules (数据质量 page, docs)
+    severity: str
+    applies_to: tuple = ()  # "app.Model" labels; empty: decided by the fields each model has
+    advice: str = ""  # what to do about it, shown with the violations on the 数据质量 page
+
+
+def _label(model, name):
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _year_fields(model):
+    return [f.name for f in model._meta.concrete_fields
+            if isinstance(f, models.PositiveIntegerField) and (f.name == "year" or f.name.endswith("_year"))
+            and f.editable]
+
+
+def _date_fields(model):
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.DateField)
+            and not isinstance(f, models.DateTimeField)]
+
+
+def _amount_fields(model):
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.DecimalField)]
+
+
+YEAR_RANGE = Rule("year_range", f"年份须在 {YEAR_MIN}—{YEAR_MAX} 之间（年度、起止年份和各日期的年份）", ERROR)
+YEAR_OF_DATE = Rule("year_of_date", "填写的年度须是记录日期所在的年份", ERROR, (
+    "projects.FundRecord", "exchanges.Dispatch", "exchanges.Activity", "assistance.ConsumptionRecord",
+    "assistance.InKindAid"))
+NEGATIVE = Rule("negative", "金额和数量不能为负数", ERROR)
+FUTURE_DATE = Rule("future_date", "已发生事项的日期不能晚于明年年底", ERROR, (
+    "projects.FundRecord", "projects.Project", "exchanges.Dispatch", "exchanges.Activity",
+    "assistance.ConsumptionRecord", "assistance.InKindAid"))
+END_BEFORE_START = Rule("end_before_start", "结束不能早于开始（完工日期与开工日期、结束日期与开始日期、起止年份）", ERROR,
+                        ("projects.Project", "exchanges.Dispatch", "org.Pairing"))
+NO_PERSONS = Rule("no_persons", "人员派遣的人次须大于 0", ERROR, ("exchanges.Dispatch",))
+
+# The date whose year a dated record's year is (the models derive it; an input carrying its
+# own 年度 must agree), the dates of things that have happened (a project's planned 完工 or a
+# cadre's three-year term may well lie further ahead), and the (start, end) pairs.
+DATE_OF_YEAR = {"projects.FundRecord": "date", "exchanges.Dispatch": "start_date", "exchanges.Activity": "date",
+                "assistance.ConsumptionRecord": "date", "assistance.InKindAid": "date"}
+EVENT_DATES = {"projects.FundRecord": ("date",), "projects.Project": ("start_date",),
+               "exchanges.Dispatch": ("start_date",), "exchanges.Activity": ("date",),
+               "assistance.ConsumptionRecord": ("date",), "assistance.InKindAid": ("date",)}
+SPANS = {"projects.Project": ("start_date", "end_date", "完工日期不能早于开工日期"),
+         "exchanges.Dispatch": ("start_date", "end_date", "结束日期不能早于开始日期"),
+         "org.Pairing": ("start_year", "end_year", "结束年份不能早于起始年份")}
+
+ROW_RULES = (YEAR_RANGE, YEAR_OF_DATE, NEGATIVE, FUTURE_DATE, END_BEFORE_START, NO_PERSONS)
+
+
+def _checks(model):
+    """[(check(values) -> Violation or None)] for one model: its rules bound to its fields."""
+    label = model._meta.label
+    checks = []
+
+    for name in _year_fields(model):
+        def year_range(values, name=name):
+            problem = year_problem(values.get(name))
+            if problem:
+                return Violation(YEAR_RANGE, name, problem, _label(model, name))
+        checks.append(year_range)
+    for name in _date_fields(model):
+        def date_range(values, name=name):
+            day = values.get(name)
+            if day is not None and not YEAR_MIN <= day.year <= YEAR_MAX:
+                return Violation(YEAR_RANGE, name, f"{day:%Y-%m-%d} 的年份不在 {YEAR_MIN}—{YEAR_MAX} 之间",
+                                 _label(model, name))
+        checks.append(date_range)
+    if label in DATE_OF_YEAR:
+        def year_of_date(values, name=DATE_OF_YEAR[label]):
+            day, year = values.get(name), values.get("year")
+            if day is not None and year is not None and year != day.year:
+                return Violation(YEAR_OF_DATE, "year", f"年度 {year} 与{_label(model, name)} {day:%Y-%m-%d} "
+                                                       f"不在同一年，应为 {day.year}")
+        checks.append(year_of_date)
+    for name in _amount_fields(model):
+        def negative(values, name=name):
+            value = values.get(name)
+            if value is not None and value < 0:
+                return Violation(NEGATIVE, name, "不能为负数", _label(model, name))
+        checks.append(negative)
+    for name in EVENT_DATES.get(label, ()):
+        def future(values, name=name):
+            day = values.get(name)
+            if day is not None and day > (latest := latest_allowed_date()):
+                return Violation(FUTURE_DATE, name, f"{day:%Y-%m-%d} 晚于明年年底（{latest:%Y-%m-%d}），"
+                                                    "请检查年份", _label(model, name))
+        checks.append(future)
+    if label in SPANS:
+        start, end, message = SPANS[label]
+
+        def span(values):
+            first, last = values.get(start), values.get(end)
+            if first is not None and last is not None and last < first:
+                return Violation(END_BEFORE_START, end, message)
+        checks.append(span)
+    if label in NO_PERSONS.applies_to:
+        def persons(values):
+            if values.get("person_times") == 0:
+                return Violation(NO_PERSONS, "person_times", "人次必须大于 0")
+        checks.append(persons)
+    return checks
+
+
+_CHECKS = {}
+
+
+def row_checker(model):
+    """A function values -> [Violation] for `model`, built once: the importer calls it on
+    every row of a large sheet."""
+    if model not in _CHECKS:
+        checks = _checks(model)
+
+        def check(values):
+            found = []
+            for one in checks:
+                violation = one(values)
+                if violation is not None:
+                    found.append(violation)
+            return found
+
+        _CHECKS[model] = check
+    return _CHECKS[model]
+
+
+def check_values(model, values):
+    """The row rules `values` ({field name: value}) of a `model` record break."""
+    return row_checker(model)(values)
+
+
+def check_form(form):
+    """Add the row rules' errors to a ModelForm being cleaned: each on its field when the form
+    has it, else on the form. The values are the record's as it would be saved: what the form
+    cleaned over what the instance holds, with derived fields (a fund's year) derived."""
+    model = type(form.instance)
+    values = {f.name: getattr(form.instance, f.attname) for f in model._meta.concrete_fields}
+    values.update(form.cleaned_data)
+    derivable = {f.attname: values.get(f.name) for f in model._meta.concrete_fields}
+    try:
+        derived = model.derived_values(derivable)
+    except (AttributeError, KeyError, TypeError):  # a date the form could not read: nothing to derive
+        derived = {}
+    values.update({name: value for name, value in derived.items() if name not in form.fields})
+    for violation in check_values(model, values):
+        if violation.field in form.fields:
+            if violation.field not in form.errors:  # what the field itself refused comes first
+                form.add_error(violation.field, violation.message)
+        else:
+            form.add_error(None, str(violation))
+
+
+# -----------------------------------------------------------------------------------------
+# Project rules (提醒): cumulative funds, total investment, pairing
+# -----------------------------------------------------------------------------------------
+
+STAGE_LABELS = {"arranged": "安排", "allocated": "下达", "disbursed": "拨付", "spent": "支出"}
+OPS = {">": (operator.gt, "gt"), "=": (operator.eq, "exact")}
+
+
+@dataclass(frozen=True)
+class Than:
+    """`left op right`, where right is another fact's name or a constant: tested on a
+    project's facts in Python, and as a filter in the query that computes them."""
+
+    left: str
+    op: str
+    right: object
+
+    def q(self):
+        right = F(self.right) if isinstance(self.right, str) else self.right
+        return Q(**{f"{self.left}__{OPS[self.op][1]}": right})
+
+    def test(self, facts):
+        right = facts[self.right] if isinstance(self.right, str) else self.right
+        return OPS[self.op][0](facts[self.left], right)
+
+
+@dataclass(frozen=True)
+class ProjectRule(Rule):
+    when: tuple = ()  # Than conditions, all of which make the warning
+    message: str = ""  # str.format over the project's facts (amounts already written for people)
+    message_if_none: str = ""  # the message when the figure compared with is zero: "没有下达记录"
+
+    def q(self):
+        q = Q()
+        for condition in self.when:
+            q &= condition.q()
+        return q
+
+    def holds(self, facts):
+        return all(condition.test(facts) for condition in self.when)
+
+    def describe(self, facts):
+        right = self.when[0].right
+        if self.message_if_none and isinstance(right, str) and not facts[right]:
+            return self.message_if_none.format(**facts)
+        return self.message.format(**facts)
+
+
+# Only projects that carry aid money are expected to have fund records: key projects are
+# followed by their monthly investment reports (月报), and 产业合作 projects are mostly an
+# enterprise's own investment, which Hezuo does not count as funds.
+FUNDED = (Than("is_key", "=", False), Than("aid_category", "=", True), Than("in_progress", "=", True))
+
+PROJECT_RULES = (
+    ProjectRule("disbursed_over_allocated", "拨付累计超过下达累计", WARNING, ("projects.Project",),
+                "核对是否漏填了下达记录，或拨付金额的单位（万元/元）是否写错。",
+                (Than("disbursed", ">", "allocated"),), "拨付累计 {disbursed_text}，超过下达累计 {allocated_text}",
+                "拨付累计 {disbursed_text}，但没有下达记录"),
+    ProjectRule("disbursed_over_arranged", "拨付累计超过安排累计", WARNING, ("projects.Project",),
+                "核对是否漏填了安排记录，或拨付金额是否重复录入。",
+                (Than("disbursed", ">", "arranged"),), "拨付累计 {disbursed_text}，超过安排累计 {arranged_text}",
+                "拨付累计 {disbursed_text}，但没有安排记录"),
+    ProjectRule("spent_over_disbursed", "支出累计超过拨付累计", WARNING, ("projects.Project",),
+                "核对是否漏填了拨付记录。",
+                (Than("spent", ">", "disbursed"),), "支出累计 {spent_text}，超过拨付累计 {disbursed_text}",
+                "支出累计 {spent_text}，但没有拨付记录"),
+    ProjectRule("funds_over_investment", "资金超过项目总投资", WARNING, ("projects.Project",),
+                "核对项目总投资是否填写（或单位是否写错），以及资金是否记到了别的项目上。",
+                (Than("funds_top", ">", "total_investment"),),
+                "{top_stage}累计 {funds_top_text}，超过项目总投资 {total_investment_text}",
+                "{top_stage}累计 {funds_top_text}，但项目总投资为 0（未填写？）"),
+    ProjectRule("no_funds", "项目没有任何资金记录", WARNING, ("projects.Project",),
+                "补录项目的安排、下达、拨付记录；重点项目和产业合作项目不在此列。",
+                (Than("has_funds", "=", False), *FUNDED), "实施中或已完工，但没有任何资金记录"),
+    ProjectRule("not_paired", "实施单位与结对地区没有结对关系", WARNING, ("projects.Project",),
+                "核对结对地区、实施单位或工作类别是否填错；确属新结对的，请市区域合作办在“结对关系”中登记。",
+                (Than("paired", "=", False),),
+                "{unit_name}在“{program_name}”下与{region_name}没有 {year} 年有效的结对关系"),
+)
+RULES = {rule.code: rule for rule in ROW_RULES + PROJECT_RULES}
+
+MONEY = models.DecimalField(max_digits=20, decimal_places=2)
+
+
+def _stage_total(stage):
+    from hezuo.projects.models import FundRecord
+
+    totals = FundRecord.objects.filter(project=OuterRef("pk"), stage=stage).order_by().values("project")
+    return Coalesce(Subquery(totals.annotate(total=Sum("amount")).values("total")[:1]), Value(Decimal(0)),
+                    output_field=MONEY)
+
+
+def _paired():
+    """Is there a pairing, in force in the project's year, between the project's unit or a
+    unit above it and its partner region or a region above it, under its program or a
+    program above it? Units compare by their path, regions by their code prefix; programs
+    are followed two levels up (the dictionary's depth, 长三角一体化 → 接轨上海)."""
+    Pairing = apps.get_model("org", "Pairing")
+    return Exists(Pairing.objects.filter(
+        Q(program=OuterRef("program")) | Q(program=OuterRef("program__parent"))
+        | Q(program=OuterRef("program__parent__parent")),
+        Q(end_year__isnull=True) | Q(end_year__gte=OuterRef("year")),
+        start_year__lte=OuterRef("year"),
+    ).annotate(
+        unit_head=Substr(OuterRef("unit__path"), 1, Length("unit__path")),
+        region_head=Substr(OuterRef("partner_region__code"), 1, Length("region__prefix")),
+    ).filter(unit_head=F("unit__path"), region_head=F("region__prefix")))
+
+
+def with_facts(projects):
+    """`projects` (a Project queryset) with what the project rules read, as annotations:
+    cumulative funds per stage, whether it has any, the largest stage and whether it is paired."""
+    from hezuo.projects.models import FundRecord, Project
+
+    Status = Project.Status
+    stages = {stage: _stage_total(stage) for stage in STAGE_LABELS}
+    return projects.annotate(
+        **stages,
+        has_funds=Exists(FundRecord.objects.filter(project=OuterRef("pk"))),
+        funds_top=Greatest(*[F(stage) for stage in STAGE_LABELS], output_field=MONEY),
+        paired=_paired(),
+        is_key=ExpressionWrapper(~Q(key_level=""), output_field=models.BooleanField()),
+        aid_category=ExpressionWrapper(~Q(category=Project.Category.INDUSTRY), output_field=models.BooleanField()),
+        in_progress=ExpressionWrapper(Q(status__in=[Status.ACTIVE, Status.COMPLETED]),
+                                      output_field=models.BooleanField()),
+    )
+
+
+FACT_FIELDS = ("pk", "code", "name", "year", "total_investment", "unit__name", "program__name",
+               "partner_region__name", *STAGE_LABELS, "has_funds", "funds_top", "paired", "is_key",
+               "aid_category", "in_progress")
+
+
+@dataclass(frozen=True)
+class ProjectWarning:
+    rule: ProjectRule
+    project_id: int
+    code: str
+    name: str
+    unit: str
+    message: str
+
+    @property
+    def severity(self):
+        return self.rule.severity
+
+    def __str__(self):
+        return f"{self.code}：{self.message}"
+
+
+def project_warnings(projects, rules=PROJECT_RULES):
+    """[ProjectWarning] for the projects of the queryset `projects` that break a project rule,
+    ordered by project code and rule. One query: the facts are correlated subqueries on the
+    fund records' (project, stage) index, and only projects breaking a rule come back."""
+    broken = Q()
+    for rule in rules:
+        broken |= rule.q()
+    rows = with_facts(projects.order_by()).filter(broken).order_by("code").values(*FACT_FIELDS)
+    found = []
+    for facts in rows:
+        facts = _readable(facts)
+        for rule in rules:
+            if rule.holds(facts):
+                found.append(ProjectWarning(rule, facts["pk"], facts["code"], facts["name"], facts["unit__name"],
+                                            rule.describe(facts)))
+    return found
+
+
+def _readable(facts):
+    """The facts with each amount also written for people (万元/亿元), and the names."""
+    for name in ("total_investment", "funds_top", *STAGE_LABELS):
+        facts[name] = numbers.to_decimal(facts[name] or 0)
+        facts[f"{name}_text"] = numbers.format_amount(facts[name])
+    top = max(STAGE_LABELS, key=lambda stage: facts[stage])
+    facts["top_stage"] = STAGE_LABELS[top]
+    facts["unit_name"] = facts["unit__name"]
+    facts["program_name"] = facts["program__name"]
+    facts["region_name"] = facts["partner_region__name"]
+    # SQLite answers booleans as 0/1.
+    for name in ("has_funds", "paired", "is_key", "aid_category", "in_progress"):
+        facts[name] = bool(facts[name])
+    return facts
+
+
+def warnings_for(obj):
+    """The 提醒 about a record, for its page: a project's own; a fund record's project's."""
+    from hezuo.projects.models import Project
+
+    project_id = obj.pk if isinstance(obj, Project) else getattr(obj, "project_id", None)
+    if project_id is None:
+        return []
+    return project_warnings(Project.objects.filter(pk=project_id))
+
+
+def warnings_by_rule(projects):
+    """[(rule, [ProjectWarning])] for the 数据质量 page: every project rule, in order, with
+    the projects breaking it (an empty list for a rule nothing breaks)."""
+    found = {rule.code: [] for rule in PROJECT_RULES}
+    for warning in project_warnings(projects):
+        found[warning.rule.code].append(warning)
+    return [(rule, found[rule.code]) for rule in PROJECT_RULES]
