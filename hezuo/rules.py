@@ -122,23 +122,31 @@ SPANS = {"projects.Project": ("start_date", "end_date", "完工日期不能早�
 ROW_RULES = (YEAR_RANGE, YEAR_OF_DATE, NEGATIVE, FUTURE_DATE, END_BEFORE_START, NO_PERSONS)
 
 
-def _checks(model):
-    """[(check(values) -> Violation or None)] for one model: its rules bound to its fields."""
+def _checks(model, latest):
+    """[(check(values) -> Violation or None)] for one model: its rules bound to its fields.
+    `latest` is the last day a date of something that happened may be."""
     label = model._meta.label
     checks = []
+    first, last = datetime.date(YEAR_MIN, 1, 1), datetime.date(YEAR_MAX, 12, 31)
 
     for name in _year_fields(model):
         def year_range(values, name=name):
-            problem = year_problem(values.get(name))
-            if problem:
-                return Violation(YEAR_RANGE, name, problem, _label(model, name))
+            year = values.get(name)
+            if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+                return Violation(YEAR_RANGE, name, year_problem(year), _label(model, name))
         checks.append(year_range)
+    events = EVENT_DATES.get(label, ())
     for name in _date_fields(model):
-        def date_range(values, name=name):
+        # One comparison per date in the common case: this runs on every row of an import.
+        def date_range(values, name=name, until=min(latest, last) if name in events else last):
             day = values.get(name)
-            if day is not None and not YEAR_MIN <= day.year <= YEAR_MAX:
+            if day is None or first <= day <= until:
+                return None
+            if not YEAR_MIN <= day.year <= YEAR_MAX:
                 return Violation(YEAR_RANGE, name, f"{day:%Y-%m-%d} 的年份不在 {YEAR_MIN}—{YEAR_MAX} 之间",
                                  _label(model, name))
+            return Violation(FUTURE_DATE, name, f"{day:%Y-%m-%d} 晚于明年年底（{latest:%Y-%m-%d}），请检查年份",
+                             _label(model, name))
         checks.append(date_range)
     if label in DATE_OF_YEAR:
         def year_of_date(values, name=DATE_OF_YEAR[label]):
@@ -153,19 +161,12 @@ def _checks(model):
             if value is not None and value < 0:
                 return Violation(NEGATIVE, name, "不能为负数", _label(model, name))
         checks.append(negative)
-    for name in EVENT_DATES.get(label, ()):
-        def future(values, name=name):
-            day = values.get(name)
-            if day is not None and day > (latest := latest_allowed_date()):
-                return Violation(FUTURE_DATE, name, f"{day:%Y-%m-%d} 晚于明年年底（{latest:%Y-%m-%d}），"
-                                                    "请检查年份", _label(model, name))
-        checks.append(future)
     if label in SPANS:
         start, end, message = SPANS[label]
 
         def span(values):
-            first, last = values.get(start), values.get(end)
-            if first is not None and last is not None and last < first:
+            begun, ended = values.get(start), values.get(end)
+            if begun is not None and ended is not None and ended < begun:
                 return Violation(END_BEFORE_START, end, message)
         checks.append(span)
     if label in NO_PERSONS.applies_to:
@@ -176,25 +177,22 @@ def _checks(model):
     return checks
 
 
-_CHECKS = {}
+_CHECKERS = {}
 
 
 def row_checker(model):
-    """A function values -> [Violation] for `model`, built once: the importer calls it on
-    every row of a large sheet."""
-    if model not in _CHECKS:
-        checks = _checks(model)
+    """A function values -> [Violation] for `model`. The importer takes one per sheet and
+    calls it on every row, so the rules are bound to the model's fields once, not per row."""
+    latest = latest_allowed_date()
+    key = (model, latest)
+    if key not in _CHECKERS:
+        checks = _checks(model, latest)
 
         def check(values):
-            found = []
-            for one in checks:
-                violation = one(values)
-                if violation is not None:
-                    found.append(violation)
-            return found
+            return [found for found in (one(values) for one in checks) if found is not None]
 
-        _CHECKS[model] = check
-    return _CHECKS[model]
+        _CHECKERS[key] = check
+    return _CHECKERS[key]
 
 
 def check_values(model, values):
