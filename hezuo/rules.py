@@ -29,8 +29,7 @@ from django.utils import timezone
 from hezuo import numbers
 
 ERROR = "error"
-WARNING = "warning"
-SEVERITY_LABELS = {ERROR: "错误", WARNING: "提醒"}
+WARNING = "warning"  # 提醒
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -95,18 +94,6 @@ def _amount_fields(model):
     return [f.name for f in model._meta.concrete_fields if isinstance(f, models.DecimalField)]
 
 
-YEAR_RANGE = Rule("year_range", f"年份须在 {YEAR_MIN}—{YEAR_MAX} 之间（年度、起止年份和各日期的年份）", ERROR)
-YEAR_OF_DATE = Rule("year_of_date", "填写的年度须是记录日期所在的年份", ERROR, (
-    "projects.FundRecord", "exchanges.Dispatch", "exchanges.Activity", "assistance.ConsumptionRecord",
-    "assistance.InKindAid"))
-NEGATIVE = Rule("negative", "金额和数量不能为负数", ERROR)
-FUTURE_DATE = Rule("future_date", "已发生事项的日期不能晚于明年年底", ERROR, (
-    "projects.FundRecord", "projects.Project", "exchanges.Dispatch", "exchanges.Activity",
-    "assistance.ConsumptionRecord", "assistance.InKindAid"))
-END_BEFORE_START = Rule("end_before_start", "结束不能早于开始（完工日期与开工日期、结束日期与开始日期、起止年份）", ERROR,
-                        ("projects.Project", "exchanges.Dispatch", "org.Pairing"))
-NO_PERSONS = Rule("no_persons", "人员派遣的人次须大于 0", ERROR, ("exchanges.Dispatch",))
-
 # The date whose year a dated record's year is (the models derive it; an input carrying its
 # own 年度 must agree), the dates of things that have happened (a project's planned 完工 or a
 # cadre's three-year term may well lie further ahead), and the (start, end) pairs.
@@ -118,6 +105,14 @@ EVENT_DATES = {"projects.FundRecord": ("date",), "projects.Project": ("start_dat
 SPANS = {"projects.Project": ("start_date", "end_date", "完工日期不能早于开工日期"),
          "exchanges.Dispatch": ("start_date", "end_date", "结束日期不能早于开始日期"),
          "org.Pairing": ("start_year", "end_year", "结束年份不能早于起始年份")}
+
+YEAR_RANGE = Rule("year_range", f"年份须在 {YEAR_MIN}—{YEAR_MAX} 之间（年度、起止年份和各日期的年份）", ERROR)
+YEAR_OF_DATE = Rule("year_of_date", "填写的年度须是记录日期所在的年份", ERROR, tuple(DATE_OF_YEAR))
+NEGATIVE = Rule("negative", "金额和数量不能为负数", ERROR)
+FUTURE_DATE = Rule("future_date", "已发生事项的日期不能晚于明年年底", ERROR, tuple(EVENT_DATES))
+END_BEFORE_START = Rule("end_before_start", "结束不能早于开始（完工日期与开工日期、结束日期与开始日期、起止年份）", ERROR,
+                        tuple(SPANS))
+NO_PERSONS = Rule("no_persons", "人员派遣的人次须大于 0", ERROR, ("exchanges.Dispatch",))
 
 ROW_RULES = (YEAR_RANGE, YEAR_OF_DATE, NEGATIVE, FUTURE_DATE, END_BEFORE_START, NO_PERSONS)
 

@@ -414,16 +414,13 @@ class Importer:
         no pairing …) for every project the workbook names, once its rows are written. They
         never block; each is listed with the first row naming the project."""
         first_row = {}
+        code_of = {pk: code for code, (pk, _unit) in self.lookups.projects.items()}
         for sheet in ("项目", "资金"):
-            spec, rows = parsed.get(sheet, (None, []))
-            if spec is None:
-                continue
-            code_of = {pk: code for code, (pk, _unit) in self.lookups.projects.items()}
-            for row in rows:
+            for row in parsed.get(sheet, (None, []))[1]:
                 value = row.values.get("code" if sheet == "项目" else "project")
                 code = value[1] if isinstance(value, tuple) else code_of.get(value, value)
                 first_row.setdefault(code, (sheet, row.number))
-        codes = sorted(c for c in first_row if c)
+        codes = sorted(c for c in first_row if isinstance(c, str))
         for start in range(0, len(codes), 900):
             for warning in rules.project_warnings(Project.objects.filter(code__in=codes[start:start + 900])):
                 sheet, number = first_row[warning.code]
