@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Length, Substr
+from django.db.models.functions import Coalesce, ExtractYear, Greatest, Length, Substr
 from django.utils import timezone
 
 from hezuo import numbers
@@ -193,6 +193,48 @@ def row_checker(model):
 def check_values(model, values):
     """The row rules `values` ({field name: value}) of a `model` record break."""
     return row_checker(model)(values)
+
+
+def breaking_q(model):
+    """A filter for the stored `model` records that may break a row rule: what the rules
+    refuse today may have been saved before they existed (or by SQL). It mirrors the checks
+    above, which decide: a record it lets through is listed only if a check agrees."""
+    label = model._meta.label
+    latest = latest_allowed_date()
+    first, last = datetime.date(YEAR_MIN, 1, 1), datetime.date(YEAR_MAX, 12, 31)
+    q = Q(pk__in=[])
+    for name in _year_fields(model):
+        q |= Q(**{f"{name}__lt": YEAR_MIN}) | Q(**{f"{name}__gt": YEAR_MAX})
+    events = EVENT_DATES.get(label, ())
+    for name in _date_fields(model):
+        q |= Q(**{f"{name}__lt": first}) | Q(**{f"{name}__gt": min(latest, last) if name in events else last})
+    if label in DATE_OF_YEAR:
+        q |= ~Q(year=ExtractYear(DATE_OF_YEAR[label]))
+    for name in _amount_fields(model):
+        q |= Q(**{f"{name}__lt": 0})
+    if label in SPANS:
+        start, end, _message = SPANS[label]
+        q |= Q(**{f"{end}__lt": F(start)})
+    if label in NO_PERSONS.applies_to:
+        q |= Q(person_times=0)
+    return q
+
+
+def has_row_rules(model):
+    return bool(_checks(model, latest_allowed_date()))
+
+
+def stored_errors(queryset, limit=1000):
+    """[(record, [Violation])] for the records of `queryset` that break a row rule, at most
+    `limit`: one query, filtered in the database (breaking_q), checked by the rules."""
+    model = queryset.model
+    check = row_checker(model)
+    found = []
+    for obj in queryset.filter(breaking_q(model))[:limit]:
+        violations = check({f.name: getattr(obj, f.attname) for f in model._meta.concrete_fields})
+        if violations:
+            found.append((obj, violations))
+    return found
 
 
 def check_form(form):

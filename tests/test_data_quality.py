@@ -159,3 +159,59 @@ class DemoDataQualityTestCase(DemoTestCase):
         self.assertIn("您数据范围内共有 0 条提醒", text(r))
         self.assertEqual(FundRecord.objects.filter(project__program__name="山海协作", year=2024,
                                                    stage=Stage.ALLOCATED).count(), 7)
+
+
+class StoredErrorsTestCase(BaseTestCase):
+    """Records saved before the rules existed (or by SQL) are listed too, in scope, linked."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        Project.objects.filter(pk=cls.own["projects"].pk).update(year=20244)
+        Dispatch.objects.filter(pk=cls.own["dispatches"].pk).update(end_date=datetime.date(2024, 1, 1))
+        FundRecord.objects.filter(pk=cls.other["funds"].pk).update(date=rules.latest_allowed_date().replace(
+            year=rules.latest_allowed_date().year + 3))
+
+    def stored(self, user):
+        self.client.force_login(user)
+        r = self.client.get(URL)
+        return r, [(entry["kind"].slug, entry["obj"].pk, [str(v) for v in entry["violations"]])
+                   for entry in r.context["stored"]]
+
+    def test_a_city_officer_sees_every_stored_record_breaking_a_rule(self):
+        r, stored = self.stored(self.alice)
+        late = rules.latest_allowed_date()
+        fund = self.other["funds"]
+        fund.refresh_from_db()
+        self.assertEqual(sorted(stored), sorted([
+            ("projects", self.own["projects"].pk, ["年度：年份 20244 不在 2000—2100 之间"]),
+            ("dispatches", self.own["dispatches"].pk, ["结束日期不能早于开始日期"]),
+            ("funds", fund.pk, [f"日期：{fund.date:%Y-%m-%d} 晚于明年年底（{late:%Y-%m-%d}），请检查年份",
+                                f"年度 {fund.year} 与日期 {fund.date:%Y-%m-%d} 不在同一年，应为 {fund.date.year}"]),
+        ]))
+        self.assertIn("另有 3 条已保存的记录不符合规则", text(r))
+        self.assertContains(r, f'href="{reverse("dispatches:detail", args=[self.own["dispatches"].pk])}"')
+
+    def test_a_district_reporter_sees_only_their_units_records(self):
+        _r, stored = self.stored(self.bob)
+        self.assertEqual(sorted(slug for slug, _pk, _v in stored), ["dispatches", "projects"])
+        _r, stored = self.stored(self.charlie)
+        self.assertEqual([slug for slug, _pk, _v in stored], ["funds"])
+
+    def test_its_query_count_stays_put_as_stored_errors_grow(self):
+        self.client.force_login(self.alice)
+        self.client.get(URL)
+
+        def count():
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(URL)
+            return len(queries)
+
+        before = count()
+        project = self.other["projects"]
+        for i in range(10):
+            fund = FundRecord.objects.create(project=project, stage=Stage.SPENT, date=datetime.date(2024, 9, 1 + i),
+                                             amount=Decimal(1))
+            FundRecord.objects.filter(pk=fund.pk).update(amount=Decimal(-1))
+        self.assertEqual(len(self.client.get(URL).context["stored"]), 13)
+        self.assertEqual(count(), before)
