@@ -4,6 +4,7 @@ demo data breaks no rule at all."""
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -87,7 +88,7 @@ class DataQualityTestCase(WarningsWorld):
             self.client.force_login(user)
             self.assertContains(self.client.get(reverse("home")), f'href="{URL}"')
 
-    def test_a_rule_with_many_rows_shows_some_and_its_own_page_shows_all(self):
+    def test_a_rule_with_many_rows_shows_some_and_its_own_page_shows_more(self):
         for i in range(QUALITY_SHOWN + 3):
             Project.objects.create(code=f"南浔-2{i:02d}", name="无资金项目", program=self.xinjiang, unit=self.nanxun_agri,
                                    partner_region=self.kalpin, year=2024, category=Project.Category.RURAL)
@@ -99,6 +100,10 @@ class DataQualityTestCase(WarningsWorld):
         r = self.client.get(URL, {"rule": "no_funds"})
         self.assertEqual([g["rule"].code for g in r.context["groups"]], ["no_funds"])
         self.assertEqual(len(r.context["groups"][0]["warnings"]), QUALITY_SHOWN + 3)
+        with mock.patch("hezuo.core.views.QUALITY_RULE_SHOWN", 10):  # a rule's own page has its limit too
+            r = self.client.get(URL, {"rule": "no_funds"})
+        self.assertEqual(len(r.context["groups"][0]["warnings"]), 10)
+        self.assertIn("另有 13 条未列出：本页列出前 10 条", text(r))
         self.assertEqual(self.client.get(URL, {"rule": "nonsense"}).status_code, 404)
 
     def test_its_query_count_stays_put_as_warnings_grow(self):

@@ -188,7 +188,8 @@ def record_delete(request, slug, pk):
     return render(request, "core/confirm_delete.html", {"kind": kind, "obj": obj, "error": error}, status=status)
 
 
-QUALITY_SHOWN = 20  # rows of each rule on the 数据质量 page; the rule's own page lists all
+QUALITY_SHOWN = 20  # rows of each rule on the 数据质量 page
+QUALITY_RULE_SHOWN = 1000  # rows on a rule's own page: more is not read on a page, but fixed at the source
 
 
 def data_quality(request):
@@ -200,7 +201,7 @@ def data_quality(request):
     for rule, warnings in rules.warnings_by_rule(projects):
         if chosen and rule.code != chosen:
             continue
-        shown = warnings if chosen else warnings[:QUALITY_SHOWN]
+        shown = warnings[:QUALITY_RULE_SHOWN if chosen else QUALITY_SHOWN]
         groups.append({"rule": rule, "count": len(warnings), "warnings": shown,
                        "hidden": len(warnings) - len(shown)})
     if chosen and not groups:
