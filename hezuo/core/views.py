@@ -7,12 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.forms import DateInput, Textarea, modelform_factory
+from django.forms import DateInput, ModelForm, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from hezuo import access
+from hezuo import access, rules
 from hezuo.core.busy import DatabaseBusy
 
 from hezuo.audit import display as audit_display
@@ -55,8 +55,17 @@ def formfield_for(db_field, **kwargs):
     return text_formfield(db_field, **kwargs)
 
 
+class RecordForm(ModelForm):
+    """The form of every record kind: its values also pass the row rules (hezuo/rules.py)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        rules.check_form(self)
+        return cleaned
+
+
 def form_class(kind):
-    return modelform_factory(kind.model, fields=kind.fields, formfield_callback=formfield_for)
+    return modelform_factory(kind.model, form=RecordForm, fields=kind.fields, formfield_callback=formfield_for)
 
 
 def record_list(request, slug):
@@ -103,6 +112,7 @@ def record_detail(request, slug, pk):
                                                  limit=HISTORY_SHOWN)
     return render(request, "core/detail.html", {
         **extra,
+        "warnings": rules.warnings_for(obj),
         "history": audit_display.readable(entries, request.user),
         "history_more": entries[-1].pk if more else None,
         "content_type_id": ContentType.objects.get_for_model(kind.model).pk,
@@ -204,6 +214,43 @@ def record_delete(request, slug, pk):
         "kind": kind, "obj": obj, "form": form, "error": error, "found": found,
         "keep_days": settings.HEZUO_TRASH_KEEP_DAYS,
     }, status=status)
+
+
+QUALITY_SHOWN = 20  # rows of each rule on the 数据质量 page
+QUALITY_RULE_SHOWN = 1000  # rows on a rule's own page: more is not read on a page, but fixed at the source
+
+
+def data_quality(request):
+    """数据质量: every 提醒 in the user's scope, grouped by rule, each linking to its record."""
+    access.check_statistics(request.user)
+    projects = access.visible(request.user, REGISTRY["projects"].model.objects.all())
+    chosen = request.GET.get("rule")
+    groups = []
+    for rule, warnings in rules.warnings_by_rule(projects):
+        if chosen and rule.code != chosen:
+            continue
+        shown = warnings[:QUALITY_RULE_SHOWN if chosen else QUALITY_SHOWN]
+        groups.append({"rule": rule, "count": len(warnings), "warnings": shown,
+                       "hidden": len(warnings) - len(shown)})
+    if chosen and not groups:
+        raise Http404("没有这条规则")
+    return render(request, "core/data_quality.html", {
+        "groups": groups, "chosen": chosen, "total": sum(group["count"] for group in groups),
+        "row_rules": rules.ROW_RULES, "stored": [] if chosen else stored_errors(request.user),
+    })
+
+
+def stored_errors(user):
+    """Records in `user`'s scope that break an error rule: saved before the rule existed, or
+    by hand. One query per record kind that has such rules."""
+    found = []
+    for kind in REGISTRY.values():
+        if not access.can_read_kind(user, kind.model) or not rules.has_row_rules(kind.model):
+            continue
+        for obj, violations in rules.stored_errors(access.visible(user, kind.queryset())):
+            found.append({"kind": kind, "obj": obj, "violations": violations,
+                          "url": reverse(kind.url_name("detail"), args=[obj.pk])})
+    return found
 
 
 def region_suggest(request):

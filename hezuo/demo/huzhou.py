@@ -257,11 +257,12 @@ EXTRA_FUNDS = [
     ("白山市边境村建设（一期）援建项目", Stage.DISBURSED, Source.FISCAL_AID, datetime.date(2024, 7, 15), 2_000_000),
     ("白山市边境村建设（一期）援建项目", Stage.DISBURSED, Source.FISCAL_AID, datetime.date(2024, 11, 20), 1_500_000),
     ("湖州—白山现代农业产业园设施大棚", Stage.ARRANGED, Source.FISCAL_AID, datetime.date(2024, 3, 20), 6_000_000),
+    ("湖州—白山现代农业产业园设施大棚", Stage.ALLOCATED, Source.FISCAL_AID, datetime.date(2024, 4, 18), 6_000_000),
     ("湖州—白山现代农业产业园设施大棚", Stage.DISBURSED, Source.FISCAL_AID, datetime.date(2024, 9, 12), 4_800_000),
 ]
 
 # 山海协作, listed one by one: (year, name, unit, partner code, category, total investment,
-# park, 省定财政性援建资金 arranged and disbursed that year). 2024 funds sum to 1540万元.
+# park, 省定财政性援建资金 arranged, allocated and disbursed that year). 2024 funds sum to 1540万元.
 SHANHAI_PROJECTS = [
     (2023, "云和县乡村振兴示范点共建（一期）", "吴兴区", "331125", Cat.DEMONSTRATION, 6_500_000, None, 2_000_000),
     (2023, "庆元县乡村振兴示范点共建（一期）", "南太湖新区", "331126", Cat.DEMONSTRATION, 6_000_000, None, 2_000_000),
@@ -665,6 +666,7 @@ def load_shanhai_projects(ld):
                     status=Project.Status.COMPLETED if year < 2024 else Project.Status.ACTIVE)
         if provincial:
             fund(ld, p, Stage.ARRANGED, Source.PROVINCIAL, datetime.date(year, 3, 20), provincial)
+            fund(ld, p, Stage.ALLOCATED, Source.PROVINCIAL, datetime.date(year, 4, 25), provincial)
             fund(ld, p, Stage.DISBURSED, Source.PROVINCIAL, datetime.date(year, 6, 30), provincial)
 
 

@@ -41,12 +41,6 @@ class Dispatch(Record):
     def name(self):
         return self.batch_name
 
-    def clean(self):
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "结束日期不能早于开始日期"})
-        if self.person_times == 0:
-            raise ValidationError({"person_times": "人次必须大于 0"})
-
     derived_fields = ("year",)
 
     @classmethod

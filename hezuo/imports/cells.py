@@ -12,6 +12,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from hezuo import numbers
+from hezuo.rules import year_problem
 from hezuo.text import TextError, clean as clean_text, strip_invisible
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -100,8 +101,8 @@ def year(value, field=None):
     if isinstance(value, str):
         value = value.strip().removesuffix("年")
     number = integer(value)
-    if not 1990 <= number <= 2100:
-        raise CellError(f"年份 {number} 不在 1990—2100 之间")
+    if problem := year_problem(number):  # the rule forms and the API apply too
+        raise CellError(problem)
     return number
 
 

@@ -57,6 +57,7 @@ class ImportRecord(BackgroundRun):
     summary = models.JSONField("各表结果", default=list, blank=True)
     problems = models.JSONField("错误", default=list, blank=True)
     notes = models.JSONField("提示", default=list, blank=True)
+    warnings = models.JSONField("提醒", default=list, blank=True)  # project rules broken after the import
     retry_of = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="retry",
                                     verbose_name="重新导入自")
 

@@ -199,7 +199,3 @@ class Pairing(Record):
 
     def __str__(self):
         return f"{self.unit} — {self.region}（{self.program}）"
-
-    def clean(self):
-        if self.end_year and self.start_year and self.end_year < self.start_year:
-            raise ValidationError({"end_year": "结束年份不能早于起始年份"})

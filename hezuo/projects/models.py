@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum
 
@@ -64,10 +63,6 @@ class Project(Record):
     @property
     def is_key(self):
         return bool(self.key_level)
-
-    def clean(self):
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "完工日期不能早于开工日期"})
 
     def funds_by_stage(self):
         """[(stage label, total 元)] for every stage, zero where nothing is recorded."""

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from hezuo import access
+from hezuo import access, rules
 from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
@@ -77,10 +77,29 @@ class SheetResult:
 
 
 @dataclass
+class RuleWarning:
+    """A 提醒 about a project the import touched (hezuo/rules.py); it does not block."""
+
+    sheet: str
+    row: int
+    code: str
+    rule: str
+    message: str
+
+    def __str__(self):
+        return f"工作表“{self.sheet}”第{self.row}行 项目 {self.code}：{self.message}"
+
+    def as_dict(self):
+        return {"sheet": self.sheet, "row": self.row, "code": self.code, "rule": self.rule,
+                "message": self.message}
+
+
+@dataclass
 class ImportResult:
     sheets: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -94,6 +113,9 @@ class ImportResult:
             lines.append(f"  {sheet.name}：{sheet.rows} 行，新增 {sheet.created}，更新 {sheet.updated}，"
                          f"未变 {sheet.unchanged}")
         lines += [f"  提示：{note}" for note in self.notes]
+        if self.warnings:
+            lines.append(f"提醒（{len(self.warnings)} 条，不影响导入，请核对）：")
+            lines += [f"  {warning}" for warning in self.warnings]
         return lines
 
 
@@ -183,7 +205,11 @@ class Importer:
         # Names are checked even when some cells are wrong, so one report lists every problem.
         self.progress(self.rows_seen, self.rows_seen, "校验引用和权限")
         self.check(parsed)
-        if self.result.problems or self.dry_run:
+        if self.result.problems:
+            return self.result
+        if self.dry_run:
+            if {"项目", "资金"} & set(parsed):
+                self.result.notes.append("资金累计、总投资、结对关系等提醒在正式导入后列出")
             return self.result
         self.progress(self.rows_seen, self.rows_seen, "写入数据库")
         try:
@@ -191,6 +217,9 @@ class Importer:
         except DatabaseError as error:
             # Validation should have caught it; the transaction rolled back, so nothing is written.
             self.result.problems.append(Problem("", None, "", "", "", f"写入数据库时出错，未写入任何数据：{error}"))
+        else:
+            if not self.result.problems:
+                self.check_projects(parsed)
         return self.result
 
     def recognise(self, raw):
@@ -355,19 +384,45 @@ class Importer:
         self.check_rules(spec, rows)
 
     def check_rules(self, spec, rows):
-        """Rules of the model that span fields (end date after start date …), per row, so a
-        dry run catches them too and each problem names its row."""
-        if not has_own_clean(spec.model) or spec.model in (Unit, Region):
+        """The row rules (hezuo/rules.py: years, dates, amounts, an end before its start) and
+        the model's own checks across fields, per row, so a dry run catches them too and each
+        problem names its row and column."""
+        if spec.model in (Unit, Region):
             return  # units and regions are checked as they are saved, parents first (write)
+        check = rules.row_checker(spec.model)
+        own_clean = has_own_clean(spec.model)
         names = {c.field: attname(spec, c.field) for c in spec.columns}
+        columns = {c.field: c for c in spec.columns}
         for row in rows:
             if row.action == "unchanged":
                 continue
-            # References the workbook itself creates have no id yet; rules do not look at them.
-            values = {names[f]: (None if isinstance(v, tuple) else v) for f, v in row.values.items()}
-            obj = spec.model(**values)
-            obj.derive_fields()
-            self.validate(spec, obj, row.number)
+            for violation in check(row.values):  # their messages carry the values they are about
+                column = self.bound(spec, columns.get(violation.field))
+                self.problem(spec.name, row.number, column, "", violation.message if column else str(violation))
+            if own_clean:
+                # References the workbook itself creates have no id yet; rules do not look at them.
+                values = {names[f]: (None if isinstance(v, tuple) else v) for f, v in row.values.items()}
+                obj = spec.model(**values)
+                obj.derive_fields()
+                self.validate(spec, obj, row.number)
+
+    def check_projects(self, parsed):
+        """The project rules (提醒: funds beyond what was arranged, above the total investment,
+        no pairing …) for every project the workbook names, once its rows are written. They
+        never block; each is listed with the first row naming the project."""
+        first_row = {}
+        code_of = {pk: code for code, (pk, _unit) in self.lookups.projects.items()}
+        for sheet in ("项目", "资金"):
+            for row in parsed.get(sheet, (None, []))[1]:
+                value = row.values.get("code" if sheet == "项目" else "project")
+                code = value[1] if isinstance(value, tuple) else code_of.get(value, value)
+                first_row.setdefault(code, (sheet, row.number))
+        codes = sorted(c for c in first_row if isinstance(c, str))
+        for start in range(0, len(codes), 900):
+            for warning in rules.project_warnings(Project.objects.filter(code__in=codes[start:start + 900])):
+                sheet, number = first_row[warning.code]
+                self.result.warnings.append(RuleWarning(sheet, number, warning.code, warning.rule.title,
+                                                        warning.message))
 
     def bound(self, spec, column):
         """The column as found in the sheet, so problems name its real letter."""

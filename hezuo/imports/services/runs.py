@@ -58,6 +58,7 @@ def run_import(record):
     record.summary = [sheet.as_dict() for sheet in result.sheets]
     record.problems = [problem.as_dict() for problem in result.problems]
     record.notes = result.notes
+    record.warnings = [warning.as_dict() for warning in result.warnings]
     record.rows_total = record.rows_done = sum(sheet.rows for sheet in result.sheets)
     if result.problems:
         record.status = ImportRecord.Status.FAILED
