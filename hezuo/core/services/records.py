@@ -87,6 +87,7 @@ def save_record(form, user, expected_version=None):
 
             raise PermissionDenied("不能把记录保存到您数据范围以外的单位")
         obj = form.save()
+        obj.on_written()
     return SaveResult(obj, created)
 
 
