@@ -8,6 +8,7 @@ their peoples ("阿坝州", "峨边县"), as official documents do. A name missi
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Committee names of the package → the place as written; longest first.
 COMMITTEE_SUFFIXES = (
@@ -88,6 +89,7 @@ def without_peoples(body):
     return body
 
 
+@lru_cache(maxsize=20_000)  # a resolver is built per request: the same few thousand names
 def forms(name):
     """The keys a region is found by when written exactly: its name as written (place), the
     short form of an autonomous region's name, each part of a name with a nickname in
@@ -104,9 +106,10 @@ def forms(name):
             body = without_peoples(name[: -len(long)])
             if body != name[: -len(long)]:
                 keys.add(body + short)
-    return keys
+    return frozenset(keys)
 
 
+@lru_cache(maxsize=20_000)
 def stem(name):
     """A name without its level suffix (桐乡市 → 桐乡), the way clerks shorten it; None when
     that would leave fewer than two characters."""

@@ -7,6 +7,7 @@ are one range, so nothing of the 85 MB JSON is parsed and nothing is held in mem
 """
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +33,7 @@ class Place:
 
 
 TABLES = {4: "street", 5: "village"}
+_local = threading.local()
 
 
 def _upper(prefix):
@@ -50,14 +52,17 @@ class Package:
 
     @property
     def db(self):
+        # One connection per thread and file, kept: opening reads the schema (~15 ms), and
+        # the file is immutable, so nothing a connection caches goes stale.
         if self._db is None:
-            self._db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            connections = _local.__dict__.setdefault("connections", {})
+            if self.path not in connections:
+                connections[self.path] = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
+            self._db = connections[self.path]
         return self._db
 
     def close(self):
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._db = None
 
     def _rows(self, level, where, params):
         if not self.available:
@@ -97,14 +102,14 @@ class Package:
                 rows += self._rows(level, f"name IN ({marks})", spellings)
         return rows
 
-    def containing(self, term, prefix="", limit=20):
-        """Towns and villages whose name contains `term`, towns first (for suggestions)."""
+    def containing(self, term, limit=20):
+        """Towns and villages whose name contains `term`, towns first (for suggestions). The
+        table is read in its own order: through the code index it takes ten times as long."""
         rows = []
         for level in (4, 5):
             if len(rows) >= limit:
                 break
-            rows += self._rows(level, "code >= ? AND code < ? AND instr(name, ?) > 0 ORDER BY code LIMIT ?",
-                               (prefix, _upper(prefix), term, limit - len(rows)))
+            rows += self._rows(level, "instr(name, ?) > 0 LIMIT ?", (term, limit - len(rows)))
         return rows
 
 

@@ -68,8 +68,9 @@ class RegionResolver:
     `ids` (code → id of every loaded region, if the caller holds it) spares a query per
     town or village resolved."""
 
-    def __init__(self, ids=None, package=None):
+    def __init__(self, ids=None, package=None, scan=True):
         self.ids = ids
+        self.scan = scan  # read the whole package for a name written alone (a search box need not)
         self.package = package or Package()
         self.by_code, self.by_key, self.by_stem = {}, {}, {}
         rows = Region.objects.filter(Q(level__lte=Region.Level.COUNTY) | Q(from_package=False)).values_list(
@@ -79,7 +80,7 @@ class RegionResolver:
         self.cache = {}
 
     def _index(self, node):
-        node.keys = names.forms(node.name)
+        node.keys = set(names.forms(node.name))
         self.by_code[node.code] = node
         for key in node.keys:
             self.by_key.setdefault(key, []).append(node)
@@ -182,7 +183,7 @@ class RegionResolver:
         if loaded:
             pk, name, level, full_name = loaded
             node = Node(code, name, level, full_name, pk)
-            node.keys = names.forms(name)
+            node.keys = set(names.forms(name))
             return node
         places = self.package.by_codes([code])
         return self._nodes(places)[0] if places else None
@@ -203,7 +204,7 @@ class RegionResolver:
         for length, node in self._loaded_candidates(written, context, strict):
             for end in self._parse(written[length:], strict, node):
                 found.setdefault(end.code, end)
-        if not found and (context is not None or strict or not self._stems_exist(written)):
+        if not found and (context is not None or (self.scan and (strict or not self._stems_exist(written)))):
             # Towns and villages of the package. Written alone (no county before them) means
             # reading all 620,573 villages (~70 ms), so only when nothing loaded above fits.
             for length, node in self._package_candidates(written, context, strict):
@@ -268,7 +269,7 @@ class RegionResolver:
                 path.append(town.name)
             path.append(place.name)
             node = Node(place.code, place.name, place.level, " ".join(path), package_name=place.package_name)
-            node.keys = names.forms(place.name) | {names.place(place.package_name)}
+            node.keys = set(names.forms(place.name)) | {names.place(place.package_name)}
             nodes.append(node)
         return nodes
 
@@ -295,7 +296,7 @@ def suggest(text, limit=20):
     if not text:
         return []
     first = text.split(" ")[0]
-    resolver = RegionResolver()
+    resolver = RegionResolver(scan=False)  # names alone are searched below, once
     try:
         if first.isdigit():
             rows = Region.objects.filter(code__startswith=first).order_by("level", "code")
