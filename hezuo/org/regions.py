@@ -260,14 +260,14 @@ class RegionResolver:
                 node.keys.add(names.place(place.package_name))
                 nodes.append(node)
                 continue
-            county = self.by_code.get(place.code[:6])
-            if county is None:
-                continue  # a county the package has and the loaded tree does not: not ours to guess
-            path = [county.full_name]
-            if place.level == Region.Level.VILLAGE:
-                town = self.by_code.get(place.parent_code) or towns.get(place.parent_code)
-                path.append(town.name)
-            path.append(place.name)
+            parent = self.by_code.get(place.parent_code)  # a county, or a town users added
+            if parent is not None:
+                path = [parent.full_name, place.name]
+            else:
+                county, town = self.by_code.get(place.code[:6]), towns.get(place.parent_code)
+                if county is None or town is None:
+                    continue  # a county the package has and the loaded tree does not: not ours to guess
+                path = [county.full_name, town.name, place.name]
             node = Node(place.code, place.name, place.level, " ".join(path), package_name=place.package_name)
             node.keys = set(names.forms(place.name)) | {names.place(place.package_name)}
             nodes.append(node)

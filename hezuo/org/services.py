@@ -80,23 +80,23 @@ def load_regions(path=None, below=(), villages="paired"):
         Region.objects.bulk_update(parents, ["parent"], batch_size=1000)
         result = RegionLoadResult(len(created), len(updated), len(rows))
         if villages == "all":
-            prefixes = sorted({code[:2] for code, *_rest in rows})
+            prefixes = sorted(code for code, _name, level, *_rest in rows if level == Region.Level.PROVINCE)
         else:
             prefixes = paired_counties()
-        places = load_below([*prefixes, *below])
+        places = load_below([*prefixes, *below]) if prefixes or below else PlacesResult()
         result.places_created, result.places_updated, result.places_kept = places.created, places.updated, places.kept
         stats_changed()  # bulk writes send no signals
     return result
 
 
 def paired_counties(region_ids=None):
-    """The codes of the counties pairings point at (of the regions `region_ids` only, if given)."""
-    from hezuo.org.models import Pairing
-
-    pairings = Pairing.objects.all() if region_ids is None else Region.objects.filter(pk__in=region_ids)
-    field = "region__code" if region_ids is None else "code"
-    level = "region__level" if region_ids is None else "level"
-    return sorted(set(pairings.filter(**{level: Region.Level.COUNTY}).values_list(field, flat=True)))
+    """The codes of the counties pairings point at (or of the counties among `region_ids`)."""
+    counties = Region.objects.filter(level=Region.Level.COUNTY)
+    if region_ids is None:
+        counties = counties.filter(pairings__isnull=False)
+    else:
+        counties = counties.filter(pk__in=list(region_ids))
+    return sorted(set(counties.values_list("code", flat=True)))
 
 
 @dataclass
@@ -105,18 +105,28 @@ class PlacesResult:
     updated: int = 0
     kept: int = 0
 
+    def __add__(self, other):
+        return PlacesResult(self.created + other.created, self.updated + other.updated, self.kept + other.kept)
+
+
+class UnknownRegion(ValueError):
+    def __init__(self, code):
+        super().__init__(f"没有区划代码为 {code} 的地区")
+
 
 def load_below(codes):
     """Load the package's towns and villages under each region code (a county, a city, a
-    province, or a town); idempotent. Returns a PlacesResult."""
+    province, or a town); idempotent. One prefix at a time, so the whole nation is never in
+    memory at once. Returns a PlacesResult."""
     package = Package()
-    try:
-        places = []
-        for prefix in _outermost({_prefix_of(c) for c in codes}):
-            places += package.below(prefix)
-    finally:
-        package.close()
-    return _upsert(places)
+    result = PlacesResult()
+    known = set(Region.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+    for code in codes:
+        if code not in known and not package.by_codes([code]):
+            raise UnknownRegion(code)
+    for prefix in _outermost({_prefix_of(c) for c in codes}):
+        result += _upsert(package.below(prefix))
+    return result
 
 
 def load_codes(codes):
@@ -134,13 +144,10 @@ def load_codes(codes):
 
 
 def load_paired(region_ids):
-    """The towns and villages of the counties among `region_ids` that pairings point at,
-    unless they are loaded already: what a new pairing, from a page or an import, needs."""
+    """The towns and villages of the counties among `region_ids`: what a new pairing, from a
+    page or an import, needs. Loaded ones cost a look (a few queries), not a write."""
     counties = paired_counties(region_ids)
-    loaded = set(Region.objects.filter(level=Region.Level.TOWN, from_package=True,
-                                       parent__code__in=counties).values_list("parent__code", flat=True))
-    missing = [code for code in counties if code not in loaded]
-    return load_below(missing) if missing else PlacesResult()
+    return load_below(counties) if counties else PlacesResult()
 
 
 def _prefix_of(code):
@@ -175,10 +182,13 @@ def _upsert(places):
             if not rows:
                 continue
             parents = _existing({p.parent_code for p in rows})
+            current = _existing({p.code for p in rows})
+            # pca-code.json puts the towns of the four cities without counties (东莞, 中山, 儋州,
+            # 嘉峪关) where counties go: loaded already, under their city, and left there.
+            rows = [p for p in rows if p.parent_code in parents or p.code not in current]
             missing = {p.parent_code for p in rows} - set(parents)
             if missing:
                 raise RegionsNotLoaded(min(missing))
-            current = _existing({p.code for p in rows})
             created, updated = [], []
             for place in rows:
                 parent_id, parent_full, _kept = parents[place.parent_code]

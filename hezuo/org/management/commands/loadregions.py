@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hezuo.org.services import RegionsNotLoaded, load_regions
+from hezuo.org.services import RegionsNotLoaded, UnknownRegion, load_regions
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
                 raise CommandError(f"区划代码 {code} 应为县级以上6位或乡镇9位数字")
         try:
             result = load_regions(below=below, villages=villages)
-        except RegionsNotLoaded as error:
+        except (RegionsNotLoaded, UnknownRegion) as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"行政区划：共 {result.total} 个，新增 {result.created} 个，更新 {result.updated} 个")
         self.stdout.write(f"乡镇、村：新增 {result.places_created} 个，更新 {result.places_updated} 个，"
