@@ -39,4 +39,4 @@ def test_a_name_missing_its_suffix_is_answered_with_the_suggestion(world, login,
     page.fill("#id_year", "2024")
     page.fill("#id_total_investment_0", "100")
     page.get_by_role("button", name="保存").click()
-    expect(page.locator("form")).to_contain_text("是否为：桐乡市（330483）？")
+    expect(page.locator("form.record-form")).to_contain_text("结对地区：没有地区“桐乡”，是否为：桐乡市（330483）？")
