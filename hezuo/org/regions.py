@@ -20,8 +20,6 @@ what resolved from the package (`load`), in its write transaction.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from hezuo.org import names
 from hezuo.org.models import Region
 from hezuo.org.package import Package
@@ -73,10 +71,16 @@ class RegionResolver:
         self.scan = scan  # read the whole package for a name written alone (a search box need not)
         self.package = package or Package()
         self.by_code, self.by_key, self.by_stem = {}, {}, {}
-        rows = Region.objects.filter(Q(level__lte=Region.Level.COUNTY) | Q(from_package=False)).values_list(
-            "id", "code", "name", "level", "full_name")
-        for pk, code, name, level, full_name in rows:
-            self._index(Node(code, name, level, full_name, pk))
+        fields = ("id", "code", "name", "level", "full_name")
+        # Two unordered queries on the (from_package, level) index. Ordered by code, with an OR,
+        # or with from_package=True (SQLite's SQL is then a bare `WHERE from_package`), SQLite
+        # reads the whole table: 126 ms instead of 5 ms with the nation's villages loaded.
+        top = Region.objects.filter(from_package__in=[True], level__lte=Region.Level.COUNTY).order_by()
+        own = Region.objects.filter(from_package__in=[False]).order_by()
+        top, own = top.values_list(*fields), own.values_list(*fields)
+        for rows in (top, own):
+            for pk, code, name, level, full_name in rows:
+                self._index(Node(code, name, level, full_name, pk))
         self.cache = {}
 
     def _index(self, node):
@@ -299,7 +303,8 @@ def suggest(text, limit=20):
     resolver = RegionResolver(scan=False)  # names alone are searched below, once
     try:
         if first.isdigit():
-            rows = Region.objects.filter(code__startswith=first).order_by("level", "code")
+            # A range, not LIKE 'x%', which SQLite answers by reading the table.
+            rows = Region.objects.filter(code__gte=first, code__lt=first + ":").order_by("level", "code")
             options = dict(rows.values_list("code", "full_name")[:limit])
             if len(first) >= 6 and len(options) < limit:
                 for node in resolver._nodes(resolver.package.below(first, limit=limit)):
@@ -312,8 +317,11 @@ def suggest(text, limit=20):
         except RegionError:
             pass
         term = "".join(names.segments(text))
-        loaded = Region.objects.filter(name__contains=term).order_by("level", "code")
-        options.update((c, f) for c, f in loaded.values_list("code", "full_name")[:limit] if c not in options)
+        # Provinces to counties and what users added are in memory; the towns and villages
+        # of the package, loaded or not, are the package's.
+        found = sorted((n for n in resolver.by_code.values() if term in n.name), key=lambda n: (n.level, n.code))
+        for node in found[:limit]:
+            options.setdefault(node.code, node.full_name)
         if len(options) < limit and len(term) >= 2:
             for node in resolver._nodes(resolver.package.containing(term, limit=limit - len(options))):
                 options.setdefault(node.code, node.full_name)
