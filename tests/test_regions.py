@@ -87,6 +87,19 @@ class ResolverTestCase(TestCase):
         self.assertIn("没有地区“某某某”", self.refused("某某某"))
         self.assertEqual(self.refused(" / "), "“/”不是地区名称或区划代码")
 
+    def test_without_the_package_file_only_what_is_loaded_resolves(self):
+        from pathlib import Path
+
+        from hezuo.org.package import Package
+
+        resolver = RegionResolver(package=Package(Path("/nonexistent/data.sqlite")))
+        self.assertEqual(resolver.resolve("柯坪县").code, KALPIN)
+        with self.assertRaisesMessage(RegionError, "没有地区“柯坪县柯坪镇喀拉库提村”"):
+            resolver.resolve("柯坪县柯坪镇喀拉库提村")
+
+    def test_a_towns_statistical_code_is_its_code(self):
+        self.assertEqual(self.code("652929100000"), KALPIN_TOWN)
+
     def test_an_empty_region_table_says_to_run_loadregions(self):
         for level in reversed(Region.Level.values):  # children first: parents are protected
             Region.objects.filter(level=level).delete()
