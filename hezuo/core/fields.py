@@ -107,14 +107,18 @@ class RegionWidget(SuggestWidget):
 
 
 class RegionField(forms.ModelChoiceField):
-    """Pick a region among ~3,400 by typing: a text box with suggestions, the code decides.
+    """Pick a region by typing: a text box with suggestions, read by the one region resolver.
 
-    Accepts the code ("652929"), an exact unique name ("柯坪县"), or a suggestion as shown
-    ("652929 柯坪县 · 新疆维吾尔自治区 阿克苏地区").
+    Accepts whatever the importer accepts (hezuo.org.regions): a code ("652929"), a unique
+    name ("柯坪县", "喀拉库提村"), a path ("柯坪县柯坪镇喀拉库提村"), or a suggestion as shown
+    ("652929 新疆维吾尔自治区 阿克苏地区 柯坪县"). A town or village of the package that is not
+    loaded yet is loaded when the form is checked, with its town (`load=False`, for filters,
+    refuses it instead: nothing refers to it yet).
     """
 
-    def __init__(self, queryset, **kwargs):
+    def __init__(self, queryset, load=True, **kwargs):
         kwargs.setdefault("widget", RegionWidget)
+        self.load = load
         super().__init__(queryset, **kwargs)
 
     def prepare_value(self, value):
@@ -128,21 +132,18 @@ class RegionField(forms.ModelChoiceField):
         return f"{region.code} {region.full_name}" if region else value
 
     def to_python(self, value):
+        from hezuo.org.regions import RegionError, resolve
+
         value = text.form_value(value or "").strip()
         if not value:
             return None
-        first = value.split()[0]
-        if first.isdigit():
-            region = self.queryset.filter(code=first).first()
-            if region is None:
-                raise ValidationError(f"没有区划代码为 {first} 的地区", code="invalid_choice")
-            return region
-        matches = list(self.queryset.filter(name=value)[:2])
-        if not matches:
-            raise ValidationError(f"没有名为“{value}”的地区，请从提示列表中选择", code="invalid_choice")
-        if len(matches) > 1:
-            raise ValidationError(f"有多个地区名为“{value}”，请从提示列表中选择带区划代码的一项", code="ambiguous")
-        return matches[0]
+        try:
+            region = resolve(value, load=self.load)
+        except RegionError as error:
+            raise ValidationError(str(error), code="invalid_choice") from None
+        if not self.queryset.filter(pk=region.pk).exists():
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return region
 
 
 class RecordPickField(forms.ModelChoiceField):

@@ -113,7 +113,7 @@ class FilterForm(forms.Form):
             units = access.writable_units(user) if access.role_of(user) == access.Role.DISTRICT else Unit.objects.all()
             return PickField(units, "path", label=label, required=False)
         if name == "region":
-            return RegionField(Region.objects.all(), label=label, required=False)
+            return RegionField(Region.objects.all(), load=False, label=label, required=False)
         if name == "year":
             this_year = timezone.localdate().year
             years = [("", "全部")] + [(str(y), f"{y}年") for y in range(this_year + 1, 2014, -1)]

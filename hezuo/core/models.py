@@ -69,6 +69,10 @@ class Record(models.Model):
         self.derive_fields()
         super().save(*args, **kwargs)
 
+    def on_written(self):
+        """What saving this record from a page brings along, in the same transaction (a
+        pairing: its county's towns and villages). Bulk writes do the same for their rows."""
+
     def owning_unit(self):
         """The Unit this record belongs to, following scope_path."""
         obj = self

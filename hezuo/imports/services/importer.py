@@ -29,6 +29,9 @@ from hezuo.imports.reader import UnreadableFile, read_file
 from hezuo.imports.services.bulk import fast_insert
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS
 from hezuo.org.models import Program, Region, Unit
+from hezuo.org import names as region_names
+from hezuo.org.regions import RegionError, RegionResolver
+from hezuo.org.services import load_codes, load_paired
 from hezuo.projects.models import FundRecord, Project
 from hezuo.stats.freshness import changed as stats_changed
 
@@ -706,20 +709,42 @@ class Lookups:
         raise ValueError(kind)
 
     def resolve_region(self, text):
-        first = text.split()[0]
-        if first.isdigit():
-            if first in self.region_codes:
-                return self.region_codes[first], ""
-            if first in self.new_regions:
-                return ("region", first), ""
-            return None, f"没有区划代码为 {first} 的地区"
-        ids = self.region_names.get(text, [])
-        new = [code for code, name in self.new_regions.items() if name == text]
-        if len(ids) + len(new) == 1:
-            return (ids[0], "") if ids else (("region", new[0]), "")
-        if not ids and not new:
-            return None, f"没有名为“{text}”的地区（乡镇、村可在“地区”工作表中新增）"
-        return None, f"有 {len(ids) + len(new)} 个地区名为“{text}”，请写区划代码，如“652929 柯坪县”"
+        """Regions as clerks write them (hezuo.org.regions), or one the workbook's 地区 sheet adds.
+        A town or village of the package that is not loaded yet is loaded at the write."""
+        resolver = self.__dict__.get("regions")
+        if resolver is None:
+            resolver = self.regions = RegionResolver(ids=self.region_codes)
+            self.package_regions = set()
+        code, _rest = region_names.split_code(region_names.normalise(text))
+        if code in self.new_regions:
+            return ("region", code), ""
+        own = [c for c, name in self.new_regions.items() if name == text and c not in self.package_regions]
+        try:
+            node = resolver.resolve(text)
+        except RegionError as error:
+            if len(own) == 1:
+                return ("region", own[0]), ""
+            return None, str(error)
+        if node.code in own:  # the workbook adds a town of the package as its own
+            return ("region", node.code), ""
+        if own:
+            return None, f"有 {len(own) + 1} 个地区名为“{text}”，请写区划代码，如“{node.code} {node.name}”"
+        if node.pk is not None:
+            return node.pk, ""
+        self.new_regions[node.code] = node.name
+        self.package_regions.add(node.code)
+        return ("region", node.code), ""
+
+    def load_package_regions(self):
+        """In the import's transaction, before the rows that refer to them: the package's towns
+        and villages the workbook names, and those of the counties its pairings point at."""
+        if self.__dict__.get("package_loaded"):
+            return
+        self.package_loaded = True
+        if self.__dict__.get("package_regions"):
+            self.region_codes.update(load_codes(self.package_regions))
+        paired = {r.values.get("region") for r in self.rows("结对关系")}
+        load_paired([pk for pk in paired if isinstance(pk, int)])
 
     def unit_of(self, spec, values):
         """The id of the unit that owns a row, or PENDING when the workbook creates it."""
@@ -760,6 +785,7 @@ class Lookups:
 
     def refresh_pending(self, spec):
         """After the sheets before `spec` are written, what they created has ids."""
+        self.load_package_regions()
         if spec.name in ("结对关系", "项目", "人员派遣", "交流活动", "消费帮扶") and (self.new_units or self.new_regions):
             self.units = dict(Unit.objects.values_list("name", "id"))
             self.region_codes = dict(Region.objects.values_list("code", "id"))
