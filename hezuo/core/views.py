@@ -11,6 +11,7 @@ from django.forms import DateInput, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from hezuo import access
 from hezuo.core.busy import DatabaseBusy
@@ -90,12 +91,12 @@ def record_detail(request, slug, pk):
         related.append({"kind": child, "table": table, "lookup": rel.lookup,
                         "can_create": can_change and access.can_create(request.user, child.model)})
     extra = kind.detail_context(obj, request.user) if kind.detail_context else {}
-    entries, more = audit_queries.record_history(obj, before=_int(request.GET.get("history_before")),
-                                                 limit=HISTORY_SHOWN)
+    # The 修改记录 panel is read when the reader opens it (record_history), not with every
+    # view of the page; a link to older entries (?history_before=) shows it here at once.
+    before = _int(request.GET.get("history_before"))
     return render(request, "core/detail.html", {
         **extra,
-        "history": audit_display.readable(entries, request.user),
-        "history_more": entries[-1].pk if more else None,
+        **(history_context(obj, request.user, before) if before else {}),
         "content_type_id": ContentType.objects.get_for_model(kind.model).pk,
         "kind": kind,
         "obj": obj,
@@ -103,6 +104,24 @@ def record_detail(request, slug, pk):
         "related": related,
         "can_change": can_change,
     })
+
+
+def record_history(request, slug, pk):
+    """A record's 修改记录 panel, fetched by htmx when the reader opens it on the record's page;
+    without JavaScript (or from a link to older entries) a page of its own."""
+    kind = get_kind(slug, request.user)
+    obj = access.get_visible_or_404(request.user, kind.model, pk)
+    context = {"kind": kind, "obj": obj,
+               **history_context(obj, request.user, _int(request.GET.get("history_before")))}
+    response = render(request, "audit/history.html" if request.htmx else "core/history.html", context)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, the panel or the page
+    return response
+
+
+def history_context(obj, user, before):
+    entries, more = audit_queries.record_history(obj, before=before, limit=HISTORY_SHOWN)
+    return {"history_shown": True, "history": audit_display.readable(entries, user),
+            "history_more": entries[-1].pk if more else None}
 
 
 def _int(text):
@@ -204,6 +223,7 @@ def record_urls(kind):
         path("", record_list, {"slug": kind.slug}, name="list"),
         path("new/", record_create, {"slug": kind.slug}, name="create"),
         path("<int:pk>/", record_detail, {"slug": kind.slug}, name="detail"),
+        path("<int:pk>/history/", record_history, {"slug": kind.slug}, name="history"),
         path("<int:pk>/edit/", record_edit, {"slug": kind.slug}, name="edit"),
         path("<int:pk>/delete/", record_delete, {"slug": kind.slug}, name="delete"),
     ]
