@@ -7,10 +7,14 @@
 Runs against the configured database (the demo must be loaded there) with django.test.Client
 as the load bench's users: the demo's city officer (`city`) and district reporter (`nanxun`).
 For each page: one untimed warm-up, then the median over --runs requests of the process's CPU
-time (`time.process_time`) and the page's query count. CPU time rather than wall-clock so that
-other work on a shared machine does not count; on SQLite it includes the database engine's
-work (it runs in this process), on PostgreSQL only the client's side (the server's backend is
-another process). "save" posts the edit form back unchanged with its version: a real write.
+time (`time.process_time`), the page's query count, and the Python function calls of one
+request (counted by cProfile). CPU time rather than wall-clock so that other work on a shared
+machine does not count, though on a busy machine it still varies by a third from run to run;
+the call count does not vary at all and follows the CPU time of Python code closely, so it is
+the figure to compare between two versions. On SQLite the CPU time includes the database
+engine's work (it runs in this process), on PostgreSQL only the client's side (the server's
+backend is another process). "save" posts the edit form back unchanged with its version: a
+real write.
 """
 
 import argparse
@@ -63,40 +67,38 @@ def pages():
     ], {"city": city, "nanxun": reporter}
 
 
-def request(client, method, url):
-    if method == "GET":
-        response = client.get(url)
-        expected = 200
-    else:
+def request(client, method, url, profile=None):
+    """One request; for a POST, first the GET of its form (not timed). Returns (CPU seconds,
+    queries) of the request itself; `profile`, when given, runs during it only."""
+    data = None
+    if method == "POST":
         form = Form()
         form.feed(client.get(url).content.decode())
-        fields = dict(form.fields)
-        start = time.process_time()
-        with CaptureQueriesContext(connection) as queries:
-            response = client.post(url, fields)
-        elapsed = time.process_time() - start
-        if response.status_code != 302:
-            raise SystemExit(f"POST {url}: HTTP {response.status_code}")
-        return elapsed, len(queries)
+        data = dict(form.fields)
+    start = time.process_time()
+    with CaptureQueriesContext(connection) as queries:
+        if profile:
+            profile.enable()
+        response = client.post(url, data) if method == "POST" else client.get(url)
+        if profile:
+            profile.disable()
+    elapsed = time.process_time() - start
+    expected = 302 if method == "POST" else 200
     if response.status_code != expected:
         raise SystemExit(f"{method} {url}: HTTP {response.status_code}")
-    return None, None
+    return elapsed, len(queries)
 
 
 def measure(client, method, url, runs):
     times, counts = [], []
     request(client, method, url)  # warm-up: per-process caches, the kept dashboard
     for _ in range(runs):
-        if method == "POST":
-            elapsed, count = request(client, method, url)
-        else:
-            start = time.process_time()
-            with CaptureQueriesContext(connection) as queries:
-                request(client, method, url)
-            elapsed, count = time.process_time() - start, len(queries)
+        elapsed, count = request(client, method, url)
         times.append(elapsed * 1000)
         counts.append(count)
-    return statistics.median(times), max(counts)
+    profile = cProfile.Profile()
+    request(client, method, url, profile)
+    return statistics.median(times), max(counts), pstats.Stats(profile).total_calls
 
 
 def main():
@@ -120,19 +122,17 @@ def main():
         client = clients[username]
         request(client, method, url)
         profile = cProfile.Profile()
-        profile.enable()
         for _ in range(args.runs):
-            request(client, method, url)
-        profile.disable()
+            request(client, method, url, profile)
         pstats.Stats(profile).sort_stats(args.sort).print_stats(45)
         return
 
     engine = connection.vendor
     print(f"{engine}, median of {args.runs} requests, CPU ms of this process")
-    print(f"{'page':<22} {'user':<7} {'CPU ms':>7} {'queries':>7}  url")
+    print(f"{'page':<22} {'user':<7} {'CPU ms':>7} {'queries':>7} {'calls':>7}  url")
     for name, username, method, url in plan:
-        cpu, count = measure(clients[username], method, url, args.runs)
-        print(f"{name:<22} {username:<7} {cpu:7.1f} {count:7d}  {method} {url}")
+        cpu, count, calls = measure(clients[username], method, url, args.runs)
+        print(f"{name:<22} {username:<7} {cpu:7.1f} {count:7d} {calls:7d}  {method} {url}")
 
 
 if __name__ == "__main__":

@@ -79,38 +79,34 @@ class RegionField(forms.ModelChoiceField):
     def __init__(self, queryset, **kwargs):
         kwargs.setdefault("widget", RegionWidget)
         super().__init__(queryset, **kwargs)
-        self.typed = {}  # what was typed → the region it named (None: none), from to_python
 
-    def __deepcopy__(self, memo):
-        copy = super().__deepcopy__(memo)
-        copy.typed = {}
-        return copy
+    def clean(self, value):
+        # Remember what the typed text named, for showing it again (prepare_value).
+        region = None
+        try:
+            region = super().clean(value)
+        finally:
+            if isinstance(value, str):
+                self.__dict__.setdefault("typed", {})[value] = region
+        return region
 
     def prepare_value(self, value):
         if hasattr(value, "code"):
             return f"{value.code} {value.full_name}"
         if value in (None, ""):
             return ""
-        if isinstance(value, str) and value in self.typed:
-            # Typed text (a filter's "510000", a form shown again after an error) is shown as
-            # the region it named, or as typed: never read as an id, which a code can also be.
-            region = self.typed[value]
-            return f"{region.code} {region.full_name}" if region else value
+        typed = self.__dict__.get("typed", {})
+        if isinstance(value, str) and value in typed:
+            # Text that was typed (a filter's "510000", a form shown again after an error) is
+            # shown as the region it named, or as typed: never read as an id, which a code
+            # can also be, and without reading the region again.
+            return f"{typed[value].code} {typed[value].full_name}" if typed[value] else value
         if isinstance(value, str) and not value.isdigit():
-            return value
-        region = self.queryset.filter(pk=value).first()  # an id: the initial value of a form
+            return value  # a form shown again after an error keeps what the user typed
+        region = self.queryset.filter(pk=value).first()
         return f"{region.code} {region.full_name}" if region else value
 
     def to_python(self, value):
-        region = None
-        try:
-            region = self.resolve(value)
-        finally:
-            if isinstance(value, str):
-                self.typed[value] = region
-        return region
-
-    def resolve(self, value):
         value = text.form_value(value or "").strip()
         if not value:
             return None

@@ -79,7 +79,9 @@ def record_list(request, slug):
 
 def record_detail(request, slug, pk):
     kind = get_kind(slug, request.user)
-    obj = access.get_visible_or_404(request.user, kind.model, pk)
+    # The joins of the list's columns and of the page's 创建/最后修改 line, in the one read.
+    obj = access.get_visible_or_404(request.user, kind.model, pk,
+                                    kind.queryset().select_related("created_by", "updated_by"))
     can_change = access.can_change(request.user, obj)
     related = []
     for rel in kind.related:
