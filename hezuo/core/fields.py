@@ -95,14 +95,13 @@ class RegionField(forms.ModelChoiceField):
             return f"{value.code} {value.full_name}"
         if value in (None, ""):
             return ""
-        typed = self.__dict__.get("typed", {})
-        if isinstance(value, str) and value in typed:
-            # Text that was typed (a filter's "510000", a form shown again after an error) is
-            # shown as the region it named, or as typed: never read as an id, which a code
-            # can also be, and without reading the region again.
-            return f"{typed[value].code} {typed[value].full_name}" if typed[value] else value
         if isinstance(value, str) and not value.isdigit():
             return value  # a form shown again after an error keeps what the user typed
+        typed = self.__dict__.get("typed", {})
+        if value in typed:
+            # A code that was typed (a filter's "510000") is shown with the region's name, or
+            # as typed: never read as an id, which a code can also be, nor read again.
+            return f"{typed[value].code} {typed[value].full_name}" if typed[value] else value
         region = self.queryset.filter(pk=value).first()
         return f"{region.code} {region.full_name}" if region else value
 
