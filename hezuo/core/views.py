@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.forms import DateInput, Textarea, modelform_factory
+from django.forms import DateInput, ModelChoiceField, Select, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 
 from hezuo import access
 from hezuo.core.busy import DatabaseBusy
+from hezuo.core.filters import PickSelect
 
 from hezuo.audit import display as audit_display
 from hezuo.audit import queries as audit_queries
@@ -50,7 +51,13 @@ def formfield_for(db_field, **kwargs):
 
 
 def form_class(kind):
-    return modelform_factory(kind.model, fields=kind.fields, formfield_callback=formfield_for)
+    Form = modelform_factory(kind.model, fields=kind.fields, formfield_callback=formfield_for)
+    for field in Form.base_fields.values():
+        if type(field.widget) is Select:  # its <option>s written in Python
+            field.widget = PickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            if isinstance(field, ModelChoiceField):
+                field.queryset = field.queryset  # the widget follows the field's rows from now on
+    return Form
 
 
 def record_list(request, slug):
