@@ -61,6 +61,7 @@ def pages():
         ("funds ?region", "nanxun", "GET", f"/funds/?region={province}&year=2024"),
         ("project page", "nanxun", "GET", f"/projects/{own.pk}/"),
         ("project page (city)", "city", "GET", f"/projects/{own.pk}/"),
+        ("history (as a page)", "nanxun", "GET", f"/projects/{own.pk}/history/"),
         ("dashboard", "city", "GET", "/dashboard/?year=2024"),
         ("edit form", "nanxun", "GET", f"/projects/{own.pk}/edit/"),
         ("save", "nanxun", "POST", f"/projects/{own.pk}/edit/"),
