@@ -49,8 +49,8 @@ class PickSelect(forms.Select):
             f'<option value="{escape(str(key))}"{" selected" if str(key) == picked else ""}>{escape(str(label))}</option>'
             for key, label in self.choices)
         # Attributes in order, as Django's attrs.html writes them.
-        attrs = "".join(f" {escape(key)}" if value is True else f' {escape(key)}="{escape(str(value))}"'
-                        for key, value in self.build_attrs(self.attrs, attrs).items() if value is not False)
+        attrs = "".join(f" {escape(key)}" if setting is True else f' {escape(key)}="{escape(str(setting))}"'
+                        for key, setting in self.build_attrs(self.attrs, attrs).items() if setting is not False)
         return mark_safe(f'<select name="{escape(name)}"{attrs}>\n{options}\n</select>')
 
 

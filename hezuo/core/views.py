@@ -53,7 +53,9 @@ def formfield_for(db_field, **kwargs):
 def form_class(kind):
     Form = modelform_factory(kind.model, fields=kind.fields, formfield_callback=formfield_for)
     for field in Form.base_fields.values():
-        if type(field.widget) is Select:  # its <option>s written in Python
+        grouped = not isinstance(field, ModelChoiceField) and any(
+            isinstance(label, (list, tuple)) for _value, label in getattr(field, "choices", ()))
+        if type(field.widget) is Select and not grouped:  # its <option>s written in Python
             field.widget = PickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             if isinstance(field, ModelChoiceField):
                 field.queryset = field.queryset  # the widget follows the field's rows from now on
