@@ -59,9 +59,11 @@ def scope_key(user):
     return f"{role}:{unit}:{'active' if user.is_active else 'inactive'}"
 
 
-def get_visible_or_404(user, model, pk):
+def get_visible_or_404(user, model, pk, queryset=None):
+    """`model`'s row `pk` if `user` may see it, else 404; looked up in `queryset` when given
+    (the same rows, with the joins a page needs)."""
     try:
-        return visible(user, model.objects.all()).get(pk=pk)
+        return visible(user, model.objects.all() if queryset is None else queryset).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("记录不存在或不在您的数据范围内")
 

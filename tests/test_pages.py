@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from hezuo.core.kinds import REGISTRY
 from tests.base import BaseTestCase
+from tests.record_data import copy_of
 
 EXTERNAL = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 CSS_EXTERNAL = re.compile(r"""url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""", re.I)
@@ -101,3 +102,31 @@ class PagesTestCase(BaseTestCase):
         r = self.client.get(reverse("projects:detail", args=[project.pk]))
         self.assertContains(r, "南浔区农业农村局 ⇄")
         self.assertNotContains(r, "市区域合作办 ⇄")
+
+    def test_a_project_in_a_village_shows_the_pairings_of_every_region_above_it(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from hezuo.org.models import Pairing, Region
+
+        town = Region.objects.create(code="652929100", name="柯坪镇", level=Region.Level.TOWN, parent=self.kalpin)
+        village = Region.objects.create(code="652929100201", name="喀拉库提村", level=Region.Level.VILLAGE,
+                                        parent=town)
+        for code in ("650000", "652900", "652922"):  # 新疆, 阿克苏地区, and 温宿县 beside 柯坪县
+            Pairing.objects.create(unit=self.nanxun, region=Region.objects.get(code=code), program=self.xinjiang,
+                                   start_year=2020)
+        county_project = self.own["projects"]
+        village_project = copy_of(county_project, 1, partner_region=village)
+        self.client.force_login(self.bob)
+        self.client.get(reverse("projects:detail", args=[county_project.pk]))
+        with CaptureQueriesContext(connection) as county_queries:
+            self.client.get(reverse("projects:detail", args=[county_project.pk]))
+        with CaptureQueriesContext(connection) as village_queries:
+            r = self.client.get(reverse("projects:detail", args=[village_project.pk]))
+
+        shown = [str(p.region) for p in r.context["pairings"]]
+        self.assertEqual(sorted(shown), ["新疆维吾尔自治区", "柯坪县", "阿克苏地区"])
+        self.assertContains(r, "南浔区 ⇄ 新疆维吾尔自治区 阿克苏地区")
+        self.assertNotContains(r, "温宿县")
+        # Regions above the partner region are found from its code, not read level by level.
+        self.assertEqual(len(village_queries), len(county_queries))

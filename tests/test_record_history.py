@@ -1,6 +1,9 @@
 """Every record's page has a 修改记录 panel, for whoever may see the record: who changed
 what and when, newest first, in words; records an import created or changed show that
-import, linked for those who may open it. Outside the scope the page stays a 404."""
+import, linked for those who may open it. Outside the scope the page stays a 404.
+
+The panel is read when the reader opens it (htmx fetches it from the record's history URL);
+without JavaScript the same URL is a page of its own."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,13 +18,14 @@ from tests.test_import_pages import PROJECTS, ImportTestCase, workbook, xlsx_upl
 
 class RecordHistoryTestCase(ImportTestCase):
     def page(self, user, obj, slug="projects", **params):
+        """The panel, as the record's page fetches it when the reader opens it."""
         self.client.force_login(user)
-        return self.client.get(reverse(f"{slug}:detail", args=[obj.pk]), params)
+        return self.client.get(reverse(f"{slug}:history", args=[obj.pk]), params, HTTP_HX_REQUEST="true")
 
     def queries(self, user, obj):
         self.client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
-            r = self.client.get(reverse("projects:detail", args=[obj.pk]))
+            r = self.client.get(reverse("projects:history", args=[obj.pk]), HTTP_HX_REQUEST="true")
         return len(captured), r
 
     def edit(self, user, obj, slug="projects", **changes):
@@ -53,6 +57,40 @@ class RecordHistoryTestCase(ImportTestCase):
     def test_another_districts_user_gets_404_as_before(self):
         r = self.page(self.charlie, self.own["projects"])
         self.assertEqual(r.status_code, 404)
+        r = self.client.get(reverse("projects:history", args=[self.own["projects"].pk]))
+        self.assertEqual(r.status_code, 404)
+
+    def test_the_records_page_reads_the_history_only_when_the_reader_opens_it(self):
+        project = self.own["projects"]
+        self.edit(self.alice, project, name="南浔示范项目（二期）")
+        self.client.force_login(self.bob)
+        with CaptureQueriesContext(connection) as captured:
+            r = self.client.get(reverse("projects:detail", args=[project.pk]))
+        self.assertEqual([q["sql"] for q in captured if "auditlog_logentry" in q["sql"]], [])
+        self.assertNotContains(r, "南浔示范项目（二期）</span>")
+        history = reverse("projects:history", args=[project.pk])
+        self.assertContains(r, f'<details class="card history history-closed" id="history" hx-get="{history}" '
+                               f'hx-trigger="toggle once" hx-swap="outerHTML">')
+        self.assertContains(r, f'<a href="{history}">查看修改记录 ›</a>', html=True)
+
+    def test_without_javascript_the_history_is_a_page_of_its_own(self):
+        project = self.own["projects"]
+        self.edit(self.alice, project, name="南浔示范项目（二期）")
+        self.client.force_login(self.bob)
+        r = self.client.get(reverse("projects:history", args=[project.pk]))
+        self.assertContains(r, f"<h1>{project}</h1>", html=True)
+        self.assertContains(r, f'<a href="{reverse("projects:detail", args=[project.pk])}">{project}</a>', html=True)
+        self.assertContains(r, '<span class="after">南浔示范项目（二期）</span>', html=True)
+        self.assertIn("HX-Request", r["Vary"])  # the same URL gives the panel alone to htmx
+
+    def test_a_link_to_older_entries_shows_them_on_the_records_page(self):
+        project = self.own["projects"]
+        for n in range(HISTORY_SHOWN + 2):
+            self.edit(self.bob, project, name=f"改名{n}")
+        older = self.page(self.bob, project).context["history_more"]
+        r = self.client.get(reverse("projects:detail", args=[project.pk]), {"history_before": older})
+        self.assertEqual([row.action for row in r.context["history"]], ["修改", "修改", "新增"])
+        self.assertContains(r, '<section class="card history" id="history">')
 
     def test_the_leader_sees_history_with_personal_data_masked(self):
         cadre = self.own["cadres"]

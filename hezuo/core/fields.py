@@ -121,6 +121,16 @@ class RegionField(forms.ModelChoiceField):
         self.load = load
         super().__init__(queryset, **kwargs)
 
+    def clean(self, value):
+        # Remember what the typed text named, for showing it again (prepare_value).
+        region = None
+        try:
+            region = super().clean(value)
+        finally:
+            if isinstance(value, str):
+                self.__dict__.setdefault("typed", {})[value] = region
+        return region
+
     def prepare_value(self, value):
         if hasattr(value, "code"):
             return f"{value.code} {value.full_name}"
@@ -128,6 +138,11 @@ class RegionField(forms.ModelChoiceField):
             return ""
         if isinstance(value, str) and not value.isdigit():
             return value  # a form shown again after an error keeps what the user typed
+        typed = self.__dict__.get("typed", {})
+        if value in typed:
+            # A code that was typed (a filter's "510000") is shown with the region's name, or
+            # as typed: never read as an id, which a code can also be, nor read again.
+            return f"{typed[value].code} {typed[value].full_name}" if typed[value] else value
         region = self.queryset.filter(pk=value).first()
         return f"{region.code} {region.full_name}" if region else value
 

@@ -7,13 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.forms import DateInput, ModelForm, Textarea, modelform_factory
+from django.forms import DateInput, ModelChoiceField, ModelForm, Select, Textarea, modelform_factory
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from hezuo import access, rules
 from hezuo.core.busy import DatabaseBusy
+from hezuo.core.filters import PickSelect
 
 from hezuo.audit import display as audit_display
 from hezuo.audit import queries as audit_queries
@@ -65,7 +67,15 @@ class RecordForm(ModelForm):
 
 
 def form_class(kind):
-    return modelform_factory(kind.model, form=RecordForm, fields=kind.fields, formfield_callback=formfield_for)
+    Form = modelform_factory(kind.model, form=RecordForm, fields=kind.fields, formfield_callback=formfield_for)
+    for field in Form.base_fields.values():
+        grouped = not isinstance(field, ModelChoiceField) and any(
+            isinstance(label, (list, tuple)) for _value, label in getattr(field, "choices", ()))
+        if type(field.widget) is Select and not grouped:  # its <option>s written in Python
+            field.widget = PickSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            if isinstance(field, ModelChoiceField):
+                field.queryset = field.queryset  # the widget follows the field's rows from now on
+    return Form
 
 
 def record_list(request, slug):
@@ -94,7 +104,9 @@ def record_list(request, slug):
 
 def record_detail(request, slug, pk):
     kind = get_kind(slug, request.user)
-    obj = access.get_visible_or_404(request.user, kind.model, pk)
+    # The joins of the list's columns and of the page's 创建/最后修改 line, in the one read.
+    obj = access.get_visible_or_404(request.user, kind.model, pk,
+                                    kind.queryset().select_related("created_by", "updated_by"))
     can_change = access.can_change(request.user, obj)
     related = []
     for rel in kind.related:
@@ -108,13 +120,13 @@ def record_detail(request, slug, pk):
                         "several_url": reverse(kind.url_name(f"add_{rel.slug}"), args=[obj.pk])
                         if rel.rows_by is not None else None})
     extra = kind.detail_context(obj, request.user) if kind.detail_context else {}
-    entries, more = audit_queries.record_history(obj, before=_int(request.GET.get("history_before")),
-                                                 limit=HISTORY_SHOWN)
+    # The 修改记录 panel is read when the reader opens it (record_history), not with every
+    # view of the page; a link to older entries (?history_before=) shows it here at once.
+    before = _int(request.GET.get("history_before"))
     return render(request, "core/detail.html", {
         **extra,
         "warnings": rules.warnings_for(obj),
-        "history": audit_display.readable(entries, request.user),
-        "history_more": entries[-1].pk if more else None,
+        **(history_context(obj, request.user, before) if before else {}),
         "content_type_id": ContentType.objects.get_for_model(kind.model).pk,
         "kind": kind,
         "obj": obj,
@@ -122,6 +134,24 @@ def record_detail(request, slug, pk):
         "related": related,
         "can_change": can_change,
     })
+
+
+def record_history(request, slug, pk):
+    """A record's 修改记录 panel, fetched by htmx when the reader opens it on the record's page;
+    without JavaScript (or from a link to older entries) a page of its own."""
+    kind = get_kind(slug, request.user)
+    obj = access.get_visible_or_404(request.user, kind.model, pk)
+    context = {"kind": kind, "obj": obj,
+               **history_context(obj, request.user, _int(request.GET.get("history_before")))}
+    response = render(request, "audit/history.html" if request.htmx else "core/history.html", context)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, the panel or the page
+    return response
+
+
+def history_context(obj, user, before):
+    entries, more = audit_queries.record_history(obj, before=before, limit=HISTORY_SHOWN)
+    return {"history_shown": True, "history": audit_display.readable(entries, user),
+            "history_more": entries[-1].pk if more else None}
 
 
 def _int(text):
@@ -277,6 +307,7 @@ def record_urls(kind):
         path("", record_list, {"slug": kind.slug}, name="list"),
         path("new/", record_create, {"slug": kind.slug}, name="create"),
         path("<int:pk>/", record_detail, {"slug": kind.slug}, name="detail"),
+        path("<int:pk>/history/", record_history, {"slug": kind.slug}, name="history"),
         path("<int:pk>/edit/", record_edit, {"slug": kind.slug}, name="edit"),
         path("<int:pk>/delete/", record_delete, {"slug": kind.slug}, name="delete"),
     ]

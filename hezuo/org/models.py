@@ -74,6 +74,13 @@ class Region(Record):
     def descendants_and_self(self):
         return Region.objects.filter(code__startswith=self.prefix)
 
+    def ancestor_codes(self):
+        """The codes of this region and of the regions above it, read off its own code as
+        GB/T 2260 writes them (浙江省 330000 › 湖州市 330500 › 吴兴区 330502 › a town's 9
+        digits › a village's 12), not by following `parent` one query a level."""
+        code = self.code
+        return list(dict.fromkeys([code[:2] + "0000", code[:4] + "00", code[:6], code[:9], code]))
+
 
 def subtree_ids(parents, root):
     """The ids of `root` and of everything under it, from {id: parent id} of the whole tree."""

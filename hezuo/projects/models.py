@@ -73,13 +73,8 @@ class Project(Record):
         """Pairings between this project's unit (or a unit above it) and its partner region (or a region above it)."""
         from hezuo.org.models import Pairing
 
-        region_codes = []
-        region = self.partner_region
-        while region is not None:
-            region_codes.append(region.code)
-            region = region.parent
         return Pairing.objects.filter(
-            unit__path__in=self.unit.ancestor_paths(), region__code__in=region_codes
+            unit__path__in=self.unit.ancestor_paths(), region__code__in=self.partner_region.ancestor_codes()
         ).select_related(
             "unit", "region", "program"
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from hezuo.core.filters import PickSelect
 from hezuo.org.models import Program
 
 
@@ -12,7 +13,7 @@ def year_choices():
 class PeriodForm(forms.Form):
     """The year a statistics page shows; `default_year` when none is asked for."""
 
-    year = forms.TypedChoiceField(label="年度", choices=year_choices, coerce=int)
+    year = forms.TypedChoiceField(label="年度", choices=year_choices, coerce=int, widget=PickSelect)
 
     def __init__(self, data, default_year):
         data = data.copy()
@@ -26,10 +27,11 @@ class ProgramChoiceField(forms.ModelChoiceField):
 
 
 class DashboardForm(PeriodForm):
-    program = ProgramChoiceField(Program.objects.all(), label="工作类别", required=False, empty_label="全部工作类别")
+    program = ProgramChoiceField(Program.objects.all(), label="工作类别", required=False, empty_label="全部工作类别",
+                                 widget=PickSelect)
 
 
 class StatsForm(PeriodForm):
     through_month = forms.TypedChoiceField(
         label="统计期间", required=False, coerce=int, empty_value=None,
-        choices=[("", "全年")] + [(str(m), f"1—{m}月" if m > 1 else "1月") for m in range(1, 12)])
+        choices=[("", "全年")] + [(str(m), f"1—{m}月" if m > 1 else "1月") for m in range(1, 12)], widget=PickSelect)
