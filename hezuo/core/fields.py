@@ -152,6 +152,13 @@ class RegionField(forms.ModelChoiceField):
         value = text.form_value(value or "").strip()
         if not value:
             return None
+        code = value.split()[0]
+        if code.isdigit():
+            # What the box submits after a suggestion or a filter link: the code, or the code
+            # with the region's full name. One indexed query, not the resolver's.
+            region = self.queryset.filter(code=code).first()
+            if region is not None and value in (code, f"{region.code} {region.full_name}"):
+                return region
         try:
             region = resolve(value, load=self.load)
         except RegionError as error:
