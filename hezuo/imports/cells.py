@@ -9,6 +9,7 @@ which knows what the workbook itself defines.
 import datetime
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from hezuo import numbers
@@ -210,16 +211,75 @@ def is_total_row(cells):
     return first.replace(" ", "").startswith(TOTAL_LABELS)
 
 
+def boolean(value, field=None):
+    wanted = text(value)
+    if wanted not in BOOLEANS:
+        raise CellError(f"“{wanted}”应为“是”或“否”")
+    return BOOLEANS[wanted]
+
+
+BOOLEANS = {"是": True, "否": False, "Y": True, "N": False, "y": True, "n": False, "TRUE": True, "FALSE": False,
+            "True": True, "False": False, "1": True, "0": False}
+
+
+def decimal(value, field=None):
+    """A quantity or area: a definite number, at most the field's decimal places."""
+    number = _number(value)
+    if number < 0:
+        raise CellError("不能为负数")
+    places = getattr(field, "decimal_places", 2)
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise CellError(f"最多 {places} 位小数")
+    if abs(number) >= Decimal(10) ** ((getattr(field, "max_digits", 18)) - places):
+        raise CellError("数值过大")
+    return number
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of column: how its cells are read, and what the template says about them.
+
+    `reader(model_field, unit)` makes, once per column, the function applied to each cell.
+    A reference kind (`target` set) reads the cell as text; the importer then resolves each
+    distinct text of the column once against what exists and what the workbook creates
+    (hezuo/imports/services/lookups.py).
+    """
+
+    reader: object
+    format: str
+    target: str = ""
+
+
+def _plain(convert):
+    return lambda model_field, unit: (lambda value: convert(value, model_field))
+
+
+def _text_reader(model_field, unit):
+    return lambda value: text(value, model_field)
+
+
+def _reference(target, format):
+    return Kind(lambda model_field, unit: text, format, target=target)
+
+
+KINDS = {
+    "text": Kind(_text_reader, "文字"),
+    "int": Kind(_plain(integer), "整数"),
+    "decimal": Kind(_plain(decimal), "数字"),
+    "bool": Kind(_plain(boolean), "是 或 否"),
+    "year": Kind(_plain(year), "四位年份，如 2024"),
+    "date": Kind(_plain(date), "日期，如 2024-05-06"),
+    "amount": Kind(lambda model_field, unit: amount_converter(unit),
+                   "数字，按表头中的单位；也可写“1.1亿”“2,838万元”，按所写单位计"),
+    "choice": Kind(lambda model_field, unit: choice_converter(model_field), ""),
+    "key_level": Kind(_plain(key_level), ""),
+    "unit": _reference("unit", "单位名称，须与系统中的单位完全一致，或在本文件“单位”表中新增"),
+    "program": _reference("program", ""),
+    "region": _reference("region", "地区名称；重名的地区写“区划代码 名称”，如“652929 柯坪县”"),
+    "project": _reference("project", "项目编号，须是系统中已有的项目，或在本文件“项目”表中新增"),
+}
+
+
 def converter(kind, model_field=None, unit=""):
     """The function turning a cell of a column of `kind` into a value (raises CellError)."""
-    if kind == "choice":
-        return choice_converter(model_field)
-    if kind == "text":
-        return lambda value: text(value, model_field)
-    if kind == "amount":
-        return amount_converter(unit)
-    return {
-        "int": integer, "year": year, "date": date, "key_level": key_level,
-        # References stay text here; the importer resolves them against what exists.
-        "unit": text, "region": text, "program": text, "project": text,
-    }[kind]
+    return KINDS[kind].reader(model_field, unit)

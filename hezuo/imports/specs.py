@@ -1,23 +1,33 @@
 """The standard workbook (标准填报模板): one sheet per record kind, and what each column is.
 
 Import, export and the blank template all read these specs, so the three cannot drift
-apart. A column's `kind` says how a cell becomes a field value (hezuo/imports/cells.py);
-`key` columns identify a record, so re-importing a row updates it instead of adding one.
+apart. A sheet is a declaration: its model, its columns, its key and its shape.
+
+- A column's `kind` names its resolver in hezuo/imports/cells.py (KINDS): how a cell becomes
+  a value (text, int, year, date, amount, choice …), or, for a reference kind (unit, program,
+  region, project …), which TARGETS entry it names.
+- A column whose field is `parent__part` is one part of the key of a record the row hangs
+  under (a cadre's 派遣批次 is named by its batch name, unit and start date): the parts
+  together name one record of the parent's own sheet.
+- `key` columns identify a record, so re-importing a row updates it instead of adding one.
+- `shape` picks the writer (hezuo/imports/services/writers.py): "tree" (rows may hang under
+  earlier rows of the same sheet, saved one by one), "flat" (inserted in bulk), "child"
+  (inserted in bulk under a record of another sheet, copying what it declares in `copies`).
 """
 
 from dataclasses import dataclass, field
 
 from hezuo.assistance.models import ConsumptionRecord
 from hezuo.exchanges.models import Activity, Dispatch
-from hezuo.org.models import Pairing, Region, Unit
+from hezuo.org.models import Pairing, Program, Region, Unit
 from hezuo.projects.models import FundRecord, Project
 
 
 @dataclass(frozen=True)
 class Column:
     header: str  # without unit: the unit goes in parentheses, e.g. 金额（万元）
-    field: str
-    kind: str  # text, int, year, date, amount, choice, key_level, unit, region, program, project
+    field: str  # a model field, or parent__part (see the module's docstring)
+    kind: str  # a key of cells.KINDS
     required: bool = True
     unit: str = ""  # default unit for amounts: 元, 万元 or 亿元
     width: int = 14
@@ -26,6 +36,47 @@ class Column:
     @property
     def title(self):
         return f"{self.header}（{self.unit}）" if self.unit else self.header
+
+    @property
+    def parent(self):
+        """The reference this column is one part of, or ""."""
+        return self.field.partition("__")[0] if "__" in self.field else ""
+
+    @property
+    def part(self):
+        return self.field.partition("__")[2]
+
+    def model_field(self, model):
+        """The model field the cells are read for: the parent's own for a part column."""
+        if self.parent:
+            return model._meta.get_field(self.parent).related_model._meta.get_field(self.part)
+        return model._meta.get_field(self.field)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A kind of record that rows name: by which fields, what users call it, where it is made."""
+
+    model: type
+    key: tuple  # model fields that name one record, in the order the workbook writes them
+    noun: str  # 单位, 项目 …
+    by: str = "名为"  # 名为 / 编号为: how a message says what was written
+    sheet: str = ""  # the sheet of this workbook that creates them
+    scoped: bool = False  # a district reporter names only those of their own units
+
+    @property
+    def scope_path(self):
+        """The lookup from a record to the unit owning it; None for dictionaries."""
+        return getattr(self.model, "scope_path", None)
+
+
+# Reference kinds and what they name. Regions are not here: they have a resolver of their
+# own (codes, names, code + name; hezuo.imports.services.lookups.Lookups.resolve_region).
+TARGETS = {
+    "unit": Target(Unit, ("name",), "单位", sheet="单位"),
+    "program": Target(Program, ("name",), "工作类别"),
+    "project": Target(Project, ("code",), "项目", by="编号为", sheet="项目", scoped=True),
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +89,8 @@ class SheetSpec:
     date_field: str = ""  # for --year filtering on export
     year_field: str = ""
     order: tuple = field(default=("pk",))
+    shape: str = "flat"  # tree, flat or child: which writer writes it
+    copies: tuple = ()  # child sheets: (field, parent field) copied from the parent record
 
     def column(self, field_name):
         return next(c for c in self.columns if c.field == field_name)
@@ -46,18 +99,35 @@ class SheetSpec:
     def required_headers(self):
         return [c.header for c in self.columns if c.required]
 
+    @property
+    def stored(self):
+        """The model fields a row of this sheet sets: its plain columns, and the parents its
+        part columns name."""
+        fields = []
+        for column in self.columns:
+            name = column.parent or column.field
+            if name not in fields:
+                fields.append(name)
+        return tuple(fields)
+
+    @property
+    def parents(self):
+        """{parent field: its target kind} for the records named by part columns."""
+        return {c.parent: self.model._meta.get_field(c.parent).related_model._meta.model_name
+                for c in self.columns if c.parent}
+
 
 SHEETS = (
     SheetSpec("单位", Unit, (
         Column("单位名称", "name", "text", width=24),
         Column("上级单位", "parent", "unit", required=False, width=20),
         Column("类型", "kind", "choice", required=False),
-    ), key=("name",), order=("path",), note="本方单位。上级单位须是系统中已有的单位，或本表中出现在它之前的单位。"),
+    ), key=("name",), order=("path",), shape="tree", note="本方单位。上级单位须是系统中已有的单位，或本表中出现在它之前的单位。"),
     SheetSpec("地区", Region, (
         Column("地区名称", "name", "text"),
         Column("上级地区", "parent", "region", width=24),
         Column("区划代码", "code", "text", note="乡镇9位、村12位，以上级地区代码开头"),
-    ), key=("code",), order=("code",), note="只需填写系统中没有的乡镇、村；省市县三级来自国家区划数据。"),
+    ), key=("code",), order=("code",), shape="tree", note="只需填写系统中没有的乡镇、村；省市县三级来自国家区划数据。"),
     SheetSpec("结对关系", Pairing, (
         Column("本地单位", "unit", "unit", width=20),
         Column("结对地区", "region", "region", width=20),
@@ -83,6 +153,7 @@ SHEETS = (
         Column("金额", "amount", "amount", unit="万元"),
         Column("资金来源", "source", "choice", width=20),
     ), key=("project", "date", "stage", "source"), year_field="year", order=("date", "project__code", "stage"),
+        shape="child", copies=(("program", "project"),),  # FundRecord.program: see docs/architecture.md
         note="同一项目同一天同一环节同一来源只能有一行；再次导入同一行会更新金额。"),
     SheetSpec("人员派遣", Dispatch, (
         Column("批次名称", "batch_name", "text", width=30),

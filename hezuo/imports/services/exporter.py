@@ -26,23 +26,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from hezuo import access, numbers
 from hezuo.core.models import AmountField
 from hezuo.core.table import Table
-from hezuo.imports.specs import BY_NAME, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
+from hezuo.imports.cells import KINDS
+from hezuo.imports.specs import BY_NAME, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS, TARGETS
 from hezuo.org.models import Program, Region
 from hezuo.workbooks import AMOUNT_FORMAT, DATE_FORMAT, HEADER_FONT, WorkbookWriter, cell
 
 CHUNK = 2000
 LAST_ROW = 1048576  # drop-downs cover the whole column, so rows people add get them too
 KEY_LEVEL_LABELS = {"": "否", "province": "省重点", "city": "市重点"}
-KIND_FORMATS = {
-    "text": "文字",
-    "int": "整数",
-    "year": "四位年份，如 2024",
-    "date": "日期，如 2024-05-06",
-    "amount": "数字，按表头中的单位；也可写“1.1亿”“2,838万元”，按所写单位计",
-    "unit": "单位名称，须与系统中的单位完全一致，或在本文件“单位”表中新增",
-    "region": "地区名称；重名的地区写“区划代码 名称”，如“652929 柯坪县”",
-    "project": "项目编号，须是系统中已有的项目，或在本文件“项目”表中新增",
-}
 GENERAL_NOTES = (
     "每个工作表第 1 行是表头，从第 2 行起每行一条记录；请不要修改表头文字，可以在右侧增加自己的列（导入时忽略）。",
     "各列是否必填见下表。金额按表头括号中的单位填写，如“金额（万元）”填 12.5 即 12.5 万元。",
@@ -135,7 +126,7 @@ class StandardWriter(WorkbookWriter):
         elif column.kind == "key_level":
             name, title, labels = "list_key_level", "是否重点项目", list(KEY_LEVEL_LABELS.values())
         elif column.kind == "choice":
-            model_field = spec.model._meta.get_field(column.field)
+            model_field = column.model_field(spec.model)
             name = f"list_{spec.model._meta.model_name}_{column.field}"
             title = f"{column.header}（{spec.name}）"
             labels = [label for value, label in model_field.choices if value != ""]
@@ -167,8 +158,8 @@ class StandardWriter(WorkbookWriter):
             name = self.list_name(spec, column)
             labels = self.lists[name][1] if name else []
             return "可选：" + "、".join(labels)
-        text = KIND_FORMATS[column.kind]
-        limit = getattr(spec.model._meta.get_field(column.field), "max_length", None)
+        text = KINDS[column.kind].format
+        limit = getattr(column.model_field(spec.model), "max_length", None)
         if column.kind == "text" and limit:
             text += f"，最多 {limit} 字"
         return text
@@ -193,10 +184,9 @@ class StandardWriter(WorkbookWriter):
         lookups, converters = [], []
         for column in spec.columns:
             start = len(lookups)
-            if column.kind in ("unit", "program"):
-                lookups.append(f"{column.field}__name")
-            elif column.kind == "project":
-                lookups.append(f"{column.field}__code")
+            target = TARGETS.get(KINDS[column.kind].target)
+            if target is not None:  # a reference is written as what names it: a name, a code
+                lookups.append(f"{column.field}__{target.key[0]}")
             elif column.kind == "region":
                 lookups += [f"{column.field}__name", f"{column.field}__code"]
             else:
@@ -215,7 +205,7 @@ class StandardWriter(WorkbookWriter):
         if column.kind == "date":
             return lambda v: self.styled(ws, v[i], DATE_FORMAT) if v[i] is not None else None
         if column.kind == "choice":
-            labels = dict(spec.model._meta.get_field(column.field).choices)
+            labels = dict(column.model_field(spec.model).choices)
             return lambda v: labels.get(v[i], v[i]) or None
         if column.kind == "key_level":
             return lambda v: KEY_LEVEL_LABELS.get(v[i] or "", v[i])

@@ -12,16 +12,13 @@ and one per import (what it did), each naming the import as the cause.
 
 import datetime
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
-from django.db.models import Max
 from django.db.models.base import ModelState
 from django.utils import timezone
 
@@ -30,15 +27,14 @@ from hezuo.audit.chain import request_seal
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
 from hezuo.imports.services.bulk import fast_insert
-from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS
-from hezuo.org.models import Program, Region, Unit
-from hezuo.projects.models import FundRecord, Project
+from hezuo.imports.services.lookups import PENDING, Lookups
+from hezuo.imports.services.writers import WRITERS
+from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS, TARGETS
 from hezuo.stats.freshness import changed as stats_changed
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 2000
 AMOUNT_UNITS = ("元", "万元", "亿元")
-PENDING = "pending"  # a reference to something the workbook itself creates
 
 
 @dataclass
@@ -263,7 +259,7 @@ class Importer:
                                                     f"与 {column_letter(seen[name])} 列重复"))
                 continue
             seen[name] = index
-            model_field = spec.model._meta.get_field(column.field)
+            model_field = column.model_field(spec.model)
             if column.kind == "amount":
                 if unit and unit not in AMOUNT_UNITS:
                     self.result.problems.append(Problem(spec.name, header_number, column_letter(index), cell, "",
@@ -283,9 +279,9 @@ class Importer:
         self.columns[spec.name] = columns
         # The hot loop of a large import: per column, a prepared converter; per cell, a call.
         plan = [(name, column.index, cells.converter(column.spec.kind, column.model_field, column.unit),
-                 column.spec.required, blank_value(column.model_field), column)
+                 column.spec.required, blank_value(column.model_field, column.spec), column)
                 for name, column in columns.items()]
-        required_hint = "（如果这里是公式，请在 Excel 中重新计算并保存后再导入）" if raw.kind == "xlsx" else ""
+        hint = "（如果这里是公式，请在 Excel 中重新计算并保存后再导入）" if raw.kind == "xlsx" else ""
         fast = [(name, index, convert) for name, index, convert, _required, _blank, _column in plan]
         least_width = max(index for _name, index, _convert in fast) + 1 if fast else 0
         rows = []
@@ -296,37 +292,38 @@ class Importer:
                     continue
             if (type(first) is not str or first[:1] in cells.TOTAL_INITIALS) and cells.is_total_row(row):
                 continue
+            values = None
             # Most rows are complete and right: convert them in one go. A blank or bad cell
-            # makes a converter raise, and the row is read again cell by cell below.
+            # makes a converter raise, and the row is read again cell by cell.
             if len(row) >= least_width:
                 try:
-                    rows.append(Row(number, {name: convert(row[index]) for name, index, convert in fast}))
-                    self.rows_seen += 1
-                    if self.rows_seen % PROGRESS_EVERY == 0:
-                        self.progress(self.rows_seen, 0, f"读取“{spec.name}”")
-                    continue
+                    values = {name: convert(row[index]) for name, index, convert in fast}
                 except cells.CellError:
                     pass
-            width = len(row)
-            values = {}
-            for name, index, convert, required, blank, column in plan:
-                value = row[index] if index < width else None
-                if value is None or value == "" or (type(value) is str and not value.strip()):
-                    if required:
-                        self.problem(spec.name, number, column, "", f"必填，不能为空{required_hint}")
-                    values[name] = None if required else blank
-                    continue
-                try:
-                    values[name] = convert(value)
-                except cells.CellError as error:
-                    self.problem(spec.name, number, column, value, str(error))
-                    values[name] = None
-            rows.append(Row(number, values))
+            rows.append(Row(number, values if values is not None else self.read_cells(spec, number, row, plan, hint)))
             self.rows_seen += 1
             if self.rows_seen % PROGRESS_EVERY == 0:
                 self.progress(self.rows_seen, 0, f"读取“{spec.name}”")
         self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
         return rows
+
+    def read_cells(self, spec, number, row, plan, hint):
+        """A row with a blank or bad cell, cell by cell, reporting each problem."""
+        width = len(row)
+        values = {}
+        for name, index, convert, required, blank, column in plan:
+            value = row[index] if index < width else None
+            if value is None or value == "" or (type(value) is str and not value.strip()):
+                if required:
+                    self.problem(spec.name, number, column, "", f"必填，不能为空{hint}")
+                values[name] = None if required else blank
+                continue
+            try:
+                values[name] = convert(value)
+            except cells.CellError as error:
+                self.problem(spec.name, number, column, value, str(error))
+                values[name] = None
+        return values
 
     # -- checking references, scope and keys ----------------------------------------------
 
@@ -334,35 +331,86 @@ class Importer:
         if self.user is not None and access.role_of(self.user) == access.Role.DISTRICT:
             self.allowed_units = set(access.writable_units(self.user).values_list("id", flat=True))
         self.lookups = Lookups(parsed, self.allowed_units)
-        for name, (spec, rows) in parsed.items():
-            self.check_sheet(spec, rows)
+        # In the order of SHEETS: a child's parent names the keys its own sheet resolved.
+        for spec in SHEETS:
+            if spec.name in parsed:
+                self.check_sheet(spec, parsed[spec.name][1])
 
     def check_sheet(self, spec, rows):
-        columns = {c.field: c for c in spec.columns}
-        ref_fields = [c for c in spec.columns if c.kind in REFERENCE_KINDS]
+        references = [(c, TARGETS.get(cells.KINDS[c.kind].target), {}) for c in spec.columns
+                      if cells.KINDS[c.kind].target]
+        parents = spec.parents
+        written = {}  # row number → the part cells as written, for messages about the parent
+        resolve = self.lookups.resolve
         for row in rows:
-            for column in ref_fields:
-                text = row.values.get(column.field)
+            values = row.values
+            if parents:
+                written[row.number] = {c.field: values.get(c.field) for c in spec.columns if c.parent}
+            for column, _target, known in references:
+                text = values.get(column.field)
                 if text is None:
                     continue
-                found, message = self.lookups.resolve(column.kind, text)
-                if message:
-                    self.problem(spec.name, row.number, self.bound(spec, column), text, message)
-                    row.values[column.field] = None
+                # Each distinct name of a column is resolved once: a sheet names the same
+                # few units and projects on thousands of rows.
+                found = known.get(text)
+                if found is None:
+                    found = known[text] = resolve(cells.KINDS[column.kind].target, text)
+                if found[1]:
+                    self.problem(spec.name, row.number, self.bound(spec, column), text, found[1])
+                    values[column.field] = None
                 else:
-                    row.values[column.field] = found
+                    values[column.field] = found[0]
+        for parent, kind in parents.items():
+            self.resolve_parent(spec, rows, parent, kind, written)
         if any(p.sheet == spec.name for p in self.result.problems):
             return
         self.check_scope(spec, rows)
-        self.match_existing(spec, rows, columns)
+        self.match_existing(spec, rows)
         self.check_rules(spec, rows)
+
+    def resolve_parent(self, spec, rows, parent, kind, written):
+        """The record each row hangs under, named by its part columns (parent__part) and,
+        for a key field the row has itself (an enterprise's park), by that column."""
+        target = TARGETS[kind]
+        parts = [f"{parent}__{f}" if f"{parent}__{f}" in written.get(rows[0].number, {}) else f
+                 for f in target.key] if rows else []
+        part_columns = [c for c in spec.columns if c.parent == parent]
+        first = part_columns[0]
+        known = {}
+        for row in rows:
+            values = row.values
+            key = tuple(values.get(f) for f in parts)
+            for column in part_columns:
+                values.pop(column.field, None)
+            if all(v is None for v in key):
+                values[parent] = None  # an optional parent left blank; a required part was reported
+                continue
+            if any(v is None for v in key):
+                values[parent] = None  # a part left blank or wrong: reported already, if required
+                if first.required or any(written[row.number].get(c.field) is not None for c in part_columns):
+                    missing = [c for c in part_columns if written[row.number].get(c.field) is None]
+                    if missing and not first.required:
+                        self.problem(spec.name, row.number, self.bound(spec, missing[0]), "",
+                                     f"与“{first.header}”一起填写，不能为空")
+                continue
+            found = known.get(key)
+            if found is None:
+                described = "、".join(f"{c.header}为“{shown(written[row.number][c.field])}”" for c in part_columns)
+                found = known[key] = self.lookups.resolve_key(kind, key, described)
+            if found[1]:
+                self.problem(spec.name, row.number, self.bound(spec, first), "", found[1])
+                values[parent] = None
+            else:
+                values[parent] = found[0]
 
     def check_rules(self, spec, rows):
         """Rules of the model that span fields (end date after start date …), per row, so a
-        dry run catches them too and each problem names its row."""
-        if not has_own_clean(spec.model) or spec.model in (Unit, Region):
-            return  # units and regions are checked as they are saved, parents first (write)
-        names = {c.field: attname(spec, c.field) for c in spec.columns}
+        dry run catches them too and each problem names its row. The one place where a
+        sheet's parsed rows meet the rules."""
+        if not has_own_clean(spec.model) or spec.shape == "tree":
+            return  # tree records are checked as they are saved, parents first (writers.TreeWriter)
+        meta = spec.model._meta
+        names = {f: meta.get_field(f).attname for f in spec.stored}
         for row in rows:
             if row.action == "unchanged":
                 continue
@@ -378,45 +426,51 @@ class Importer:
             return None
         return self.columns.get(spec.name, {}).get(column.field)
 
+    def column_of(self, spec, field_name):
+        """The column that writes a stored field: itself, or the first part naming a parent."""
+        return next((c for c in spec.columns if c.field == field_name or c.parent == field_name), None)
+
     def check_scope(self, spec, rows):
         """A district reporter imports rows of their own unit subtree only.
 
         The message says what the reporter wrote is not theirs, never whose it is: a unit
-        is named only as the reporter typed it, a project outside the scope has already been
-        refused as unknown (Lookups.resolve), whether it exists elsewhere or not."""
+        is named only as the reporter typed it, a record outside the scope (a project, a
+        park …) has already been refused as unknown (Lookups.resolve), whether it exists
+        elsewhere or not."""
         allowed = self.allowed_units
-        if allowed is None or spec.model.scope_path is None:
+        if allowed is None or getattr(spec.model, "scope_path", None) is None:
             return  # city officers write everywhere; others cannot write at all (match_existing)
-        owner = next((c for c in spec.columns if c.field in ("unit", "project")), None)
+        owner = self.column_of(spec, spec.model.scope_path.split("__")[0])
         for row in rows:
             unit_id = self.lookups.unit_of(spec, row.values)
             if unit_id is not PENDING and unit_id not in allowed:
                 if owner is not None and owner.kind == "unit":
-                    typed = self.lookups.unit_names.get(unit_id, "")
+                    typed = self.lookups.unit_name(unit_id)
                     message = f"单位“{typed}”不在您的数据范围内，您只能导入本单位及下属单位的数据"
                 else:
                     typed, message = "", "这条记录不在您的数据范围内，您只能导入本单位及下属单位的数据"
                 self.problem(spec.name, row.number, self.bound(spec, owner), typed, message)
 
-    def match_existing(self, spec, rows, columns):
+    def match_existing(self, spec, rows):
         sheet = next(s for s in self.result.sheets if s.name == spec.name)
         key_of = itemgetter(*spec.key)
         keys = [key_of(row.values) for row in rows]
+        key_headers = "、".join(self.column_of(spec, f).header for f in spec.key)
         seen = {}
         for row, key in zip(rows, keys):
             first = seen.setdefault(key, row.number)
             if first != row.number:
-                fields = "、".join(columns[f].header for f in spec.key)
-                self.problem(spec.name, row.number, None, "", f"与第 {first} 行重复（{fields}相同），请合并为一行")
+                self.problem(spec.name, row.number, None, "", f"与第 {first} 行重复（{key_headers}相同），请合并为一行")
         existing = self.lookups.existing(spec, rows)
         may_write = self.user is None or access.can_create(self.user, spec.model)
-        names = {f: attname(spec, f) for f in columns}
+        meta = spec.model._meta
+        names = {f: meta.get_field(f).attname for f in spec.stored}
         for row, key in zip(rows, keys):
             current = existing.get(key)
             if current is None:
                 row.action = "create"
                 sheet.created += 1
-            elif all(same(current.get(names[f]), row.values.get(f)) for f in columns):
+            elif all(same(current.get(names[f]), row.values.get(f)) for f in names):
                 row.action = "unchanged"
                 sheet.unchanged += 1
                 continue
@@ -428,11 +482,10 @@ class Importer:
                 if self.allowed_units is not None and owner is not None and owner not in self.allowed_units:
                     # A key (项目编号 …) of another unit's record: updating it would take it over.
                     # Unique keys force saying the key is taken; nothing more of the record is said.
-                    first = spec.column(spec.key[0])
+                    first = self.column_of(spec, spec.key[0])
                     typed = row.values.get(first.field) if first.kind == "text" else ""
                     self.problem(spec.name, row.number, self.bound(spec, first), typed,
-                                 f"{'、'.join(columns[f].header for f in spec.key)}已被使用，"
-                                 "该记录不在您的数据范围内，不能通过导入修改")
+                                 f"{key_headers}已被使用，该记录不在您的数据范围内，不能通过导入修改")
             if not may_write:
                 self.problem(spec.name, row.number, None, "", f"您没有新增或修改“{spec.name}”的权限")
             elif row.existing and current.get("from_package"):
@@ -441,6 +494,7 @@ class Importer:
     # -- writing ---------------------------------------------------------------------------
 
     def write(self, parsed):
+        """Every sheet, in the order of SHEETS, by the writer of its shape, in one transaction."""
         total = sum(len(rows) for _spec, rows in parsed.values())
         done = 0
         now = timezone.now()
@@ -449,92 +503,28 @@ class Importer:
             for spec in SHEETS:
                 if spec.name not in parsed:
                     continue
-                spec_, rows = parsed[spec.name]
-                self.lookups.refresh_pending(spec)
-                creates, updates, changes = [], [], []
-                tree = spec.model in (Unit, Region)
-                attnames = {c.field: attname(spec, c.field) for c in spec.columns}
-                derived = spec.model.derived_values
-                user_id = self.user.pk if self.user else None
-                stamps = {"created_by_id": user_id, "updated_by_id": user_id}
-                created = []  # tree records saved one by one
-                final = self.lookups.final
-                pending = self.lookups.has_pending()
-                # A fund record carries its project's program, as the projects sheet just left it.
-                programs = self.lookups.project_programs() if spec.model is FundRecord else None
-                moved = []  # projects given another program: their funds follow
-                for row in rows:
-                    if row.action == "unchanged":
-                        continue
-                    if row.action == "create" and not tree:
-                        # The hot path of a large import: the row's own dict goes to the insert.
-                        values = row.values
-                        if pending:
-                            for f, v in values.items():
-                                if type(v) is tuple:
-                                    values[f] = final(spec, f, v)
-                        values.update(derived(values))
-                        if programs is not None:
-                            values["program"] = programs[values["project"]]
-                        creates.append(values)
-                        continue
-                    try:
-                        values = {attnames[f]: (v if type(v) is not tuple else final(spec, f, v))
-                                  for f, v in row.values.items()}
-                    except KeyError as error:  # a parent written further down its own sheet
-                        self.problem(spec.name, row.number, None, error.args[0], "上级须写在本行之前的行中")
-                        break
-                    if row.action == "create":
-                        values.update(derived(values))
-                        obj = spec.model(**values, **stamps)  # a unit or region, saved below
-                    else:
-                        obj = spec.model(pk=row.existing["id"], **values)
-                        if programs is not None:
-                            obj.program_id = programs[obj.project_id]
-                        elif spec.model is Project and obj.program_id != row.existing["program_id"]:
-                            moved.append(obj.pk)
-                        obj.version = row.existing["version"] + 1
-                        obj.updated_by = self.user
-                        obj.updated_at = now
-                        updates.append(obj)
-                        changes.append((obj, diff(spec, row.existing, values)))
-                    if tree:  # few rows, saved one by one: save() keeps tree paths and names right,
-                        obj.derive_fields()  # and the rows below may hang under this one
-                        self.validate(spec, obj, row.number)
-                        if self.result.problems:
-                            break
-                        creating = not obj.pk
-                        with disable_auditlog():  # its entry is written below, naming the import
-                            obj.save(force_update=not creating)
-                        if creating:
-                            created.append(obj)
-                        self.lookups.created(obj)
-                for obj in [] if tree else updates:
-                    obj.derive_fields()
+                rows = parsed[spec.name][1]
+                audit += WRITERS[spec.shape](self, spec, now).write(rows)
                 if self.result.problems:
                     transaction.set_rollback(True)
                     return
-                if not tree:
-                    last_pk = (spec.model.objects.aggregate(last=Max("pk"))["last"] or 0) if creates else 0
-                    fast_insert(spec.model, creates, same={"created_by": stamps["created_by_id"],
-                                                           "updated_by": stamps["updated_by_id"],
-                                                           "created_at": now, "updated_at": now})
-                    audit += self.created_entries(spec.model, creates, last_pk, now)
-                    fields = [attname(spec, c.field) for c in spec.columns] + ["version", "updated_by", "updated_at"]
-                    fields += [f for f in spec.model.derived_fields if f not in fields]
-                    if programs is not None:
-                        fields.append("program")
-                    spec.model.objects.bulk_update(updates, fields, batch_size=1000)
-                    for start in range(0, len(moved), 900):
-                        FundRecord.objects.filter(project__in=moved[start:start + 900]).follow_projects()
-                audit += audit_rows(spec.model, LogEntry.Action.CREATE, [(obj, {}) for obj in created])
-                audit += audit_rows(spec.model, LogEntry.Action.UPDATE, changes)
+                self.lookups.written(spec.model)
                 done += len(rows)
                 self.progress(done, total, f"写入“{spec.name}”")
             if self.record is not None:
                 audit.append(self.import_entry())
             self.write_audit(audit)
             stats_changed()  # fast inserts and bulk updates send no signals
+
+    def audit_rows(self, model, action, changes):
+        return audit_rows(model, action, changes)  # for the writers: the audit block stays here
+
+    def diff(self, existing, values):
+        return {
+            name: [shown(existing.get(name)), shown(value)]
+            for name, value in values.items()
+            if not same(existing.get(name), value)
+        }
 
     def validate(self, spec, obj, number):
         """Rules of the model that span fields (end date after start date …)."""
@@ -543,8 +533,8 @@ class Importer:
         except ValidationError as error:
             messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             for field_name, texts in messages.items():
-                column = next((c for c in spec.columns if c.field == field_name), None)
-                self.problem(spec.name, number, self.bound(spec, column), "", "；".join(texts))
+                self.problem(spec.name, number, self.bound(spec, self.column_of(spec, field_name)), "",
+                             "；".join(texts))
 
     def import_entry(self):
         """The import itself in the audit trail: what it did to each sheet."""
@@ -615,8 +605,11 @@ def has_own_clean(model):
     return model.clean is not models.Model.clean
 
 
-def blank_value(model_field):
-    """What an empty optional cell stores: the field's default, else NULL or an empty string."""
+def blank_value(model_field, column):
+    """What an empty optional cell stores: the field's default, else NULL or an empty string.
+    A part naming a parent (see specs) stays None: no parent."""
+    if column.parent:
+        return None
     if model_field.has_default():
         return model_field.get_default()
     return None if model_field.null else ""
@@ -627,182 +620,10 @@ def _chain(head, rest):
     yield from rest
 
 
-def attname(spec, field_name):
-    return spec.model._meta.get_field(field_name).attname
-
-
 def same(old, new):
     if old is None or new is None:
         return old in (None, "") and new in (None, "")
     return old == new
-
-
-def diff(spec, existing, values):
-    return {
-        name: [shown(existing.get(name)), shown(value)]
-        for name, value in values.items()
-        if not same(existing.get(name), value)
-    }
-
-
-class Lookups:
-    """Names in the workbook → ids: what the database holds plus what the workbook creates."""
-
-    def __init__(self, parsed, allowed_units=None):
-        self.parsed = parsed
-        self.allowed_units = allowed_units  # a district reporter's units: projects elsewhere are unknown to them
-        self.units = dict(Unit.objects.values_list("name", "id"))
-        self.unit_names = {pk: name for name, pk in self.units.items()}
-        self.programs = dict(Program.objects.values_list("name", "id"))
-        self.region_codes = dict(Region.objects.values_list("code", "id"))
-        self.region_names = defaultdict(list)
-        for name, pk in Region.objects.values_list("name", "id"):
-            self.region_names[name].append(pk)
-        self.new_units = {r.values.get("name") for r in self.rows("单位")} - set(self.units)
-        self.new_regions = {r.values.get("code"): r.values.get("name") for r in self.rows("地区")
-                            if r.values.get("code") not in self.region_codes}
-        codes = {r.values.get("project") for r in self.rows("资金")} | {r.values.get("code") for r in self.rows("项目")}
-        codes.discard(None)
-        self.projects = {}
-        self._project_units = {}
-        codes = list(codes)
-        for start in range(0, len(codes), 900):
-            for code, pk, unit_id in Project.objects.filter(code__in=codes[start:start + 900]).values_list(
-                    "code", "id", "unit_id"):
-                self.projects[code] = (pk, unit_id)
-        self.new_projects = {r.values.get("code"): r.values.get("unit") for r in self.rows("项目")
-                             if r.values.get("code") not in self.projects}
-
-    @property
-    def project_units(self):
-        """Project id → its unit id, for the projects the workbook refers to."""
-        if len(self._project_units) != len(self.projects):
-            self._project_units = {pk: unit for pk, unit in self.projects.values()}
-        return self._project_units
-
-    def project_programs(self):
-        """Project id → its program id now, for the projects the workbook refers to."""
-        ids = [pk for pk, _unit in self.projects.values()]
-        programs = {}
-        for start in range(0, len(ids), 900):
-            programs.update(Project.objects.filter(pk__in=ids[start:start + 900]).values_list("id", "program_id"))
-        return programs
-
-    def rows(self, sheet):
-        return self.parsed.get(sheet, (None, []))[1]
-
-    def resolve(self, kind, text):
-        """(value, error message): an id, or PENDING for what the workbook itself creates."""
-        if kind == "unit":
-            if text in self.units:
-                return self.units[text], ""
-            if text in self.new_units:
-                return ("unit", text), ""
-            return None, f"没有名为“{text}”的单位（可在“单位”工作表中新增）"
-        if kind == "program":
-            if text in self.programs:
-                return self.programs[text], ""
-            return None, f"没有名为“{text}”的工作类别"
-        if kind == "region":
-            return self.resolve_region(text)
-        if kind == "project":
-            if text in self.projects:
-                pk, unit_id = self.projects[text]
-                if self.allowed_units is None or unit_id in self.allowed_units:
-                    return pk, ""
-            elif text in self.new_projects:
-                return ("project", text), ""
-            if self.allowed_units is not None:
-                # The same words whether the project is another unit's or does not exist.
-                return None, f"您的数据范围内没有编号为“{text}”的项目（可在“项目”工作表中新增）"
-            return None, f"没有编号为“{text}”的项目（可在“项目”工作表中新增）"
-        raise ValueError(kind)
-
-    def resolve_region(self, text):
-        first = text.split()[0]
-        if first.isdigit():
-            if first in self.region_codes:
-                return self.region_codes[first], ""
-            if first in self.new_regions:
-                return ("region", first), ""
-            return None, f"没有区划代码为 {first} 的地区"
-        ids = self.region_names.get(text, [])
-        new = [code for code, name in self.new_regions.items() if name == text]
-        if len(ids) + len(new) == 1:
-            return (ids[0], "") if ids else (("region", new[0]), "")
-        if not ids and not new:
-            return None, f"没有名为“{text}”的地区（乡镇、村可在“地区”工作表中新增）"
-        return None, f"有 {len(ids) + len(new)} 个地区名为“{text}”，请写区划代码，如“652929 柯坪县”"
-
-    def unit_of(self, spec, values):
-        """The id of the unit that owns a row, or PENDING when the workbook creates it."""
-        path = spec.model.scope_path
-        if path == "unit":
-            value = values.get("unit")
-        elif path == "project__unit":
-            project = values.get("project")
-            if isinstance(project, tuple):
-                return PENDING  # a project of this workbook: its own row is checked
-            # By id, not by scanning every project for every fund row.
-            value = self.project_units.get(project)
-        else:
-            return PENDING
-        return PENDING if isinstance(value, tuple) else value
-
-    def existing(self, spec, rows):
-        """Existing records of the rows' keys, as {key: values dict}."""
-        first = spec.key[0]
-        wanted = list({r.values.get(first) for r in rows if not isinstance(r.values.get(first), tuple)} - {None})
-        fields = ["id", "version"] + [attname(spec, c.field) for c in spec.columns]
-        if spec.model is Region:
-            fields.append("from_package")
-        found = {}
-        first_attname = attname(spec, first)
-        key_of = itemgetter(*[attname(spec, f) for f in spec.key])
-        if not spec.model.objects.exists():
-            return found  # an empty table (a first import) needs no look-ups
-        for start in range(0, len(wanted), 900):
-            query = spec.model.objects.filter(**{f"{first_attname}__in": wanted[start:start + 900]}).values(*fields)
-            for values in query:
-                found[key_of(values)] = values
-        return found
-
-    def has_pending(self):
-        """Does the workbook create units, regions or projects that other rows refer to?"""
-        return bool(self.new_units or self.new_regions or self.new_projects)
-
-    def refresh_pending(self, spec):
-        """After the sheets before `spec` are written, what they created has ids."""
-        if spec.name in ("结对关系", "项目", "人员派遣", "交流活动", "消费帮扶") and (self.new_units or self.new_regions):
-            self.units = dict(Unit.objects.values_list("name", "id"))
-            self.region_codes = dict(Region.objects.values_list("code", "id"))
-        if spec.name == "资金" and self.new_projects:
-            codes = list(self.new_projects)
-            for start in range(0, len(codes), 900):
-                for code, pk, unit_id in Project.objects.filter(code__in=codes[start:start + 900]).values_list(
-                        "code", "id", "unit_id"):
-                    self.projects[code] = (pk, unit_id)
-
-    def created(self, obj):
-        """A unit or region just saved: later rows of its sheet may name it as their parent."""
-        if isinstance(obj, Unit):
-            self.units[obj.name] = obj.pk
-        else:
-            self.region_codes[obj.code] = obj.pk
-
-    def final(self, spec, field_name, value):
-        """A value ready to store: pending references become the ids just created."""
-        if not isinstance(value, tuple):
-            return value
-        kind, text = value
-        if kind == "unit":
-            return self.units[text]
-        if kind == "region":
-            return self.region_codes[text]
-        return self.projects[text][0]
-
-
-REFERENCE_KINDS = ("unit", "region", "program", "project")
 
 
 def import_workbook(path, user, *, dry_run=False, name=None, progress=None, cause="", record=None):

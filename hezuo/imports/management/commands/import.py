@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from hezuo.accounts.models import User
-from hezuo.imports.services.runs import keep_file, run_import
+from hezuo.imports.services.pipeline import keep_file, run_import
 
 
 class Command(BaseCommand):
