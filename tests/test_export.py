@@ -95,10 +95,12 @@ class WorkbookShapeTestCase(ExportTestCase):
         wb = self.export(self.alice)
         self.assertEqual(validations(wb["资金"]), {"C": "list_fundrecord_stage", "E": "list_fundrecord_source"})
         self.assertEqual(validations(wb["项目"]), {"C": "list_program", "F": "list_project_category",
-                                                 "I": "list_project_status", "J": "list_key_level"})
+                                                 "I": "list_project_status", "J": "list_yes_no",
+                                                 "K": "list_project_key_level"})
         self.assertEqual(list_values(wb, "list_fundrecord_stage"), ["安排", "下达", "拨付", "支出"])
         self.assertEqual(list_values(wb, "list_project_status"), ["谋划中", "实施中", "已完工", "已终止"])
-        self.assertEqual(list_values(wb, "list_key_level"), ["否", "省重点", "市重点"])
+        self.assertEqual(list_values(wb, "list_yes_no"), ["是", "否"])
+        self.assertEqual(list_values(wb, "list_project_key_level"), ["省重点", "市重点"])
         self.assertEqual(list_values(wb, "list_program"),
                          list(Program.objects.order_by("sort_order", "id").values_list("name", flat=True)))
         self.assertIn("财政援助资金", list_values(wb, "list_fundrecord_source"))
@@ -130,7 +132,7 @@ class WorkbookShapeTestCase(ExportTestCase):
         self.assertEqual(rows["南浔-001"][2:6], ["援疆", "南浔区农业农村局", "柯坪县", "产业合作"])
         self.assertEqual(rows["南浔-001"][9], "否")
         self.assertEqual(rows["P-CY"][4], "110105 朝阳区")  # a shared name goes with its code
-        self.assertEqual(rows["P-CY"][9], "市重点")
+        self.assertEqual(rows["P-CY"][9:11], ["是", "市重点"])
         units = column_values(wb["单位"], "A")
         self.assertEqual(units.index("市区域合作办"), 0)  # parents before children
         self.assertLess(units.index("南浔区"), units.index("南浔区农业农村局"))
@@ -231,7 +233,8 @@ class BlankTemplateTestCase(ExportTestCase):
             for cell, column in zip(wb[spec.name][1], spec.columns):
                 self.assertTrue(cell.comment.text.startswith(f"{column.title}："), cell.comment.text)
         self.assertIn("选填", wb["项目"]["J1"].comment.text)
-        self.assertIn("可选：否、省重点、市重点", wb["项目"]["J1"].comment.text)
+        self.assertIn("是 或 否", wb["项目"]["J1"].comment.text)
+        self.assertIn("可选：省重点、市重点", wb["项目"]["K1"].comment.text)
 
     def test_the_instructions_list_every_column_with_what_it_takes(self):
         wb = self.export(blank=True)

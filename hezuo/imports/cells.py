@@ -16,11 +16,6 @@ from hezuo import numbers
 from hezuo.text import TextError, clean as clean_text, strip_invisible
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 SPACES = re.compile(r"[\s\u3000]+")
 TOTAL_LABELS = ("合计", "总计", "小计", "共计")
 
@@ -118,32 +113,33 @@ def date(value, field=None):
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise CellError(f"“{value}”不是有效的日期")
     cleaned = unicodedata.normalize("NFKC", str(value)).strip()
-    for pattern in DATE_PATTERNS:
-        match = pattern.match(cleaned)
-        if match:
-            try:
-                return datetime.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise CellError(f"“{value}”不是有效的日期")
-    if re.fullmatch(r"\d+(\.\d+)?", cleaned):
-        return date(float(cleaned))
-    raise CellError(f"“{value}”不是日期，请写成 2024-05-06 的格式")
+    if re.fullmatch(r"\d{1,7}(\.\d+)?", cleaned):
+        return date(float(cleaned))  # an Excel serial number written as text
+    try:
+        return numbers.parse_date(cleaned)
+    except numbers.ChineseNumberError as error:
+        raise CellError(str(error))
 
 
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e16")
 
 
+class MissingUnit(CellError):
+    """A bare number in an amount column whose header names no unit: never guessed."""
+
+
 def amount(value, unit):
-    """Exact 元 from a cell in the column's unit; text with its own magnitude ('1.1亿') counts as written."""
-    if type(value) is float and value == value and abs(value) < 1e15:
+    """Exact 元 from a cell in the column's unit; text with its own magnitude ('1.1亿') counts as written.
+    `unit` None: the header has none, so the cell must carry its own (MissingUnit otherwise)."""
+    if type(value) is float and value == value and abs(value) < 1e15 and unit is not None:
         # The common case, a number typed in the header's unit: skip the text parser.
         result = (Decimal(repr(value)) * numbers.UNITS[unit]).quantize(FEN, rounding=ROUND_HALF_UP)
     else:
         try:
             parsed = numbers.read_amount(value, unit)
         except numbers.ChineseNumberError as error:
-            raise CellError(str(error))
+            raise (MissingUnit if error.code == "no_unit" else CellError)(str(error))
         if parsed.qualifier:
             raise CellError(f"“{value}”带有“{parsed.qualifier}”，不是确定的金额，请填写准确数字")
         result = parsed.value
@@ -157,6 +153,8 @@ def amount(value, unit):
 def amount_converter(unit):
     """amount() for one column, with the common case — a number typed in the header's
     unit — done inline: it is the hottest cell of a large fund sheet."""
+    if unit is None:
+        return lambda value: amount(value, None)
     factor = numbers.UNITS[unit]
     limit = float(MAX_AMOUNT / factor) / 10
 
@@ -188,15 +186,20 @@ def choice_converter(field):
     return choice
 
 
-KEY_LEVELS = {"": "", "否": "", "非重点": "", "是": "province", "省重点": "province", "省级重点": "province",
-              "省级": "province", "市重点": "city", "市级重点": "city", "市级": "city"}
+KEY_LEVELS = {"省重点": "province", "省级重点": "province", "市重点": "city", "市级重点": "city"}
 
 
-def key_level(value, field=None):
+def key_flag(value, field=None):
+    """是否重点项目: 是 or 否. A level written here instead (省重点, as the template had it
+    before 重点级别 was a column of its own) says both whether and which."""
     wanted = text(value)
-    if wanted not in KEY_LEVELS:
-        raise CellError(f"“{wanted}”不是可选值，应为：否、省重点、市重点")
-    return KEY_LEVELS[wanted]
+    if wanted in BOOLEANS:
+        return BOOLEANS[wanted]
+    if wanted == "非重点":
+        return False
+    if wanted in KEY_LEVELS:
+        return KEY_LEVELS[wanted]
+    raise CellError(f"“{wanted}”应为“是”或“否”（重点级别另填在“重点级别”列：省重点或市重点）")
 
 
 TOTAL_INITIALS = {label[0] for label in TOTAL_LABELS} | {"", " ", "\u3000"}
@@ -272,7 +275,7 @@ KINDS = {
     "amount": Kind(lambda model_field, unit: amount_converter(unit),
                    "数字，按表头中的单位；也可写“1.1亿”“2,838万元”，按所写单位计"),
     "choice": Kind(lambda model_field, unit: choice_converter(model_field), ""),
-    "key_level": Kind(_plain(key_level), ""),
+    "key_flag": Kind(_plain(key_flag), "是 或 否；填“是”时须在“重点级别”列填写省重点或市重点"),
     "unit": _reference("unit", "单位名称，须与系统中的单位完全一致，或在本文件“单位”表中新增"),
     "program": _reference("program", ""),
     "region": _reference("region", "地区名称；重名的地区写“区划代码 名称”，如“652929 柯坪县”"),

@@ -32,6 +32,7 @@ class Column:
     unit: str = ""  # default unit for amounts: 元, 万元 or 亿元
     width: int = 14
     note: str = ""
+    about: str = ""  # a column that is no field itself but speaks about this one (是否重点项目 → key_level)
 
     @property
     def title(self):
@@ -48,6 +49,8 @@ class Column:
 
     def model_field(self, model):
         """The model field the cells are read for: the parent's own for a part column."""
+        if self.about:
+            return model._meta.get_field(self.about)
         if self.parent:
             return model._meta.get_field(self.parent).related_model._meta.get_field(self.part)
         return model._meta.get_field(self.field)
@@ -91,6 +94,7 @@ class SheetSpec:
     order: tuple = field(default=("pk",))
     shape: str = "flat"  # tree, flat or child: which writer writes it
     copies: tuple = ()  # child sheets: (field, parent field) copied from the parent record
+    combine: tuple = ()  # functions making a field of several cells: values → None or (field, message)
 
     def column(self, field_name):
         return next(c for c in self.columns if c.field == field_name)
@@ -105,6 +109,8 @@ class SheetSpec:
         part columns name."""
         fields = []
         for column in self.columns:
+            if column.about:
+                continue
             name = column.parent or column.field
             if name not in fields:
                 fields.append(name)
@@ -115,6 +121,24 @@ class SheetSpec:
         """{parent field: its target kind} for the records named by part columns."""
         return {c.parent: self.model._meta.get_field(c.parent).related_model._meta.model_name
                 for c in self.columns if c.parent}
+
+
+def key_level_of(values):
+    """是否重点项目 says whether a project is key, 重点级别 at which level. 是 alone names no
+    level: it is refused with a question, never read as 省重点."""
+    flag = values.pop("is_key", None)
+    level = values.setdefault("key_level", "")  # every row of a sheet carries the same fields
+    if isinstance(flag, str):  # a level written as the flag (older templates)
+        if level and level != flag:
+            return "key_level", "是否重点项目与重点级别不一致，请改正其中之一"
+        values["key_level"] = flag
+    elif flag is True and not level:
+        return "key_level", "是否重点项目为“是”，请在“重点级别”列填写省重点或市重点"
+    elif flag is False:
+        if level:
+            return "key_level", "是否重点项目为“否”，重点级别应为空"
+        values["key_level"] = ""
+    return None
 
 
 SHEETS = (
@@ -144,8 +168,9 @@ SHEETS = (
         Column("年度", "year", "year", width=8),
         Column("总投资", "total_investment", "amount", unit="万元"),
         Column("状态", "status", "choice", width=10),
-        Column("是否重点项目", "key_level", "key_level", required=False, note="否、省重点或市重点"),
-    ), key=("code",), year_field="year", order=("year", "code")),
+        Column("是否重点项目", "is_key", "key_flag", required=False, about="key_level", note="是或否"),
+        Column("重点级别", "key_level", "choice", required=False, note="省重点或市重点；是否重点项目为“是”时必填"),
+    ), key=("code",), year_field="year", order=("year", "code"), combine=(key_level_of,)),
     SheetSpec("资金", FundRecord, (
         Column("项目编号", "project", "project", width=18),
         Column("日期", "date", "date", width=12),

@@ -33,7 +33,7 @@ from hezuo.workbooks import AMOUNT_FORMAT, DATE_FORMAT, HEADER_FONT, WorkbookWri
 
 CHUNK = 2000
 LAST_ROW = 1048576  # drop-downs cover the whole column, so rows people add get them too
-KEY_LEVEL_LABELS = {"": "否", "province": "省重点", "city": "市重点"}
+YES_NO = {True: "是", False: "否"}
 GENERAL_NOTES = (
     "每个工作表第 1 行是表头，从第 2 行起每行一条记录；请不要修改表头文字，可以在右侧增加自己的列（导入时忽略）。",
     "各列是否必填见下表。金额按表头括号中的单位填写，如“金额（万元）”填 12.5 即 12.5 万元。",
@@ -123,8 +123,8 @@ class StandardWriter(WorkbookWriter):
     def list_name(self, spec, column):
         if column.kind == "program":
             name, title, labels = "list_program", "工作类别", None
-        elif column.kind == "key_level":
-            name, title, labels = "list_key_level", "是否重点项目", list(KEY_LEVEL_LABELS.values())
+        elif column.kind in ("key_flag", "bool"):
+            name, title, labels = "list_yes_no", "是/否", list(YES_NO.values())
         elif column.kind == "choice":
             model_field = column.model_field(spec.model)
             name = f"list_{spec.model._meta.model_name}_{column.field}"
@@ -154,7 +154,9 @@ class StandardWriter(WorkbookWriter):
         return "\n".join(lines)
 
     def format_of(self, spec, column):
-        if column.kind in ("choice", "key_level", "program"):
+        if column.kind == "key_flag":
+            return KINDS[column.kind].format
+        if column.kind in ("choice", "bool", "program"):
             name = self.list_name(spec, column)
             labels = self.lists[name][1] if name else []
             return "可选：" + "、".join(labels)
@@ -190,7 +192,7 @@ class StandardWriter(WorkbookWriter):
             elif column.kind == "region":
                 lookups += [f"{column.field}__name", f"{column.field}__code"]
             else:
-                lookups.append(column.field)
+                lookups.append(column.about or column.field)
             converters.append(self.converter(spec, column, start, ws))
         return lookups, converters
 
@@ -206,9 +208,11 @@ class StandardWriter(WorkbookWriter):
             return lambda v: self.styled(ws, v[i], DATE_FORMAT) if v[i] is not None else None
         if column.kind == "choice":
             labels = dict(column.model_field(spec.model).choices)
-            return lambda v: labels.get(v[i], v[i]) or None
-        if column.kind == "key_level":
-            return lambda v: KEY_LEVEL_LABELS.get(v[i] or "", v[i])
+            return lambda v: labels.get(v[i], v[i]) if v[i] not in ("", None) else None
+        if column.kind == "key_flag":
+            return lambda v: YES_NO[bool(v[i])]
+        if column.kind == "bool":
+            return lambda v: None if v[i] is None else YES_NO[v[i]]
         return lambda v: None if v[i] == "" else v[i]
 
     def region_text(self, name, code):

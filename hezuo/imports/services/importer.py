@@ -150,6 +150,7 @@ class Importer:
         self.result = ImportResult(dry_run=dry_run)
         self.rows_seen = 0
         self.columns = {}  # sheet name → {field: BoundColumn}, where each column really is
+        self.unitless = {}  # (sheet, column index) → (column, row numbers) of bare numbers under a unit-less header
 
     # -- reading -------------------------------------------------------------------------
 
@@ -265,9 +266,7 @@ class Importer:
                     self.result.problems.append(Problem(spec.name, header_number, column_letter(index), cell, "",
                                                         f"金额单位“{unit}”无法识别，应为元、万元或亿元"))
                     continue
-                if not unit:
-                    self.result.notes.append(f"工作表“{spec.name}”的“{name}”列未注明单位，按元计算")
-                unit = unit or "元"
+                unit = unit or None  # then every cell must carry its own unit (read_sheet)
             bound[column.field] = BoundColumn(column, index, unit, model_field)
         return bound
 
@@ -304,6 +303,7 @@ class Importer:
             self.rows_seen += 1
             if self.rows_seen % PROGRESS_EVERY == 0:
                 self.progress(self.rows_seen, 0, f"读取“{spec.name}”")
+        self.refuse_unitless(spec, header_number)
         self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
         return rows
 
@@ -320,10 +320,26 @@ class Importer:
                 continue
             try:
                 values[name] = convert(value)
+            except cells.MissingUnit:
+                self.unitless.setdefault((spec.name, column.index), (column, []))[1].append(number)
+                values[name] = None
             except cells.CellError as error:
                 self.problem(spec.name, number, column, value, str(error))
                 values[name] = None
         return values
+
+    def refuse_unitless(self, spec, header_number):
+        """One problem per amount column without a unit in its header and in some cells:
+        the clerk meant 万元 or 元, and only the clerk can say which."""
+        for (sheet, _index), (column, numbers) in list(self.unitless.items()):
+            if sheet != spec.name:
+                continue
+            header = column.spec.header
+            rows = "、".join(str(n) for n in numbers[:5]) + (" 等" if len(numbers) > 5 else "")
+            self.result.problems.append(Problem(
+                spec.name, header_number, column.letter, header, "",
+                f"表头“{header}”没有注明金额单位，请改为“{header}（元）”“{header}（万元）”或“{header}（亿元）”；"
+                f"或在每个单元格中写明单位（如 350万元、1.2亿）。第 {rows} 行（共 {len(numbers)} 行）没有单位"))
 
     # -- checking references, scope and keys ----------------------------------------------
 
@@ -342,8 +358,14 @@ class Importer:
         parents = spec.parents
         written = {}  # row number → the part cells as written, for messages about the parent
         resolve = self.lookups.resolve
+        combine = spec.combine
         for row in rows:
             values = row.values
+            for make in combine:
+                refused = make(values)
+                if refused:
+                    field_name, message = refused
+                    self.problem(spec.name, row.number, self.blamed(spec, field_name), "", message)
             if parents:
                 written[row.number] = {c.field: values.get(c.field) for c in spec.columns if c.parent}
             for column, _target, known in references:
@@ -425,6 +447,12 @@ class Importer:
         if column is None:
             return None
         return self.columns.get(spec.name, {}).get(column.field)
+
+    def blamed(self, spec, field_name):
+        """The column a problem with a field is shown in: its own, else one speaking about it."""
+        own = [c for c in spec.columns if c.field == field_name or c.parent == field_name]
+        about = [c for c in spec.columns if c.about == field_name]
+        return next((self.bound(spec, c) for c in own + about if self.bound(spec, c) is not None), None)
 
     def column_of(self, spec, field_name):
         """The column that writes a stored field: itself, or the first part naming a parent."""
@@ -607,8 +635,8 @@ def has_own_clean(model):
 
 def blank_value(model_field, column):
     """What an empty optional cell stores: the field's default, else NULL or an empty string.
-    A part naming a parent (see specs) stays None: no parent."""
-    if column.parent:
+    A part naming a parent (see specs) stays None: no parent; so does a column about a field."""
+    if column.parent or column.about:
         return None
     if model_field.has_default():
         return model_field.get_default()
