@@ -280,6 +280,7 @@ KINDS = {
     "program": _reference("program", ""),
     "region": _reference("region", "地区名称；重名的地区写“区划代码 名称”，如“652929 柯坪县”"),
     "project": _reference("project", "项目编号，须是系统中已有的项目，或在本文件“项目”表中新增"),
+    "park": _reference("park", "园区名称，须与系统中的园区完全一致，或在本文件“园区·飞地”表中新增"),
 }
 
 

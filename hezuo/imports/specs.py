@@ -17,9 +17,11 @@ apart. A sheet is a declaration: its model, its columns, its key and its shape.
 
 from dataclasses import dataclass, field
 
-from hezuo.assistance.models import ConsumptionRecord
-from hezuo.exchanges.models import Activity, Dispatch
+from hezuo.assistance.models import ConsumptionRecord, InKindAid
+from hezuo.exchanges.models import Activity, Cadre, Dispatch
+from hezuo.honors.models import Case, Honor
 from hezuo.org.models import Pairing, Program, Region, Unit
+from hezuo.parks.models import Enterprise, Park, ParkFigure
 from hezuo.projects.models import FundRecord, Project
 
 
@@ -33,6 +35,7 @@ class Column:
     width: int = 14
     note: str = ""
     about: str = ""  # a column that is no field itself but speaks about this one (是否重点项目 → key_level)
+    personal: bool = False  # personal data: masked in exports for roles without the right (access.sees_personal_data)
 
     @property
     def title(self):
@@ -79,6 +82,9 @@ TARGETS = {
     "unit": Target(Unit, ("name",), "单位", sheet="单位"),
     "program": Target(Program, ("name",), "工作类别"),
     "project": Target(Project, ("code",), "项目", by="编号为", sheet="项目", scoped=True),
+    "park": Target(Park, ("name",), "园区", sheet="园区·飞地", scoped=True),
+    "dispatch": Target(Dispatch, ("batch_name", "unit", "start_date"), "派遣批次", sheet="人员派遣", scoped=True),
+    "enterprise": Target(Enterprise, ("park", "name"), "企业", sheet="入驻企业", scoped=True),
 }
 
 
@@ -158,6 +164,17 @@ SHEETS = (
         Column("工作类别", "program", "program"),
         Column("起始年份", "start_year", "year"),
     ), key=("unit", "region", "program"), order=("unit__path", "region__code")),
+    SheetSpec("园区·飞地", Park, (
+        Column("名称", "name", "text", width=30),
+        Column("类型", "kind", "choice", width=12),
+        Column("工作类别", "program", "program"),
+        Column("建设单位", "unit", "unit", width=20),
+        Column("合作地区", "partner_region", "region", width=20),
+        Column("所在地", "location", "region", required=False, width=20),
+        Column("设立年份", "established_year", "year", required=False, width=10),
+        Column("规划面积", "area_mu", "decimal", required=False, unit="亩", width=12),
+        Column("简介", "description", "text", required=False, width=40),
+    ), key=("name",), order=("name",), note="园区、飞地、共富产业园等合作平台。名称在全系统唯一。"),
     SheetSpec("项目", Project, (
         Column("项目编号", "code", "text", width=18),
         Column("项目名称", "name", "text", width=36),
@@ -170,6 +187,10 @@ SHEETS = (
         Column("状态", "status", "choice", width=10),
         Column("是否重点项目", "is_key", "key_flag", required=False, about="key_level", note="是或否"),
         Column("重点级别", "key_level", "choice", required=False, note="省重点或市重点；是否重点项目为“是”时必填"),
+        Column("开工日期", "start_date", "date", required=False, width=12),
+        Column("完工日期", "end_date", "date", required=False, width=12),
+        Column("建设内容", "description", "text", required=False, width=40),
+        Column("所在园区", "park", "park", required=False, width=24, note="须是系统中已有的园区，或在本文件“园区·飞地”表中新增"),
     ), key=("code",), year_field="year", order=("year", "code"), combine=(key_level_of,)),
     SheetSpec("资金", FundRecord, (
         Column("项目编号", "project", "project", width=18),
@@ -177,6 +198,7 @@ SHEETS = (
         Column("环节", "stage", "choice", width=8),
         Column("金额", "amount", "amount", unit="万元"),
         Column("资金来源", "source", "choice", width=20),
+        Column("备注", "note", "text", required=False, width=30, note="如拨付文件的文号"),
     ), key=("project", "date", "stage", "source"), year_field="year", order=("date", "project__code", "stage"),
         shape="child", copies=(("program", "project"),),  # FundRecord.program: see docs/architecture.md
         note="同一项目同一天同一环节同一来源只能有一行；再次导入同一行会更新金额。"),
@@ -190,6 +212,20 @@ SHEETS = (
         Column("结束日期", "end_date", "date", required=False, width=12),
         Column("人次", "person_times", "int", width=8),
     ), key=("batch_name", "unit", "start_date"), year_field="year", order=("start_date", "batch_name")),
+    SheetSpec("援派干部人才", Cadre, (
+        Column("姓名", "name", "text", width=10),
+        Column("性别", "gender", "choice", required=False, width=6),
+        Column("批次名称", "dispatch__batch_name", "text", width=30),
+        Column("派出单位", "dispatch__unit", "unit", width=20),
+        Column("开始日期", "dispatch__start_date", "date", width=12),
+        Column("原工作单位", "employer", "text", required=False, width=24),
+        Column("挂职岗位", "position", "text", required=False, width=24),
+        Column("联系电话", "phone", "text", required=False, personal=True),
+        Column("身份证号", "id_number", "text", required=False, width=20, personal=True),
+    ), key=("dispatch", "name"), year_field="dispatch__year",
+        order=("dispatch__start_date", "dispatch__batch_name", "name"), shape="child",
+        note="每人一行。批次名称、派出单位、开始日期三列合起来指明“人员派遣”中的一个批次。"
+             "联系电话、身份证号是个人信息：无权查看的角色导出时为脱敏值，脱敏值导入时保持原值不变。"),
     SheetSpec("交流活动", Activity, (
         Column("活动名称", "name", "text", width=36),
         Column("活动类型", "kind", "choice"),
@@ -213,6 +249,59 @@ SHEETS = (
         Column("金额", "amount", "amount", unit="万元"),
     ), key=("date", "unit", "origin", "product", "channel"), year_field="year",
         order=("date", "product")),
+    SheetSpec("物资帮扶", InKindAid, (
+        Column("物资名称", "item", "text", width=24),
+        Column("工作类别", "program", "program"),
+        Column("实施单位", "unit", "unit", width=20),
+        Column("受援地区", "region", "region", width=20),
+        Column("日期", "date", "date", width=12),
+        Column("数量", "quantity", "decimal", width=10),
+        Column("计量单位", "quantity_unit", "text", width=10, note="如：万株、公斤、台、套"),
+        Column("折合金额", "value", "amount", required=False, unit="万元"),
+        Column("受益人数", "beneficiaries", "int", required=False, width=10),
+        Column("成效", "outcome", "text", required=False, width=40),
+    ), key=("item", "unit", "region", "date"), year_field="year", order=("date", "item")),
+    SheetSpec("入驻企业", Enterprise, (
+        Column("企业名称", "name", "text", width=30),
+        Column("所在园区", "park", "park", width=24),
+        Column("统一社会信用代码", "credit_code", "text", required=False, width=22),
+        Column("行业", "industry", "text", required=False),
+        Column("本地企业投资", "from_our_side", "bool", required=False, width=12, note="是：我方企业投资；否：其他企业"),
+        Column("入驻年份", "settled_year", "year", required=False, width=10),
+    ), key=("park", "name"), order=("park__name", "name"), shape="child"),
+    SheetSpec("园区年度数据", ParkFigure, (
+        Column("园区", "park", "park", width=24),
+        Column("企业名称", "enterprise__name", "text", required=False, width=30, note="为空表示园区整体"),
+        Column("年度", "year", "year", width=8),
+        Column("固定资产投资", "fixed_asset_investment", "amount", required=False, unit="万元"),
+        Column("规上工业总产值", "industrial_output", "amount", required=False, unit="万元"),
+        Column("产值", "output", "amount", required=False, unit="万元"),
+        Column("带动就业", "employment", "int", required=False, unit="人", width=10),
+        Column("引进项目数", "projects_introduced", "int", required=False, width=10),
+        Column("引进项目总投资", "investment_introduced", "amount", required=False, unit="万元"),
+        Column("统计归属", "credited_to", "choice", required=False, width=12),
+        Column("累计数", "cumulative", "bool", required=False, width=8, note="是：截至该年末的累计数；否：当年数"),
+    ), key=("park", "enterprise", "year"), year_field="year", order=("year", "park__name", "enterprise__name"),
+        shape="child", note="企业名称为空的行是园区整体的数据；填写企业名称时，企业须在“入驻企业”中。"),
+    SheetSpec("荣誉", Honor, (
+        Column("荣誉名称", "name", "text", width=36),
+        Column("级别", "level", "choice", width=10),
+        Column("获得单位", "unit", "unit", width=20),
+        Column("工作类别", "program", "program", required=False),
+        Column("年度", "year", "year", width=8),
+        Column("授予机关", "awarded_by", "text", required=False, width=24),
+        Column("获得者", "recipient", "text", required=False, note="个人荣誉填姓名"),
+        Column("说明", "description", "text", required=False, width=40),
+    ), key=("name", "unit", "year"), year_field="year", order=("year", "name")),
+    SheetSpec("典型案例", Case, (
+        Column("案例名称", "title", "text", width=36),
+        Column("入选级别", "level", "choice", width=10),
+        Column("入选名单", "selection", "text", required=False, width=30),
+        Column("报送单位", "unit", "unit", width=20),
+        Column("工作类别", "program", "program"),
+        Column("年度", "year", "year", width=8),
+        Column("案例摘要", "summary", "text", required=False, width=40),
+    ), key=("title", "unit", "year"), year_field="year", order=("year", "title")),
 )
 
 BY_NAME = {spec.name: spec for spec in SHEETS}

@@ -52,7 +52,8 @@ def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, p
     exactly those rows, in their order (list-page exports). `blank`: no data, plus a first
     sheet 填写说明 and a comment on every header cell.
     """
-    writer = StandardWriter(blank=blank, progress=progress)
+    masked = user is not None and not access.sees_personal_data(user)
+    writer = StandardWriter(blank=blank, progress=progress, masked=masked)
     if blank:
         writer.instructions()
     specs = [BY_NAME[name] for name in querysets] if querysets is not None else list(SHEETS)
@@ -112,9 +113,10 @@ def download(filename, write):
 class StandardWriter(WorkbookWriter):
     """Sheets of the standard workbook, with drop-downs from a hidden sheet of lists."""
 
-    def __init__(self, blank=False, progress=None):
+    def __init__(self, blank=False, progress=None, masked=False):
         super().__init__(progress)
         self.blank = blank
+        self.masked = masked  # personal data (a cadre's phone, ID number) written masked
         self.lists = {}  # defined name → (title, [labels])
         self._ambiguous_regions = None
 
@@ -209,6 +211,8 @@ class StandardWriter(WorkbookWriter):
         if column.kind == "choice":
             labels = dict(column.model_field(spec.model).choices)
             return lambda v: labels.get(v[i], v[i]) if v[i] not in ("", None) else None
+        if column.personal and self.masked:
+            return lambda v: access.mask_personal(v[i]) or None
         if column.kind == "key_flag":
             return lambda v: YES_NO[bool(v[i])]
         if column.kind == "bool":

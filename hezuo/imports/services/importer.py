@@ -249,12 +249,14 @@ class Importer:
         return None, None
 
     def bind_columns(self, spec, header_number, header):
-        bound, seen = {}, {}
+        bound, seen, ignored = {}, {}, []
         for index, cell in enumerate(header):
             name, unit = cells.normalize_header(cell)
             column = next((c for c in spec.columns if c.header == name), None)
             if column is None:
-                continue  # extra columns are allowed
+                if name:
+                    ignored.append(str(cell).strip())  # extra columns are allowed, and said to be unread
+                continue
             if name in seen:
                 self.result.problems.append(Problem(spec.name, header_number, column_letter(index), name, "",
                                                     f"与 {column_letter(seen[name])} 列重复"))
@@ -268,6 +270,8 @@ class Importer:
                     continue
                 unit = unit or None  # then every cell must carry its own unit (read_sheet)
             bound[column.field] = BoundColumn(column, index, unit, model_field)
+        if ignored:
+            self.result.notes.append(f"工作表“{spec.name}”已忽略的列：{'、'.join(ignored)}（不是标准模板中的列，未导入）")
         return bound
 
     def read_sheet(self, raw, spec):
@@ -356,7 +360,9 @@ class Importer:
         references = [(c, TARGETS.get(cells.KINDS[c.kind].target), {}) for c in spec.columns
                       if cells.KINDS[c.kind].target]
         parents = spec.parents
-        written = {}  # row number → the part cells as written, for messages about the parent
+        written = {}  # row number → the cells naming a parent as written, for messages about it
+        naming = {c.field for c in spec.columns if c.parent}
+        naming |= {f for kind in parents.values() for f in TARGETS[kind].key if any(c.field == f for c in spec.columns)}
         resolve = self.lookups.resolve
         combine = spec.combine
         for row in rows:
@@ -367,7 +373,7 @@ class Importer:
                     field_name, message = refused
                     self.problem(spec.name, row.number, self.blamed(spec, field_name), "", message)
             if parents:
-                written[row.number] = {c.field: values.get(c.field) for c in spec.columns if c.parent}
+                written[row.number] = {f: values.get(f) for f in naming}
             for column, _target, known in references:
                 text = values.get(column.field)
                 if text is None:
@@ -397,8 +403,11 @@ class Importer:
         parts = [f"{parent}__{f}" if f"{parent}__{f}" in written.get(rows[0].number, {}) else f
                  for f in target.key] if rows else []
         part_columns = [c for c in spec.columns if c.parent == parent]
+        naming_columns = [self.column_of(spec, f) for f in parts]
         first = part_columns[0]
         known = {}
+        self.lookups.records(kind)  # read while the rows still hold every part
+        self.lookups.created_by_workbook(kind)
         for row in rows:
             values = row.values
             key = tuple(values.get(f) for f in parts)
@@ -417,7 +426,7 @@ class Importer:
                 continue
             found = known.get(key)
             if found is None:
-                described = "、".join(f"{c.header}为“{shown(written[row.number][c.field])}”" for c in part_columns)
+                described = "、".join(f"{c.header}为“{shown(written[row.number][c.field])}”" for c in naming_columns)
                 found = known[key] = self.lookups.resolve_key(kind, key, described)
             if found[1]:
                 self.problem(spec.name, row.number, self.bound(spec, first), "", found[1])
@@ -493,8 +502,11 @@ class Importer:
         may_write = self.user is None or access.can_create(self.user, spec.model)
         meta = spec.model._meta
         names = {f: meta.get_field(f).attname for f in spec.stored}
+        personal = [c for c in spec.columns if c.personal]
         for row, key in zip(rows, keys):
             current = existing.get(key)
+            if personal:
+                self.unmask(spec, row, current, personal)
             if current is None:
                 row.action = "create"
                 sheet.created += 1
@@ -518,6 +530,20 @@ class Importer:
                 self.problem(spec.name, row.number, None, "", f"您没有新增或修改“{spec.name}”的权限")
             elif row.existing and current.get("from_package"):
                 self.problem(spec.name, row.number, None, "", "国家区划数据中的地区不能通过导入修改")
+
+    def unmask(self, spec, row, current, columns):
+        """A masked value (138****5678: an export for a role that may not read it) means
+        "keep what is stored"; it can never become the stored value itself."""
+        for column in columns:
+            value = row.values.get(column.field)
+            if not value or "*" not in value:
+                continue
+            stored = current.get(column.field) if current else None
+            if stored and access.mask_personal(stored) == value:
+                row.values[column.field] = stored
+            else:
+                self.problem(spec.name, row.number, self.bound(spec, column), value,
+                             f"{column.header}是脱敏后的值，不能导入；请填写完整的{column.header}，或留空")
 
     # -- writing ---------------------------------------------------------------------------
 

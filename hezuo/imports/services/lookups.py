@@ -49,15 +49,25 @@ class Lookups:
             return None  # small dictionaries: read whole
         names = set()
         for spec, rows in self.parsed.values():
-            if spec.model is target.model:
-                getter = target.key[0]
-            else:
-                getter = next((c.field for c in spec.columns if c.kind == kind
-                               or c.parent == kind and c.part == target.key[0]), None)
+            getter = self.first_key_field(spec, kind)
             if getter is not None:
                 names.update(row.values.get(getter) for row in rows)
         names.discard(None)
         return [name for name in names if not isinstance(name, tuple)]
+
+    @staticmethod
+    def first_key_field(spec, kind):
+        """Where a sheet writes the first key field of the `kind` records it names, if it does."""
+        target = TARGETS[kind]
+        if spec.model is target.model:
+            return target.key[0]
+        for column in spec.columns:
+            if column.kind == kind or column.parent and spec.parents[column.parent] == kind \
+                    and column.part == target.key[0]:
+                return column.field
+        if kind in spec.parents.values():
+            return target.key[0]  # a key field the row has itself: an enterprise's park
+        return None
 
     def load(self, kind, first_values):
         target = TARGETS[kind]
@@ -162,7 +172,8 @@ class Lookups:
         """After a sheet of `model` is written, what it created has ids."""
         for kind, target in TARGETS.items():
             if target.model is model and self.new.get(kind):
-                first = sorted({key[0] for key in self.new[kind]})
+                # Keys may hold references created earlier in this import (a new park's enterprises).
+                first = list({self.final(key[0]) for key in self.new[kind]})
                 self.known[kind].update(self.load(kind, first))
                 self.__dict__.pop(f"_owners_{kind}", None)
         if model is Region and self.new_regions:
