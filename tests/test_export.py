@@ -248,7 +248,8 @@ class BlankTemplateTestCase(ExportTestCase):
                 self.assertEqual(note, column.note or None)
             if spec.note:
                 self.assertIn((spec.name, None, None, None, None, spec.note), rows)
-        self.assertEqual(described[("资金", "环节")][3], "可选：安排、下达、拨付、支出")
+        self.assertTrue(described[("资金", "环节")][3].startswith("可选：安排、下达、拨付、支出；也可写："))
+        self.assertIn("拨付资金、资金拨付、已拨付、拨款（即拨付）", described[("资金", "环节")][3])
         self.assertIn("省定财政性援建资金", described[("资金", "资金来源")][3])
         self.assertIn("援疆", described[("项目", "工作类别")][3])
         self.assertIn("2024-05-06", described[("资金", "日期")][3])

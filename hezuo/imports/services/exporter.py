@@ -27,6 +27,7 @@ from hezuo import access, numbers
 from hezuo.core.models import AmountField
 from hezuo.core.table import Table
 from hezuo.imports.cells import KINDS
+from hezuo.imports.synonyms import synonyms_of
 from hezuo.imports.specs import BY_NAME, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS, TARGETS
 from hezuo.org.models import Program, Region
 from hezuo.workbooks import AMOUNT_FORMAT, DATE_FORMAT, HEADER_FONT, WorkbookWriter, cell
@@ -37,7 +38,8 @@ YES_NO = {True: "是", False: "否"}
 GENERAL_NOTES = (
     "每个工作表第 1 行是表头，从第 2 行起每行一条记录；请不要修改表头文字，可以在右侧增加自己的列（导入时忽略）。",
     "各列是否必填见下表。金额按表头括号中的单位填写，如“金额（万元）”填 12.5 即 12.5 万元。",
-    "单位、工作类别、地区按名称填写，须与系统中的名称完全一致；带下拉箭头的列请从下拉列表中选择。",
+    "单位、工作类别、地区按名称填写，须与系统中的名称完全一致；带下拉箭头的列请从下拉列表中选择，"
+    "也可写下表“格式或可选值”中列出的常用说法（如状态写“在建”即“实施中”）。",
     "每类记录按关键列识别：再次导入同一行会更新原记录，不会重复新增。",
     "“填写说明”和“下拉选项”两个工作表导入时会被忽略。",
 )
@@ -161,7 +163,12 @@ class StandardWriter(WorkbookWriter):
         if column.kind in ("choice", "bool", "program"):
             name = self.list_name(spec, column)
             labels = self.lists[name][1] if name else []
-            return "可选：" + "、".join(labels)
+            text = "可选：" + "、".join(labels)
+            if column.kind == "choice":
+                words = synonyms_of(column.model_field(spec.model))
+                if words:
+                    text += "；也可写：" + "；".join(f"{'、'.join(w)}（即{label}）" for label, w in words.items())
+            return text
         text = KINDS[column.kind].format
         limit = getattr(column.model_field(spec.model), "max_length", None)
         if column.kind == "text" and limit:

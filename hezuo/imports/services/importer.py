@@ -140,8 +140,11 @@ class Row:
 
 
 class Importer:
-    def __init__(self, user, *, dry_run=False, progress=None, cause="", record=None):
+    def __init__(self, user, *, dry_run=False, progress=None, cause="", record=None, mappings=()):
         self.user = user  # None: the operator at the command line, who may write everything
+        self.mappings = list(mappings)  # mapping.Mapping: what an office's own words mean, for this import
+        self.mapped = {}  # (sheet, field) → {word: label} of the mappings that are right
+        self.used = set()  # the mappings some cell used
         self.dry_run = dry_run
         self.progress = progress or (lambda done, total, phase: None)
         self.cause = cause
@@ -160,6 +163,7 @@ class Importer:
         ))
 
     def run(self, path, name=None):
+        self.check_mappings()
         try:
             raw_sheets = read_file(path, name)
         except UnreadableFile as error:
@@ -179,10 +183,12 @@ class Importer:
             self.result.problems.append(Problem(
                 "", None, "", "", "", f"没有找到可导入的工作表。工作表名称应为：{names}（CSV 文件按表头识别）"))
         if not parsed:
+            self.report_unused_mappings()
             return self.result
         # Names are checked even when some cells are wrong, so one report lists every problem.
         self.progress(self.rows_seen, self.rows_seen, "校验引用和权限")
         self.check(parsed)
+        self.report_unused_mappings()
         if self.result.problems or self.dry_run:
             return self.result
         self.progress(self.rows_seen, self.rows_seen, "写入数据库")
@@ -281,7 +287,7 @@ class Importer:
         columns = self.bind_columns(spec, header_number, header)
         self.columns[spec.name] = columns
         # The hot loop of a large import: per column, a prepared converter; per cell, a call.
-        plan = [(name, column.index, cells.converter(column.spec.kind, column.model_field, column.unit),
+        plan = [(name, column.index, self.converter(spec, column),
                  column.spec.required, blank_value(column.model_field, column.spec), column)
                 for name, column in columns.items()]
         hint = "（如果这里是公式，请在 Excel 中重新计算并保存后再导入）" if raw.kind == "xlsx" else ""
@@ -310,6 +316,52 @@ class Importer:
         self.refuse_unitless(spec, header_number)
         self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
         return rows
+
+    def converter(self, spec, column):
+        words = self.mapped.get((spec.name, column.spec.field))
+        choice = column.spec.kind == "choice"
+        convert = cells.converter(column.spec.kind, column.model_field, column.unit, words if choice else None)
+        if not words or not choice:
+            return convert  # references are mapped when they are resolved (check_sheet)
+        used = self.used
+
+        def read(value):
+            if type(value) is str and value.strip() in words:
+                used.add((spec.name, column.spec.field, value.strip()))
+            return convert(value)
+
+        return read
+
+    def check_mappings(self):
+        """Each mapping names a sheet, a column of it that takes words, and (for a choice) a
+        label the column takes; any other is a problem of the command, never skipped."""
+        right = []
+        for mapping in self.mappings:
+            spec = BY_NAME.get(mapping.sheet)
+            column = next((c for c in spec.columns if c.header == mapping.column), None) if spec else None
+            problem = ""
+            if spec is None:
+                problem = f"没有名为“{mapping.sheet}”的工作表，应为：{'、'.join(BY_NAME)}"
+            elif column is None:
+                problem = f"工作表“{spec.name}”没有“{mapping.column}”列"
+            elif column.kind != "choice" and not cells.KINDS[column.kind].target:
+                problem = f"“{mapping.column}”列不是可选值或名称列，不能映射"
+            elif column.kind == "choice":
+                labels = [label for stored, label in column.model_field(spec.model).choices if stored != ""]
+                if mapping.label not in labels:
+                    problem = f"“{mapping.label}”不是“{mapping.column}”的可选值，应为：{'、'.join(labels)}"
+            if problem:
+                self.result.problems.append(Problem("", None, "", "", "", f"映射“{mapping}”有误：{problem}"))
+            else:
+                right.append(mapping)
+                self.mapped.setdefault((spec.name, column.field), {})[mapping.value] = mapping.label
+        self.mappings = right
+
+    def report_unused_mappings(self):
+        for mapping in self.mappings:
+            field = next(c.field for c in BY_NAME[mapping.sheet].columns if c.header == mapping.column)
+            if (mapping.sheet, field, mapping.value) not in self.used:
+                self.result.notes.append(f"映射“{mapping}”未用到：文件中没有这个值")
 
     def read_cells(self, spec, number, row, plan, hint):
         """A row with a blank or bad cell, cell by cell, reporting each problem."""
@@ -357,7 +409,7 @@ class Importer:
                 self.check_sheet(spec, parsed[spec.name][1])
 
     def check_sheet(self, spec, rows):
-        references = [(c, TARGETS.get(cells.KINDS[c.kind].target), {}) for c in spec.columns
+        references = [(c, self.mapped.get((spec.name, c.field)), {}) for c in spec.columns
                       if cells.KINDS[c.kind].target]
         parents = spec.parents
         written = {}  # row number → the cells naming a parent as written, for messages about it
@@ -374,10 +426,13 @@ class Importer:
                     self.problem(spec.name, row.number, self.blamed(spec, field_name), "", message)
             if parents:
                 written[row.number] = {f: values.get(f) for f in naming}
-            for column, _target, known in references:
+            for column, words, known in references:
                 text = values.get(column.field)
                 if text is None:
                     continue
+                if words and text in words:
+                    self.used.add((spec.name, column.field, text))
+                    text = words[text]
                 # Each distinct name of a column is resolved once: a sheet names the same
                 # few units and projects on thousands of rows.
                 found = known.get(text)
@@ -680,6 +735,8 @@ def same(old, new):
     return old == new
 
 
-def import_workbook(path, user, *, dry_run=False, name=None, progress=None, cause="", record=None):
-    """Validate and (unless dry_run) import the workbook at `path` for `user`."""
-    return Importer(user, dry_run=dry_run, progress=progress, cause=cause, record=record).run(path, name)
+def import_workbook(path, user, *, dry_run=False, name=None, progress=None, cause="", record=None, mappings=()):
+    """Validate and (unless dry_run) import the workbook at `path` for `user`; `mappings`
+    (hezuo/imports/mapping.py) say what an office's own words mean."""
+    return Importer(user, dry_run=dry_run, progress=progress, cause=cause, record=record,
+                    mappings=mappings).run(path, name)

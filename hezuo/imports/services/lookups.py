@@ -12,6 +12,7 @@ from itertools import chain
 from operator import itemgetter
 
 from hezuo.imports.specs import TARGETS
+from hezuo.imports.synonyms import suggest
 from hezuo.org.models import Region
 
 PENDING = "pending"  # the unit owning a row is one the workbook itself creates
@@ -119,7 +120,18 @@ class Lookups:
         where = "您的数据范围内" if target.scoped and self.allowed_units is not None else ""
         # The same words whether a scoped record is another unit's or does not exist.
         hint = f"（可在“{target.sheet}”工作表中新增）" if target.sheet else ""
-        return None, f"{where}没有{described}的{target.noun}{hint}"
+        return None, f"{where}没有{described}的{target.noun}{hint}{self.closest(kind, key)}"
+
+    def closest(self, kind, key):
+        """。是否为：南浔区？ — for dictionaries everyone may read (units, programs), never for
+        records in a scope: a suggestion must not show what exists elsewhere."""
+        target = TARGETS[kind]
+        if target.scoped or len(key) != 1 or not isinstance(key[0], str):
+            return ""
+        names = [name for (name,) in self.records(kind)]
+        names += [name for (name,) in self.created_by_workbook(kind) if isinstance(name, str)] if target.sheet else []
+        close = suggest(key[0], names)
+        return f"。是否为：{'、'.join(close)}？" if close else ""
 
     def resolve_region(self, text):
         first = text.split()[0]

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from hezuo.imports.mapping import parse_mappings
 from hezuo.imports.models import ImportRecord
 from hezuo.imports.reader import XLS_MAGIC, XLSX_MAGIC
 from hezuo.imports.services.importer import import_workbook
@@ -42,8 +43,9 @@ class NotRerunnable(Exception):
     pass
 
 
-def keep_file(source, user, *, name=None, dry_run=False, origin="page"):
-    """Store the uploaded or given file with a new ImportRecord (who, when, size, checksum)."""
+def keep_file(source, user, *, name=None, dry_run=False, origin="page", mappings=()):
+    """Store the uploaded or given file with a new ImportRecord (who, when, size, checksum,
+    and the mappings to import it with)."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name
@@ -58,7 +60,7 @@ def keep_file(source, user, *, name=None, dry_run=False, origin="page"):
         size += len(chunk)
     handle.seek(0)
     record = ImportRecord(original_name=Path(name).name[:255], size=size, checksum=digest.hexdigest(),
-                          uploaded_by=user, dry_run=dry_run, source=origin)
+                          uploaded_by=user, dry_run=dry_run, source=origin, mappings=[str(m) for m in mappings])
     record.file.save(Path(name).name, File(handle), save=False)
     if isinstance(source, (str, Path)):
         handle.close()
@@ -97,6 +99,7 @@ def import_in_background(record_id):
 
 def run_import(record):
     """Run the import of `record`'s file, updating its progress and outcome. Returns the ImportResult.
+    The record's `mappings` (hezuo/imports/mapping.py) say what the office's own words mean.
 
     The run holds a lease while it works (services/leases.py), so that if this process
     dies, the page and `hezuo imports recover` find out and mark it failed. An unexpected
@@ -148,7 +151,8 @@ def _import(record):
 
     cause = f"导入文件“{record.original_name}”（导入记录 #{record.pk}）"
     return import_workbook(record.file.path, record.uploaded_by, dry_run=record.dry_run,
-                           name=record.original_name, progress=progress, cause=cause, record=record)
+                           name=record.original_name, progress=progress, cause=cause, record=record,
+                           mappings=parse_mappings(record.mappings))
 
 
 def rerun(record, user):
@@ -169,7 +173,7 @@ def rerun(record, user):
         again = ImportRecord.objects.create(
             file=original.file.name, original_name=original.original_name, size=original.size,
             checksum=original.checksum, uploaded_by=user, source=original.source, dry_run=original.dry_run,
-            retry_of=original)
+            mappings=original.mappings, retry_of=original)
     return again, True
 
 
