@@ -161,3 +161,18 @@ class NameSuggestionTestCase(WorkbookTestCase):
         text = "\n".join(str(p) for p in self.run_import(path, self.bob).problems)
         self.assertIn(f"您的数据范围内没有编号为“{theirs.code[:-1]}”的项目（可在“项目”工作表中新增）", text)
         self.assertNotIn("是否为", text)
+
+
+class KeptMappingsTestCase(WorkbookTestCase):
+    def test_a_rerun_of_an_interrupted_import_uses_the_same_mappings(self):
+        from hezuo.imports.services.pipeline import keep_file, rerun, run_import
+
+        path = self.workbook({"项目": [PROJECT_HEADER, self.project_row("NX-1", 状态="开工建设")]})
+        record = keep_file(path, self.alice, mappings=[parse_mapping("项目.状态:开工建设=实施中")])
+        ImportRecord.objects.filter(pk=record.pk).update(status=ImportRecord.Status.FAILED, error="进程中止")
+        again, created = rerun(ImportRecord.objects.get(pk=record.pk), self.alice)
+        self.assertTrue(created)
+        self.assertEqual(again.mappings, ["项目.状态:开工建设=实施中"])
+        result = run_import(again)
+        self.assertTrue(result.ok, [str(p) for p in result.problems])
+        self.assertEqual(Project.objects.get(code="NX-1").status, "active")

@@ -149,7 +149,8 @@ class ChildWriter(FlatWriter):
         copied = {}
         final = self.lookups.final
         for field, parent in self.spec.copies:
-            ids = {final(row.values[parent]) for row in rows if row.action != "unchanged"}
+            ids = {row.values[parent] for row in rows if row.action != "unchanged"}
+            ids = {final(pk) if type(pk) is tuple else pk for pk in ids}  # parents this import created
             kind = self.model._meta.get_field(parent).related_model._meta.model_name
             copied[field] = self.lookups.parent_values(kind, field, ids)
         return copied
