@@ -20,6 +20,7 @@ never write them (3000 is read like 三千: step 1000, so 3000多 means 3000–4
 read it).
 """
 
+import datetime
 import math
 import re
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ QUALIFIERS = {"": None, "超": ABOVE, "逾": ABOVE, "余": ABOVE, "多": ABOVE, 
 
 SIGNS = {"-": -1, "负": -1, "+": 1}
 CURRENCY_PREFIXES = {"¥": "元", "人民币": "元"}
+WHOLE_SUFFIX = "整"
 PERCENT_PREFIX = "百分之"
 
 # Words that make a number indefinite. Besides these: 数十/数百…, 十来个, and two digits
@@ -109,6 +111,9 @@ MESSAGES = {
     "too_long": "“{text}”的数字位数过多",
     "too_large": "“{text}”的数值过大",
     "not_amount": "“{text}”的单位是“{unit}”，不是金额",
+    "no_unit": "“{text}”没有写单位（元、万元或亿元）",
+    "not_date": "“{text}”不是日期，请写成 2024-05-06 的格式",
+    "bad_date": "“{text}”不是有效的日期",
 }
 
 
@@ -372,8 +377,11 @@ def read_amount(cell, unit="元"):
 
     The result's `qualifier` is kept (超1.1亿 imports as 1.1亿 with qualifier 超) so the
     importer can report it; `precision` is in 元, at least the fen.
+
+    `unit=None`: the header has no unit, so the cell must carry its own (350万元, 1.2亿,
+    15000元); a bare number is refused ("no_unit") rather than guessed.
     """
-    if unit not in UNITS:
+    if unit is not None and unit not in UNITS:
         raise ValueError(f"amount unit must be one of {', '.join(UNITS)}, not {unit!r}")
     shown = str(cell)
     with localcontext() as context:
@@ -391,6 +399,8 @@ def read_amount(cell, unit="元"):
         else:
             raise ChineseNumberError(shown, "not_number")
         if not own_scale:
+            if unit is None:
+                raise ChineseNumberError(shown.strip(), "no_unit")
             number, precision = number * UNITS[unit], precision * UNITS[unit]
         if abs(number) >= MAX_VALUE:
             raise ChineseNumberError(shown, "too_large")
@@ -404,6 +414,38 @@ def parse_amount(cell, unit="元"):
     The qualifier (超, 近 …) is accepted and dropped; call `read_amount` to report it.
     """
     return read_amount(cell, unit).value
+
+
+# Dates as clerks type them: 2024-05-06, 2024/5/6, 2024.03.05. (a closing dot), 2024—3—5
+# (a dash from the Chinese input method), 2024年5月6日, 2024年5月6号, 20240506, with a time
+# after the date (2024-05-06 00:00:00) when a spreadsheet wrote one.
+_DATE_SEPARATORS = "-/.—–―‐－、"
+_DATE_FORMS = (
+    re.compile(rf"(\d{{4}})\s*[{_DATE_SEPARATORS}]\s*(\d{{1,2}})\s*[{_DATE_SEPARATORS}]\s*(\d{{1,2}})"
+               rf"\s*[{_DATE_SEPARATORS}]?(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+
+
+def parse_date(text):
+    """The date `text` writes, as datetime.date; ChineseNumberError saying why otherwise.
+
+    Full-width digits and punctuation are folded first. Only whole dates: a month alone
+    (2024年5月) or a two-digit year is not a date of a record.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_date reads text, not {type(text).__name__}")
+    shown = text.strip()
+    folded = text.translate(_WIDTH).strip()
+    for form in _DATE_FORMS:
+        match = form.fullmatch(folded)
+        if match:
+            try:
+                return datetime.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                raise ChineseNumberError(shown, "bad_date") from None
+    raise ChineseNumberError(shown, "not_date")
 
 
 def _read(text):
@@ -454,6 +496,8 @@ def _parse(text):
         # 3000多万元: the qualifier sits before the magnitude it belongs with.
         run = len(rest) - len(rest.lstrip("万亿萬億"))
         body, rest = body + rest[:run], rest[run:]
+    if rest.endswith(WHOLE_SUFFIX) and rest[:-len(WHOLE_SUFFIX)].endswith("元"):
+        rest = rest[:-len(WHOLE_SUFFIX)]  # 100万元整, 叁佰元整: cheques and vouchers close with 整
     trailer = ""
     for word, meaning in QUALIFIER_TRAILERS.items():
         if rest.endswith(word):

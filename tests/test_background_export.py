@@ -46,7 +46,7 @@ class BackgroundExportTestCase(ImportTestCase):
         self.assertContains(page, POLLING)
         self.assertContains(page, "<progress")
         self.assertContains(page, "排队中")
-        self.assertEqual(DBTaskResult.objects.get(pk=export.task_id).task_path, "hezuo.imports.tasks.export_in_background")
+        self.assertEqual(DBTaskResult.objects.get(pk=export.task_id).task_path, "hezuo.imports.services.exports.export_in_background")
         run_worker_once()
         export.refresh_from_db()
         self.assertEqual(export.status, "succeeded")

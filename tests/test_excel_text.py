@@ -16,8 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hezuo import workbooks
-from hezuo.assistance.models import ConsumptionRecord
+from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.exchanges.models import Activity, Dispatch
+from hezuo.honors.models import Case
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import Project
@@ -232,6 +233,13 @@ class ErrorReportTestCase(ImportTestCase, ExcelTextTestCase):
 
 
 class RoundTripTestCase(ExcelTextTestCase):
+    def setUp(self):
+        super().setUp()
+        # No form and no import stores a leading tab or CR (both trim what is typed); how such
+        # a value is exported is covered above. Here the rest of each value must come back.
+        InKindAid.objects.filter(item=IN_KIND_ITEM).update(item=IN_KIND_ITEM.strip())
+        Case.objects.filter(title=CASE_TITLE).update(title=CASE_TITLE.strip())
+
     def test_export_then_import_by_the_reporter_changes_nothing(self):
         before = snapshot()
         export_workbook(self.path(), self.bob)

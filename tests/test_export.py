@@ -18,7 +18,7 @@ from django.urls import reverse
 from hezuo.exchanges.models import Cadre
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook
-from hezuo.imports.specs import SHEETS
+from hezuo.imports.specs import BY_NAME, SHEETS
 from hezuo.org.models import Program, Region, Unit
 from hezuo.projects.models import FundRecord, Project
 from tests.base import BaseTestCase
@@ -95,10 +95,12 @@ class WorkbookShapeTestCase(ExportTestCase):
         wb = self.export(self.alice)
         self.assertEqual(validations(wb["资金"]), {"C": "list_fundrecord_stage", "E": "list_fundrecord_source"})
         self.assertEqual(validations(wb["项目"]), {"C": "list_program", "F": "list_project_category",
-                                                 "I": "list_project_status", "J": "list_key_level"})
+                                                 "I": "list_project_status", "J": "list_yes_no",
+                                                 "K": "list_project_key_level"})
         self.assertEqual(list_values(wb, "list_fundrecord_stage"), ["安排", "下达", "拨付", "支出"])
         self.assertEqual(list_values(wb, "list_project_status"), ["谋划中", "实施中", "已完工", "已终止"])
-        self.assertEqual(list_values(wb, "list_key_level"), ["否", "省重点", "市重点"])
+        self.assertEqual(list_values(wb, "list_yes_no"), ["是", "否"])
+        self.assertEqual(list_values(wb, "list_project_key_level"), ["省重点", "市重点"])
         self.assertEqual(list_values(wb, "list_program"),
                          list(Program.objects.order_by("sort_order", "id").values_list("name", flat=True)))
         self.assertIn("财政援助资金", list_values(wb, "list_fundrecord_source"))
@@ -130,7 +132,7 @@ class WorkbookShapeTestCase(ExportTestCase):
         self.assertEqual(rows["南浔-001"][2:6], ["援疆", "南浔区农业农村局", "柯坪县", "产业合作"])
         self.assertEqual(rows["南浔-001"][9], "否")
         self.assertEqual(rows["P-CY"][4], "110105 朝阳区")  # a shared name goes with its code
-        self.assertEqual(rows["P-CY"][9], "市重点")
+        self.assertEqual(rows["P-CY"][9:11], ["是", "市重点"])
         units = column_values(wb["单位"], "A")
         self.assertEqual(units.index("市区域合作办"), 0)  # parents before children
         self.assertLess(units.index("南浔区"), units.index("南浔区农业农村局"))
@@ -231,7 +233,8 @@ class BlankTemplateTestCase(ExportTestCase):
             for cell, column in zip(wb[spec.name][1], spec.columns):
                 self.assertTrue(cell.comment.text.startswith(f"{column.title}："), cell.comment.text)
         self.assertIn("选填", wb["项目"]["J1"].comment.text)
-        self.assertIn("可选：否、省重点、市重点", wb["项目"]["J1"].comment.text)
+        self.assertIn("是 或 否", wb["项目"]["J1"].comment.text)
+        self.assertIn("可选：省重点、市重点", wb["项目"]["K1"].comment.text)
 
     def test_the_instructions_list_every_column_with_what_it_takes(self):
         wb = self.export(blank=True)
@@ -245,7 +248,8 @@ class BlankTemplateTestCase(ExportTestCase):
                 self.assertEqual(note, column.note or None)
             if spec.note:
                 self.assertIn((spec.name, None, None, None, None, spec.note), rows)
-        self.assertEqual(described[("资金", "环节")][3], "可选：安排、下达、拨付、支出")
+        self.assertTrue(described[("资金", "环节")][3].startswith("可选：安排、下达、拨付、支出；也可写："))
+        self.assertIn("拨付资金、资金拨付、已拨付、拨款（即拨付）", described[("资金", "环节")][3])
         self.assertIn("省定财政性援建资金", described[("资金", "资金来源")][3])
         self.assertIn("援疆", described[("项目", "工作类别")][3])
         self.assertIn("2024-05-06", described[("资金", "日期")][3])
@@ -285,31 +289,29 @@ class ListExportTestCase(ExportTestCase):
         _response, wb = self.download(reverse("funds:list") + "?format=xlsx", self.bob)
         self.assertEqual(column_values(wb["资金"], "A"), ["南浔-001"])
 
-    def test_kinds_without_a_standard_sheet_get_their_list_columns_written_for_people(self):
+    def test_every_record_kinds_list_exports_its_standard_sheet_masked_for_a_leader(self):
         _response, wb = self.download(reverse("cadres:list") + "?format=xlsx", self.lily)
         ws = wb["援派干部人才"]
-        self.assertEqual([c.value for c in ws[1]], ["姓名", "性别", "派遣批次", "挂职岗位", "联系电话"])
+        self.assertEqual([c.value for c in ws[1]], [c.title for c in BY_NAME["援派干部人才"].columns])
         self.assertEqual(ws.freeze_panes, "A2")
         self.assertTrue(ws["A1"].font.b)
-        phones = column_values(ws, "E")
-        self.assertEqual(sorted(phones), ["138****5678", "138****5678"])  # masked for a leader
+        self.assertEqual(sorted(column_values(ws, "H")), ["138****5678", "138****5678"])  # masked for a leader
         self.assertEqual(Cadre.objects.count(), 2)
 
-    def test_people_sheets_keep_numbers_as_numbers_and_write_the_rest_as_pages_show_it(self):
+    def test_list_exports_keep_numbers_as_numbers_in_the_columns_unit(self):
         _response, wb = self.download(reverse("in-kind:list") + "?format=xlsx", self.alice)
-        ws = wb.worksheets[0]
-        headers = [c.value for c in ws[1]]
-        row = dict(zip(headers, [c.value for c in ws[2]]))
-        self.assertEqual(row["数量"], "345万株")
+        ws = wb["物资帮扶"]
+        row = dict(zip([c.value for c in ws[1]], [c.value for c in ws[2]]))
+        self.assertEqual((row["数量"], row["计量单位"]), (345, "万株"))
         _response, wb = self.download(reverse("park-figures:list") + "?format=xlsx", self.alice)
-        ws = wb.worksheets[0]
-        amount = next(c for c in ws[2] if c.number_format == "#,##0.00")
-        self.assertEqual(amount.value, 134000)  # 1,340,000,000 元
-        self.assertEqual(ws.cell(1, amount.column).value, "固定资产投资（万元）")
-        self.assertEqual(ws.cell(2, [c.value for c in ws[1]].index("年度") + 1).value, 2024)
+        ws = wb["园区年度数据"]
+        row = dict(zip([c.value for c in ws[1]], ws[2]))
+        self.assertEqual(row["固定资产投资（万元）"].value, 134000)  # 1,340,000,000 元
+        self.assertEqual(row["固定资产投资（万元）"].number_format, "#,##0.00")
+        self.assertEqual(row["年度"].value, 2024)
         _response, wb = self.download(reverse("enterprises:list") + "?format=xlsx", self.alice)
-        ws = wb.worksheets[0]
-        self.assertEqual(column_values(ws, get_column_letter(len(ws[1]))), ["是", "是"])  # 本地企业投资
+        ws = wb["入驻企业"]
+        self.assertEqual(column_values(ws, "E"), ["是", "是"])  # 本地企业投资
 
     def test_the_regions_list_is_written_for_people(self):
         _response, wb = self.download(reverse("regions:list") + "?q=柯坪&format=xlsx", self.alice)

@@ -18,8 +18,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from hezuo.imports.models import ImportRecord
-from hezuo.imports.services.uploads import estimate_rows
-from hezuo.imports.tasks import import_in_background
+from hezuo.imports.services.pipeline import estimate_rows, import_in_background
 from hezuo.projects.models import FundRecord, Project
 from tests.test_import_pages import PROJECT_HEADERS, ImportTestCase, workbook, xlsx_upload
 
@@ -60,7 +59,7 @@ class BackgroundImportTestCase(ImportTestCase):
         self.assertEqual(record.rows_total, 7)  # estimated: two sheets of a header and 2 or 3 rows
         self.assertFalse(Project.objects.filter(code__startswith="NX-2024-1").exists())
         task = DBTaskResult.objects.get()
-        self.assertEqual(task.task_path, "hezuo.imports.tasks.import_in_background")
+        self.assertEqual(task.task_path, "hezuo.imports.services.pipeline.import_in_background")
         self.assertEqual(task.args_kwargs, {"args": [record.pk], "kwargs": {}})
 
         # The page shows a progress bar that polls itself
@@ -118,14 +117,14 @@ class BackgroundImportTestCase(ImportTestCase):
         self.upload(self.bob)
         record = self.latest()
         self.assertEqual(import_in_background.call(record.pk), "succeeded")
-        with mock.patch("hezuo.imports.tasks.run_recorded") as run:
+        with mock.patch("hezuo.imports.services.pipeline._import") as run:
             self.assertEqual(import_in_background.call(record.pk), "succeeded")
         run.assert_not_called()
 
     @override_settings(TASKS=IMMEDIATE)
     def test_a_crash_leaves_the_import_failed_not_running_forever(self):
-        with mock.patch("hezuo.imports.services.uploads.run_import", side_effect=RuntimeError("boom")), \
-                self.assertLogs("hezuo.imports.services.uploads", "ERROR"):
+        with mock.patch("hezuo.imports.services.pipeline._import", side_effect=RuntimeError("boom")), \
+                self.assertLogs("hezuo.imports.services.pipeline", "ERROR"):
             r = self.upload(self.bob)
         record = self.latest()
         self.assertEqual(record.status, ImportRecord.Status.FAILED)

@@ -17,6 +17,7 @@ from hezuo.numbers import (
     format_percent,
     format_points,
     parse_amount,
+    parse_date,
     parse_number,
     read_amount,
 )
@@ -401,3 +402,52 @@ def test_any_import_cell_reads_to_the_fen_or_is_refused(cell, unit):
     except ChineseNumberError:
         return
     assert amount == amount.quantize(D("0.01"))
+
+
+# --- Dates and amounts as clerks write them -------------------------------------------
+
+
+@pytest.mark.parametrize("text, day", [
+    ("2024-05-06", (2024, 5, 6)), ("2024/5/6", (2024, 5, 6)), ("2024.03.05", (2024, 3, 5)),
+    ("2024.03.05.", (2024, 3, 5)), ("2024—3—5", (2024, 3, 5)), ("2024–3–5", (2024, 3, 5)),
+    ("２０２４－０３－０５", (2024, 3, 5)), ("2024 - 3 - 5", (2024, 3, 5)), ("2024年3月5日", (2024, 3, 5)),
+    ("2024年3月5号", (2024, 3, 5)), ("2024年3月5", (2024, 3, 5)), ("20240305", (2024, 3, 5)),
+    ("2024-03-05 00:00:00", (2024, 3, 5)), ("2024-03-05T08:30", (2024, 3, 5)),
+])
+def test_it_reads_dates_as_clerks_write_them(text, day):
+    import datetime
+
+    assert parse_date(text) == datetime.date(*day)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2024/2/30", "“2024/2/30”不是有效的日期"), ("2024年5月", "“2024年5月”不是日期，请写成 2024-05-06 的格式"),
+    ("24-3-5", "不是日期"), ("明天", "不是日期"), ("2024-03-05 早上", "不是日期"),
+])
+def test_it_refuses_what_is_not_one_whole_date(text, message):
+    with pytest.raises(ChineseNumberError, match=message):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("cell, value", [("100万元整", "1000000.00"), ("叁佰元整", "300.00"), ("¥1,200元整", "1200.00")])
+def test_it_reads_amounts_closed_with_zheng(cell, value):
+    assert parse_amount(cell, "万元") == D(value)
+
+
+@pytest.mark.parametrize("cell", ["100整", "100万整", "整"])
+def test_zheng_closes_only_an_amount_in_yuan(cell):
+    with pytest.raises(ChineseNumberError):
+        parse_amount(cell)
+
+
+@pytest.mark.parametrize("cell, value", [("350万元", "3500000.00"), ("1.2亿", "120000000.00"), ("15000元", "15000.00"),
+                                         ("100万元整", "1000000.00")])
+def test_without_a_header_unit_a_cell_must_carry_its_own(cell, value):
+    assert parse_amount(cell, None) == D(value)
+
+
+@pytest.mark.parametrize("cell", ["1200", 1200, 12.5, "一千二百"])
+def test_a_bare_number_without_a_header_unit_is_refused_not_guessed(cell):
+    with pytest.raises(ChineseNumberError, match="没有写单位（元、万元或亿元）") as refusal:
+        parse_amount(cell, None)
+    assert refusal.value.code == "no_unit"

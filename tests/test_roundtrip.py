@@ -11,26 +11,31 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TestCase
 
-from hezuo.assistance.models import ConsumptionRecord
+from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.demo.huzhou import load_demo
-from hezuo.exchanges.models import Activity, Dispatch
+from hezuo.exchanges.models import Activity, Cadre, Dispatch
+from hezuo.honors.models import Case, Honor
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook
-from hezuo.imports.specs import SHEETS
+from hezuo.imports.cells import KINDS
+from hezuo.imports.specs import SHEETS, TARGETS
 from hezuo.org.models import Pairing, Program, Region, Unit
+from hezuo.parks.models import Enterprise, Park, ParkFigure
 from hezuo.projects.models import FundRecord, Project
 
 # Records the emptied-database round trip deletes and re-creates (units and regions stay:
 # users, parks and honours hang on them; RoundTripNewDictionaryTestCase covers their sheets).
-WIPED = (FundRecord, Project, Dispatch, Activity, ConsumptionRecord, Pairing)
+WIPED = (FundRecord, Project, Cadre, Dispatch, Activity, ConsumptionRecord, InKindAid, ParkFigure, Enterprise, Park,
+         Honor, Case, Pairing)
 
 
 def natural(spec, column):
     """How a column's value is compared: references by their natural key, not by id."""
-    if column.kind in ("unit", "program"):
-        return f"{column.field}__name"
-    if column.kind == "project":
-        return f"{column.field}__code"
+    if column.about:
+        return column.about
+    target = TARGETS.get(KINDS[column.kind].target)
+    if target is not None:
+        return f"{column.field}__{target.key[0]}"
     if column.kind == "region":
         return f"{column.field}__code"
     return column.field

@@ -9,18 +9,15 @@ which knows what the workbook itself defines.
 import datetime
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from hezuo import numbers
+from hezuo.imports.synonyms import suggest, synonyms_of
 from hezuo.rules import year_problem
 from hezuo.text import TextError, clean as clean_text, strip_invisible
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 SPACES = re.compile(r"[\s\u3000]+")
 TOTAL_LABELS = ("合计", "总计", "小计", "共计")
 
@@ -118,32 +115,33 @@ def date(value, field=None):
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise CellError(f"“{value}”不是有效的日期")
     cleaned = unicodedata.normalize("NFKC", str(value)).strip()
-    for pattern in DATE_PATTERNS:
-        match = pattern.match(cleaned)
-        if match:
-            try:
-                return datetime.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                raise CellError(f"“{value}”不是有效的日期")
-    if re.fullmatch(r"\d+(\.\d+)?", cleaned):
-        return date(float(cleaned))
-    raise CellError(f"“{value}”不是日期，请写成 2024-05-06 的格式")
+    if re.fullmatch(r"\d{1,7}(\.\d+)?", cleaned):
+        return date(float(cleaned))  # an Excel serial number written as text
+    try:
+        return numbers.parse_date(cleaned)
+    except numbers.ChineseNumberError as error:
+        raise CellError(str(error))
 
 
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e16")
 
 
+class MissingUnit(CellError):
+    """A bare number in an amount column whose header names no unit: never guessed."""
+
+
 def amount(value, unit):
-    """Exact 元 from a cell in the column's unit; text with its own magnitude ('1.1亿') counts as written."""
-    if type(value) is float and value == value and abs(value) < 1e15:
+    """Exact 元 from a cell in the column's unit; text with its own magnitude ('1.1亿') counts as written.
+    `unit` None: the header has none, so the cell must carry its own (MissingUnit otherwise)."""
+    if type(value) is float and value == value and abs(value) < 1e15 and unit is not None:
         # The common case, a number typed in the header's unit: skip the text parser.
         result = (Decimal(repr(value)) * numbers.UNITS[unit]).quantize(FEN, rounding=ROUND_HALF_UP)
     else:
         try:
             parsed = numbers.read_amount(value, unit)
         except numbers.ChineseNumberError as error:
-            raise CellError(str(error))
+            raise (MissingUnit if error.code == "no_unit" else CellError)(str(error))
         if parsed.qualifier:
             raise CellError(f"“{value}”带有“{parsed.qualifier}”，不是确定的金额，请填写准确数字")
         result = parsed.value
@@ -157,6 +155,8 @@ def amount(value, unit):
 def amount_converter(unit):
     """amount() for one column, with the common case — a number typed in the header's
     unit — done inline: it is the hottest cell of a large fund sheet."""
+    if unit is None:
+        return lambda value: amount(value, None)
     factor = numbers.UNITS[unit]
     limit = float(MAX_AMOUNT / factor) / 10
 
@@ -168,35 +168,67 @@ def amount_converter(unit):
     return convert
 
 
-def choice_converter(field):
-    """A converter taking a choice's label (or stored value) to the stored value."""
+def choice_converter(field, mapped=None):
+    """A converter taking a choice's label, its stored value, a built-in synonym
+    (hezuo/imports/synonyms.py) or a word the import maps (`mapped`: {word: label}) to the
+    stored value. Each distinct cell is resolved once, refusals included: a column repeats
+    the same few words on thousands of rows."""
     accepted = {}
+    labels = {}
     for stored, label in field.choices:
         if stored != "":
-            accepted[label] = accepted[str(stored)] = stored
-    allowed = "、".join(label for stored, label in field.choices if stored != "")
+            accepted[label] = accepted[str(stored)] = labels[label] = stored
+    for label, words in synonyms_of(field).items():
+        for word in words:
+            accepted.setdefault(word, labels[label])
+    for word, label in (mapped or {}).items():
+        accepted[word] = labels[label]  # checked by the importer: a mapping names a label
+    allowed = "、".join(labels)
+    answers = {}
 
     def choice(value):
-        wanted = value.strip() if type(value) is str else text(value)
-        if wanted not in accepted:
-            wanted = text(value)  # without invisible characters, or refused for a control character
         try:
-            return accepted[wanted]
-        except KeyError:
-            raise CellError(f"“{wanted}”不是可选值，应为：{allowed}")
+            return accepted[value.strip() if type(value) is str else value]
+        except (KeyError, TypeError):
+            pass
+        if value not in answers:
+            wanted = text(value)  # without invisible characters, or refused for a control character
+            if wanted in accepted:
+                answers[value] = accepted[wanted]
+            else:
+                answers[value] = CellError(refusal(wanted, allowed, labels, accepted))
+        answer = answers[value]
+        if isinstance(answer, CellError):
+            raise answer
+        return answer
 
     return choice
 
 
-KEY_LEVELS = {"": "", "否": "", "非重点": "", "是": "province", "省重点": "province", "省级重点": "province",
-              "省级": "province", "市重点": "city", "市级重点": "city", "市级": "city"}
+def refusal(wanted, allowed, labels, accepted):
+    """“在见”不是可选值，应为：…。是否为：实施中？ — the closest labels or words, by their label."""
+    by_word = {word: next(label for label, stored in labels.items() if stored == value)
+               for word, value in accepted.items() if word not in labels}
+    close = suggest(wanted, [*labels, *by_word])
+    meant = list(dict.fromkeys(by_word.get(word, word) for word in close))
+    hint = f"。是否为：{'、'.join(meant)}？" if meant else ""
+    return f"“{wanted}”不是可选值，应为：{allowed}{hint}"
 
 
-def key_level(value, field=None):
+KEY_LEVELS = {"省重点": "province", "省级重点": "province", "市重点": "city", "市级重点": "city"}
+
+
+def key_flag(value, field=None):
+    """是否重点项目: 是 or 否. A level written here instead (省重点, as the template had it
+    before 重点级别 was a column of its own) says both whether and which."""
     wanted = text(value)
-    if wanted not in KEY_LEVELS:
-        raise CellError(f"“{wanted}”不是可选值，应为：否、省重点、市重点")
-    return KEY_LEVELS[wanted]
+    if wanted in BOOLEANS:
+        return BOOLEANS[wanted]
+    if wanted == "非重点":
+        return False
+    if wanted in KEY_LEVELS:
+        return KEY_LEVELS[wanted]
+    raise CellError(f"“{wanted}”应为“是”或“否”（重点级别另填在“重点级别”列：省重点或市重点）")
 
 
 TOTAL_INITIALS = {label[0] for label in TOTAL_LABELS} | {"", " ", "\u3000"}
@@ -211,16 +243,79 @@ def is_total_row(cells):
     return first.replace(" ", "").startswith(TOTAL_LABELS)
 
 
-def converter(kind, model_field=None, unit=""):
-    """The function turning a cell of a column of `kind` into a value (raises CellError)."""
-    if kind == "choice":
-        return choice_converter(model_field)
-    if kind == "text":
-        return lambda value: text(value, model_field)
-    if kind == "amount":
-        return amount_converter(unit)
-    return {
-        "int": integer, "year": year, "date": date, "key_level": key_level,
-        # References stay text here; the importer resolves them against what exists.
-        "unit": text, "region": text, "program": text, "project": text,
-    }[kind]
+def boolean(value, field=None):
+    wanted = text(value)
+    if wanted not in BOOLEANS:
+        raise CellError(f"“{wanted}”应为“是”或“否”")
+    return BOOLEANS[wanted]
+
+
+BOOLEANS = {"是": True, "否": False, "Y": True, "N": False, "y": True, "n": False, "TRUE": True, "FALSE": False,
+            "True": True, "False": False, "1": True, "0": False}
+
+
+def decimal(value, field=None):
+    """A quantity or area: a definite number, at most the field's decimal places."""
+    number = _number(value)
+    if number < 0:
+        raise CellError("不能为负数")
+    places = getattr(field, "decimal_places", 2)
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise CellError(f"最多 {places} 位小数")
+    if abs(number) >= Decimal(10) ** ((getattr(field, "max_digits", 18)) - places):
+        raise CellError("数值过大")
+    return number
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of column: how its cells are read, and what the template says about them.
+
+    `reader(model_field, unit)` makes, once per column, the function applied to each cell.
+    A reference kind (`target` set) reads the cell as text; the importer then resolves each
+    distinct text of the column once against what exists and what the workbook creates
+    (hezuo/imports/services/lookups.py).
+    """
+
+    reader: object
+    format: str
+    target: str = ""
+
+
+def _plain(convert):
+    return lambda model_field, unit: (lambda value: convert(value, model_field))
+
+
+def _text_reader(model_field, unit):
+    return lambda value: text(value, model_field)
+
+
+def _reference(target, format):
+    return Kind(lambda model_field, unit: text, format, target=target)
+
+
+KINDS = {
+    "text": Kind(_text_reader, "文字"),
+    "int": Kind(_plain(integer), "整数"),
+    "decimal": Kind(_plain(decimal), "数字"),
+    "bool": Kind(_plain(boolean), "是 或 否"),
+    "year": Kind(_plain(year), "四位年份，如 2024"),
+    "date": Kind(_plain(date), "日期，如 2024-05-06"),
+    "amount": Kind(lambda model_field, unit: amount_converter(unit),
+                   "数字，按表头中的单位；也可写“1.1亿”“2,838万元”，按所写单位计"),
+    "choice": Kind(lambda model_field, unit, mapped=None: choice_converter(model_field, mapped), ""),
+    "key_flag": Kind(_plain(key_flag), "是 或 否；填“是”时须在“重点级别”列填写省重点或市重点"),
+    "unit": _reference("unit", "单位名称，须与系统中的单位完全一致，或在本文件“单位”表中新增"),
+    "program": _reference("program", ""),
+    "region": _reference("region", "地区名称；重名的地区写“区划代码 名称”，如“652929 柯坪县”"),
+    "project": _reference("project", "项目编号，须是系统中已有的项目，或在本文件“项目”表中新增"),
+    "park": _reference("park", "园区名称，须与系统中的园区完全一致，或在本文件“园区·飞地”表中新增"),
+}
+
+
+def converter(kind, model_field=None, unit="", mapped=None):
+    """The function turning a cell of a column of `kind` into a value (raises CellError).
+    `mapped`: words this import maps to labels, for a choice column."""
+    if mapped:
+        return KINDS[kind].reader(model_field, unit, mapped)
+    return KINDS[kind].reader(model_field, unit)

@@ -58,6 +58,9 @@ class ImportRecord(BackgroundRun):
     problems = models.JSONField("错误", default=list, blank=True)
     notes = models.JSONField("提示", default=list, blank=True)
     warnings = models.JSONField("提醒", default=list, blank=True)  # project rules broken after the import
+    # What the office's own words mean for this import ("单位.类型:市级=区域合作办", as given to
+    # --map): kept with the file, so a re-run or a confirmation imports the same way.
+    mappings = models.JSONField("值映射", default=list, blank=True)
     retry_of = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="retry",
                                     verbose_name="重新导入自")
 

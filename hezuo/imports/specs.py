@@ -1,31 +1,91 @@
 """The standard workbook (标准填报模板): one sheet per record kind, and what each column is.
 
 Import, export and the blank template all read these specs, so the three cannot drift
-apart. A column's `kind` says how a cell becomes a field value (hezuo/imports/cells.py);
-`key` columns identify a record, so re-importing a row updates it instead of adding one.
+apart. A sheet is a declaration: its model, its columns, its key and its shape.
+
+- A column's `kind` names its resolver in hezuo/imports/cells.py (KINDS): how a cell becomes
+  a value (text, int, year, date, amount, choice …), or, for a reference kind (unit, program,
+  region, project …), which TARGETS entry it names.
+- A column whose field is `parent__part` is one part of the key of a record the row hangs
+  under (a cadre's 派遣批次 is named by its batch name, unit and start date): the parts
+  together name one record of the parent's own sheet.
+- `key` columns identify a record, so re-importing a row updates it instead of adding one.
+- `shape` picks the writer (hezuo/imports/services/writers.py): "tree" (rows may hang under
+  earlier rows of the same sheet, saved one by one), "flat" (inserted in bulk), "child"
+  (inserted in bulk under a record of another sheet, copying what it declares in `copies`).
 """
 
 from dataclasses import dataclass, field
 
-from hezuo.assistance.models import ConsumptionRecord
-from hezuo.exchanges.models import Activity, Dispatch
-from hezuo.org.models import Pairing, Region, Unit
+from hezuo.assistance.models import ConsumptionRecord, InKindAid
+from hezuo.exchanges.models import Activity, Cadre, Dispatch
+from hezuo.honors.models import Case, Honor
+from hezuo.org.models import Pairing, Program, Region, Unit
+from hezuo.parks.models import Enterprise, Park, ParkFigure
 from hezuo.projects.models import FundRecord, Project
 
 
 @dataclass(frozen=True)
 class Column:
     header: str  # without unit: the unit goes in parentheses, e.g. 金额（万元）
-    field: str
-    kind: str  # text, int, year, date, amount, choice, key_level, unit, region, program, project
+    field: str  # a model field, or parent__part (see the module's docstring)
+    kind: str  # a key of cells.KINDS
     required: bool = True
     unit: str = ""  # default unit for amounts: 元, 万元 or 亿元
     width: int = 14
     note: str = ""
+    about: str = ""  # a column that is no field itself but speaks about this one (是否重点项目 → key_level)
+    personal: bool = False  # personal data: masked in exports for roles without the right (access.sees_personal_data)
 
     @property
     def title(self):
         return f"{self.header}（{self.unit}）" if self.unit else self.header
+
+    @property
+    def parent(self):
+        """The reference this column is one part of, or ""."""
+        return self.field.partition("__")[0] if "__" in self.field else ""
+
+    @property
+    def part(self):
+        return self.field.partition("__")[2]
+
+    def model_field(self, model):
+        """The model field the cells are read for: the parent's own for a part column."""
+        if self.about:
+            return model._meta.get_field(self.about)
+        if self.parent:
+            return model._meta.get_field(self.parent).related_model._meta.get_field(self.part)
+        return model._meta.get_field(self.field)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A kind of record that rows name: by which fields, what users call it, where it is made."""
+
+    model: type
+    key: tuple  # model fields that name one record, in the order the workbook writes them
+    noun: str  # 单位, 项目 …
+    by: str = "名为"  # 名为 / 编号为: how a message says what was written
+    sheet: str = ""  # the sheet of this workbook that creates them
+    scoped: bool = False  # a district reporter names only those of their own units
+
+    @property
+    def scope_path(self):
+        """The lookup from a record to the unit owning it; None for dictionaries."""
+        return getattr(self.model, "scope_path", None)
+
+
+# Reference kinds and what they name. Regions are not here: they have a resolver of their
+# own (codes, names, code + name; hezuo.imports.services.lookups.Lookups.resolve_region).
+TARGETS = {
+    "unit": Target(Unit, ("name",), "单位", sheet="单位"),
+    "program": Target(Program, ("name",), "工作类别"),
+    "project": Target(Project, ("code",), "项目", by="编号为", sheet="项目", scoped=True),
+    "park": Target(Park, ("name",), "园区", sheet="园区·飞地", scoped=True),
+    "dispatch": Target(Dispatch, ("batch_name", "unit", "start_date"), "派遣批次", sheet="人员派遣", scoped=True),
+    "enterprise": Target(Enterprise, ("park", "name"), "企业", sheet="入驻企业", scoped=True),
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +98,9 @@ class SheetSpec:
     date_field: str = ""  # for --year filtering on export
     year_field: str = ""
     order: tuple = field(default=("pk",))
+    shape: str = "flat"  # tree, flat or child: which writer writes it
+    copies: tuple = ()  # child sheets: (field, parent field) copied from the parent record
+    combine: tuple = ()  # functions making a field of several cells: values → None or (field, message)
 
     def column(self, field_name):
         return next(c for c in self.columns if c.field == field_name)
@@ -46,24 +109,72 @@ class SheetSpec:
     def required_headers(self):
         return [c.header for c in self.columns if c.required]
 
+    @property
+    def stored(self):
+        """The model fields a row of this sheet sets: its plain columns, and the parents its
+        part columns name."""
+        fields = []
+        for column in self.columns:
+            if column.about:
+                continue
+            name = column.parent or column.field
+            if name not in fields:
+                fields.append(name)
+        return tuple(fields)
+
+    @property
+    def parents(self):
+        """{parent field: its target kind} for the records named by part columns."""
+        return {c.parent: self.model._meta.get_field(c.parent).related_model._meta.model_name
+                for c in self.columns if c.parent}
+
+
+def key_level_of(values):
+    """是否重点项目 says whether a project is key, 重点级别 at which level. 是 alone names no
+    level: it is refused with a question, never read as 省重点."""
+    flag = values.pop("is_key", None)
+    level = values.setdefault("key_level", "")  # every row of a sheet carries the same fields
+    if isinstance(flag, str):  # a level written as the flag (older templates)
+        if level and level != flag:
+            return "key_level", "是否重点项目与重点级别不一致，请改正其中之一"
+        values["key_level"] = flag
+    elif flag is True and not level:
+        return "key_level", "是否重点项目为“是”，请在“重点级别”列填写省重点或市重点"
+    elif flag is False:
+        if level:
+            return "key_level", "是否重点项目为“否”，重点级别应为空"
+        values["key_level"] = ""
+    return None
+
 
 SHEETS = (
     SheetSpec("单位", Unit, (
         Column("单位名称", "name", "text", width=24),
         Column("上级单位", "parent", "unit", required=False, width=20),
         Column("类型", "kind", "choice", required=False),
-    ), key=("name",), order=("path",), note="本方单位。上级单位须是系统中已有的单位，或本表中出现在它之前的单位。"),
+    ), key=("name",), order=("path",), shape="tree", note="本方单位。上级单位须是系统中已有的单位，或本表中出现在它之前的单位。"),
     SheetSpec("地区", Region, (
         Column("地区名称", "name", "text"),
         Column("上级地区", "parent", "region", width=24),
         Column("区划代码", "code", "text", note="乡镇9位、村12位，以上级地区代码开头"),
-    ), key=("code",), order=("code",), note="只需填写系统中没有的乡镇、村；省市县三级来自国家区划数据。"),
+    ), key=("code",), order=("code",), shape="tree", note="只需填写系统中没有的乡镇、村；省市县三级来自国家区划数据。"),
     SheetSpec("结对关系", Pairing, (
         Column("本地单位", "unit", "unit", width=20),
         Column("结对地区", "region", "region", width=20),
         Column("工作类别", "program", "program"),
         Column("起始年份", "start_year", "year"),
     ), key=("unit", "region", "program"), order=("unit__path", "region__code")),
+    SheetSpec("园区·飞地", Park, (
+        Column("名称", "name", "text", width=30),
+        Column("类型", "kind", "choice", width=12),
+        Column("工作类别", "program", "program"),
+        Column("建设单位", "unit", "unit", width=20),
+        Column("合作地区", "partner_region", "region", width=20),
+        Column("所在地", "location", "region", required=False, width=20),
+        Column("设立年份", "established_year", "year", required=False, width=10),
+        Column("规划面积", "area_mu", "decimal", required=False, unit="亩", width=12),
+        Column("简介", "description", "text", required=False, width=40),
+    ), key=("name",), order=("name",), note="园区、飞地、共富产业园等合作平台。名称在全系统唯一。"),
     SheetSpec("项目", Project, (
         Column("项目编号", "code", "text", width=18),
         Column("项目名称", "name", "text", width=36),
@@ -74,15 +185,22 @@ SHEETS = (
         Column("年度", "year", "year", width=8),
         Column("总投资", "total_investment", "amount", unit="万元"),
         Column("状态", "status", "choice", width=10),
-        Column("是否重点项目", "key_level", "key_level", required=False, note="否、省重点或市重点"),
-    ), key=("code",), year_field="year", order=("year", "code")),
+        Column("是否重点项目", "is_key", "key_flag", required=False, about="key_level", note="是或否"),
+        Column("重点级别", "key_level", "choice", required=False, note="省重点或市重点；是否重点项目为“是”时必填"),
+        Column("开工日期", "start_date", "date", required=False, width=12),
+        Column("完工日期", "end_date", "date", required=False, width=12),
+        Column("建设内容", "description", "text", required=False, width=40),
+        Column("所在园区", "park", "park", required=False, width=24, note="须是系统中已有的园区，或在本文件“园区·飞地”表中新增"),
+    ), key=("code",), year_field="year", order=("year", "code"), combine=(key_level_of,)),
     SheetSpec("资金", FundRecord, (
         Column("项目编号", "project", "project", width=18),
         Column("日期", "date", "date", width=12),
         Column("环节", "stage", "choice", width=8),
         Column("金额", "amount", "amount", unit="万元"),
         Column("资金来源", "source", "choice", width=20),
+        Column("备注", "note", "text", required=False, width=30, note="如拨付文件的文号"),
     ), key=("project", "date", "stage", "source"), year_field="year", order=("date", "project__code", "stage"),
+        shape="child", copies=(("program", "project"),),  # FundRecord.program: see docs/architecture.md
         note="同一项目同一天同一环节同一来源只能有一行；再次导入同一行会更新金额。"),
     SheetSpec("人员派遣", Dispatch, (
         Column("批次名称", "batch_name", "text", width=30),
@@ -94,6 +212,20 @@ SHEETS = (
         Column("结束日期", "end_date", "date", required=False, width=12),
         Column("人次", "person_times", "int", width=8),
     ), key=("batch_name", "unit", "start_date"), year_field="year", order=("start_date", "batch_name")),
+    SheetSpec("援派干部人才", Cadre, (
+        Column("姓名", "name", "text", width=10),
+        Column("性别", "gender", "choice", required=False, width=6),
+        Column("批次名称", "dispatch__batch_name", "text", width=30),
+        Column("派出单位", "dispatch__unit", "unit", width=20),
+        Column("开始日期", "dispatch__start_date", "date", width=12),
+        Column("原工作单位", "employer", "text", required=False, width=24),
+        Column("挂职岗位", "position", "text", required=False, width=24),
+        Column("联系电话", "phone", "text", required=False, personal=True),
+        Column("身份证号", "id_number", "text", required=False, width=20, personal=True),
+    ), key=("dispatch", "name"), year_field="dispatch__year",
+        order=("dispatch__start_date", "dispatch__batch_name", "name"), shape="child",
+        note="每人一行。批次名称、派出单位、开始日期三列合起来指明“人员派遣”中的一个批次。"
+             "联系电话、身份证号是个人信息：无权查看的角色导出时为脱敏值，脱敏值导入时保持原值不变。"),
     SheetSpec("交流活动", Activity, (
         Column("活动名称", "name", "text", width=36),
         Column("活动类型", "kind", "choice"),
@@ -117,6 +249,59 @@ SHEETS = (
         Column("金额", "amount", "amount", unit="万元"),
     ), key=("date", "unit", "origin", "product", "channel"), year_field="year",
         order=("date", "product")),
+    SheetSpec("物资帮扶", InKindAid, (
+        Column("物资名称", "item", "text", width=24),
+        Column("工作类别", "program", "program"),
+        Column("实施单位", "unit", "unit", width=20),
+        Column("受援地区", "region", "region", width=20),
+        Column("日期", "date", "date", width=12),
+        Column("数量", "quantity", "decimal", width=10),
+        Column("计量单位", "quantity_unit", "text", width=10, note="如：万株、公斤、台、套"),
+        Column("折合金额", "value", "amount", required=False, unit="万元"),
+        Column("受益人数", "beneficiaries", "int", required=False, width=10),
+        Column("成效", "outcome", "text", required=False, width=40),
+    ), key=("item", "unit", "region", "date"), year_field="year", order=("date", "item")),
+    SheetSpec("入驻企业", Enterprise, (
+        Column("企业名称", "name", "text", width=30),
+        Column("所在园区", "park", "park", width=24),
+        Column("统一社会信用代码", "credit_code", "text", required=False, width=22),
+        Column("行业", "industry", "text", required=False),
+        Column("本地企业投资", "from_our_side", "bool", required=False, width=12, note="是：我方企业投资；否：其他企业"),
+        Column("入驻年份", "settled_year", "year", required=False, width=10),
+    ), key=("park", "name"), order=("park__name", "name"), shape="child"),
+    SheetSpec("园区年度数据", ParkFigure, (
+        Column("园区", "park", "park", width=24),
+        Column("企业名称", "enterprise__name", "text", required=False, width=30, note="为空表示园区整体"),
+        Column("年度", "year", "year", width=8),
+        Column("固定资产投资", "fixed_asset_investment", "amount", required=False, unit="万元"),
+        Column("规上工业总产值", "industrial_output", "amount", required=False, unit="万元"),
+        Column("产值", "output", "amount", required=False, unit="万元"),
+        Column("带动就业", "employment", "int", required=False, unit="人", width=10),
+        Column("引进项目数", "projects_introduced", "int", required=False, width=10),
+        Column("引进项目总投资", "investment_introduced", "amount", required=False, unit="万元"),
+        Column("统计归属", "credited_to", "choice", required=False, width=12),
+        Column("累计数", "cumulative", "bool", required=False, width=8, note="是：截至该年末的累计数；否：当年数"),
+    ), key=("park", "enterprise", "year"), year_field="year", order=("year", "park__name", "enterprise__name"),
+        shape="child", note="企业名称为空的行是园区整体的数据；填写企业名称时，企业须在“入驻企业”中。"),
+    SheetSpec("荣誉", Honor, (
+        Column("荣誉名称", "name", "text", width=36),
+        Column("级别", "level", "choice", width=10),
+        Column("获得单位", "unit", "unit", width=20),
+        Column("工作类别", "program", "program", required=False),
+        Column("年度", "year", "year", width=8),
+        Column("授予机关", "awarded_by", "text", required=False, width=24),
+        Column("获得者", "recipient", "text", required=False, note="个人荣誉填姓名"),
+        Column("说明", "description", "text", required=False, width=40),
+    ), key=("name", "unit", "year"), year_field="year", order=("year", "name")),
+    SheetSpec("典型案例", Case, (
+        Column("案例名称", "title", "text", width=36),
+        Column("入选级别", "level", "choice", width=10),
+        Column("入选名单", "selection", "text", required=False, width=30),
+        Column("报送单位", "unit", "unit", width=20),
+        Column("工作类别", "program", "program"),
+        Column("年度", "year", "year", width=8),
+        Column("案例摘要", "summary", "text", required=False, width=40),
+    ), key=("title", "unit", "year"), year_field="year", order=("year", "title")),
 )
 
 BY_NAME = {spec.name: spec for spec in SHEETS}

@@ -15,8 +15,7 @@ from hezuo.imports.services.exporter import download, export_workbook
 from hezuo.imports.services.exports import export_all_or_queue
 from hezuo.imports.services.leases import recover
 from hezuo.imports.services.problem_report import build_report, ordered, report_name
-from hezuo.imports.services.runs import NotRerunnable, keep_file, rerun
-from hezuo.imports.services.uploads import runs_in_background, start_import
+from hezuo.imports.services.pipeline import NotRerunnable, keep_file, rerun, runs_in_background, start_import
 from hezuo.projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -26,27 +26,20 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from hezuo import access, numbers
 from hezuo.core.models import AmountField
 from hezuo.core.table import Table
-from hezuo.imports.specs import BY_NAME, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS
+from hezuo.imports.cells import KINDS
+from hezuo.imports.synonyms import synonyms_of
+from hezuo.imports.specs import BY_NAME, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS, TARGETS
 from hezuo.org.models import Program, Region
 from hezuo.workbooks import AMOUNT_FORMAT, DATE_FORMAT, HEADER_FONT, WorkbookWriter, cell
 
 CHUNK = 2000
 LAST_ROW = 1048576  # drop-downs cover the whole column, so rows people add get them too
-KEY_LEVEL_LABELS = {"": "否", "province": "省重点", "city": "市重点"}
-KIND_FORMATS = {
-    "text": "文字",
-    "int": "整数",
-    "year": "四位年份，如 2024",
-    "date": "日期，如 2024-05-06",
-    "amount": "数字，按表头中的单位；也可写“1.1亿”“2,838万元”，按所写单位计",
-    "unit": "单位名称，须与系统中的单位完全一致，或在本文件“单位”表中新增",
-    "region": "地区名称；重名的地区写“区划代码 名称”，如“652929 柯坪县”",
-    "project": "项目编号，须是系统中已有的项目，或在本文件“项目”表中新增",
-}
+YES_NO = {True: "是", False: "否"}
 GENERAL_NOTES = (
     "每个工作表第 1 行是表头，从第 2 行起每行一条记录；请不要修改表头文字，可以在右侧增加自己的列（导入时忽略）。",
     "各列是否必填见下表。金额按表头括号中的单位填写，如“金额（万元）”填 12.5 即 12.5 万元。",
-    "单位、工作类别、地区按名称填写，须与系统中的名称完全一致；带下拉箭头的列请从下拉列表中选择。",
+    "单位、工作类别、地区按名称填写，须与系统中的名称完全一致；带下拉箭头的列请从下拉列表中选择，"
+    "也可写下表“格式或可选值”中列出的常用说法（如状态写“在建”即“实施中”）。",
     "每类记录按关键列识别：再次导入同一行会更新原记录，不会重复新增。",
     "“填写说明”和“下拉选项”两个工作表导入时会被忽略。",
 )
@@ -61,7 +54,8 @@ def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, p
     exactly those rows, in their order (list-page exports). `blank`: no data, plus a first
     sheet 填写说明 and a comment on every header cell.
     """
-    writer = StandardWriter(blank=blank, progress=progress)
+    masked = user is not None and not access.sees_personal_data(user)
+    writer = StandardWriter(blank=blank, progress=progress, masked=masked)
     if blank:
         writer.instructions()
     specs = [BY_NAME[name] for name in querysets] if querysets is not None else list(SHEETS)
@@ -121,9 +115,10 @@ def download(filename, write):
 class StandardWriter(WorkbookWriter):
     """Sheets of the standard workbook, with drop-downs from a hidden sheet of lists."""
 
-    def __init__(self, blank=False, progress=None):
+    def __init__(self, blank=False, progress=None, masked=False):
         super().__init__(progress)
         self.blank = blank
+        self.masked = masked  # personal data (a cadre's phone, ID number) written masked
         self.lists = {}  # defined name → (title, [labels])
         self._ambiguous_regions = None
 
@@ -132,10 +127,10 @@ class StandardWriter(WorkbookWriter):
     def list_name(self, spec, column):
         if column.kind == "program":
             name, title, labels = "list_program", "工作类别", None
-        elif column.kind == "key_level":
-            name, title, labels = "list_key_level", "是否重点项目", list(KEY_LEVEL_LABELS.values())
+        elif column.kind in ("key_flag", "bool"):
+            name, title, labels = "list_yes_no", "是/否", list(YES_NO.values())
         elif column.kind == "choice":
-            model_field = spec.model._meta.get_field(column.field)
+            model_field = column.model_field(spec.model)
             name = f"list_{spec.model._meta.model_name}_{column.field}"
             title = f"{column.header}（{spec.name}）"
             labels = [label for value, label in model_field.choices if value != ""]
@@ -163,12 +158,19 @@ class StandardWriter(WorkbookWriter):
         return "\n".join(lines)
 
     def format_of(self, spec, column):
-        if column.kind in ("choice", "key_level", "program"):
+        if column.kind == "key_flag":
+            return KINDS[column.kind].format
+        if column.kind in ("choice", "bool", "program"):
             name = self.list_name(spec, column)
             labels = self.lists[name][1] if name else []
-            return "可选：" + "、".join(labels)
-        text = KIND_FORMATS[column.kind]
-        limit = getattr(spec.model._meta.get_field(column.field), "max_length", None)
+            text = "可选：" + "、".join(labels)
+            if column.kind == "choice":
+                words = synonyms_of(column.model_field(spec.model))
+                if words:
+                    text += "；也可写：" + "；".join(f"{'、'.join(w)}（即{label}）" for label, w in words.items())
+            return text
+        text = KINDS[column.kind].format
+        limit = getattr(column.model_field(spec.model), "max_length", None)
         if column.kind == "text" and limit:
             text += f"，最多 {limit} 字"
         return text
@@ -193,14 +195,13 @@ class StandardWriter(WorkbookWriter):
         lookups, converters = [], []
         for column in spec.columns:
             start = len(lookups)
-            if column.kind in ("unit", "program"):
-                lookups.append(f"{column.field}__name")
-            elif column.kind == "project":
-                lookups.append(f"{column.field}__code")
+            target = TARGETS.get(KINDS[column.kind].target)
+            if target is not None:  # a reference is written as what names it: a name, a code
+                lookups.append(f"{column.field}__{target.key[0]}")
             elif column.kind == "region":
                 lookups += [f"{column.field}__name", f"{column.field}__code"]
             else:
-                lookups.append(column.field)
+                lookups.append(column.about or column.field)
             converters.append(self.converter(spec, column, start, ws))
         return lookups, converters
 
@@ -215,10 +216,14 @@ class StandardWriter(WorkbookWriter):
         if column.kind == "date":
             return lambda v: self.styled(ws, v[i], DATE_FORMAT) if v[i] is not None else None
         if column.kind == "choice":
-            labels = dict(spec.model._meta.get_field(column.field).choices)
-            return lambda v: labels.get(v[i], v[i]) or None
-        if column.kind == "key_level":
-            return lambda v: KEY_LEVEL_LABELS.get(v[i] or "", v[i])
+            labels = dict(column.model_field(spec.model).choices)
+            return lambda v: labels.get(v[i], v[i]) if v[i] not in ("", None) else None
+        if column.personal and self.masked:
+            return lambda v: access.mask_personal(v[i]) or None
+        if column.kind == "key_flag":
+            return lambda v: YES_NO[bool(v[i])]
+        if column.kind == "bool":
+            return lambda v: None if v[i] is None else YES_NO[v[i]]
         return lambda v: None if v[i] == "" else v[i]
 
     def region_text(self, name, code):

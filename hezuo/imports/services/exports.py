@@ -23,13 +23,13 @@ from django.core.files.storage import default_storage
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone
+from django_tasks import task
 
 from hezuo import access
 from hezuo.audit.events import record_event
 from hezuo.imports.models import ExportRecord
 from hezuo.imports.services.exporter import default_rows, download, export_list, export_workbook
-from hezuo.imports.services.leases import Heartbeat, claim
-from hezuo.imports.services.runs import save_progress
+from hezuo.imports.services.leases import Heartbeat, claim, save_progress
 from hezuo.imports.specs import SHEETS
 
 
@@ -75,14 +75,22 @@ def audit(request, **data):
 
 
 def queue(request, what, name, rows, **fields):
-    from hezuo.imports.tasks import export_in_background
-
     record = ExportRecord.objects.create(requested_by=request.user, what=what, name=name, rows_total=rows,
                                          scope=access.scope_key(request.user), **fields)
     audit(request, what=name, export=record.pk, rows=rows, filters=record.query, year=record.year)
     task = export_in_background.enqueue(record.pk)
     ExportRecord.objects.filter(pk=record.pk).update(task_id=str(task.id))
     return record
+
+
+@task()
+def export_in_background(record_id):
+    """Write a large export to its file under the data directory; its ExportRecord carries progress."""
+    record = ExportRecord.objects.select_related("requested_by").get(pk=record_id)
+    if record.status != ExportRecord.Status.PENDING:
+        return record.status
+    run_export(record)
+    return ExportRecord.objects.values_list("status", flat=True).get(pk=record_id)
 
 
 def run_export(record):

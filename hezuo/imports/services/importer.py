@@ -6,18 +6,15 @@ is written, and then everything is written in one transaction, or nothing is.
 Rows are matched to existing records by their natural key (SheetSpec.key: 项目编号 for
 projects, project+date+stage+source for funds …), so importing the same file twice changes
 nothing and a changed row updates its record. Records are written in bulk; the audit trail
-gets one entry per import and model for the records it created (which ids), one per updated
-record (field before/after) and one per import (what it did), each naming the import as the
-cause (hezuo/audit/imports.py).
+gets one entry per created record (its values), one per updated record (field before/after)
+and one per import (what it did), each naming the import as the cause.
 """
 
 import datetime
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
@@ -27,18 +24,15 @@ from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
 from hezuo.imports.services.bulk import fast_insert
-from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS
-from hezuo.org.models import Program, Region, Unit
-from hezuo.org import names as region_names
-from hezuo.org.regions import RegionError, RegionResolver
-from hezuo.org.services import load_codes, load_paired
-from hezuo.projects.models import FundRecord, Project
+from hezuo.imports.services.lookups import PENDING, Lookups
+from hezuo.imports.services.writers import WRITERS
+from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS, TARGETS
+from hezuo.projects.models import Project
 from hezuo.stats.freshness import changed as stats_changed
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 2000
 AMOUNT_UNITS = ("元", "万元", "亿元")
-PENDING = "pending"  # a reference to something the workbook itself creates
 
 
 @dataclass
@@ -166,8 +160,11 @@ class Row:
 
 
 class Importer:
-    def __init__(self, user, *, dry_run=False, progress=None, cause="", record=None):
+    def __init__(self, user, *, dry_run=False, progress=None, cause="", record=None, mappings=()):
         self.user = user  # None: the operator at the command line, who may write everything
+        self.mappings = list(mappings)  # mapping.Mapping: what an office's own words mean, for this import
+        self.mapped = {}  # (sheet, field) → {word: label} of the mappings that are right
+        self.used = set()  # the mappings some cell used
         self.dry_run = dry_run
         self.progress = progress or (lambda done, total, phase: None)
         self.cause = cause
@@ -176,6 +173,7 @@ class Importer:
         self.result = ImportResult(dry_run=dry_run)
         self.rows_seen = 0
         self.columns = {}  # sheet name → {field: BoundColumn}, where each column really is
+        self.unitless = {}  # (sheet, column index) → (column, row numbers) of bare numbers under a unit-less header
 
     # -- reading -------------------------------------------------------------------------
 
@@ -185,6 +183,7 @@ class Importer:
         ))
 
     def run(self, path, name=None):
+        self.check_mappings()
         try:
             raw_sheets = read_file(path, name)
         except UnreadableFile as error:
@@ -204,10 +203,12 @@ class Importer:
             self.result.problems.append(Problem(
                 "", None, "", "", "", f"没有找到可导入的工作表。工作表名称应为：{names}（CSV 文件按表头识别）"))
         if not parsed:
+            self.report_unused_mappings()
             return self.result
         # Names are checked even when some cells are wrong, so one report lists every problem.
         self.progress(self.rows_seen, self.rows_seen, "校验引用和权限")
         self.check(parsed)
+        self.report_unused_mappings()
         if self.result.problems:
             return self.result
         if self.dry_run:
@@ -281,27 +282,29 @@ class Importer:
         return None, None
 
     def bind_columns(self, spec, header_number, header):
-        bound, seen = {}, {}
+        bound, seen, ignored = {}, {}, []
         for index, cell in enumerate(header):
             name, unit = cells.normalize_header(cell)
             column = next((c for c in spec.columns if c.header == name), None)
             if column is None:
-                continue  # extra columns are allowed
+                if name:
+                    ignored.append(str(cell).strip())  # extra columns are allowed, and said to be unread
+                continue
             if name in seen:
                 self.result.problems.append(Problem(spec.name, header_number, column_letter(index), name, "",
                                                     f"与 {column_letter(seen[name])} 列重复"))
                 continue
             seen[name] = index
-            model_field = spec.model._meta.get_field(column.field)
+            model_field = column.model_field(spec.model)
             if column.kind == "amount":
                 if unit and unit not in AMOUNT_UNITS:
                     self.result.problems.append(Problem(spec.name, header_number, column_letter(index), cell, "",
                                                         f"金额单位“{unit}”无法识别，应为元、万元或亿元"))
                     continue
-                if not unit:
-                    self.result.notes.append(f"工作表“{spec.name}”的“{name}”列未注明单位，按元计算")
-                unit = unit or "元"
+                unit = unit or None  # then every cell must carry its own unit (read_sheet)
             bound[column.field] = BoundColumn(column, index, unit, model_field)
+        if ignored:
+            self.result.notes.append(f"工作表“{spec.name}”已忽略的列：{'、'.join(ignored)}（不是标准模板中的列，未导入）")
         return bound
 
     def read_sheet(self, raw, spec):
@@ -311,10 +314,10 @@ class Importer:
         columns = self.bind_columns(spec, header_number, header)
         self.columns[spec.name] = columns
         # The hot loop of a large import: per column, a prepared converter; per cell, a call.
-        plan = [(name, column.index, cells.converter(column.spec.kind, column.model_field, column.unit),
-                 column.spec.required, blank_value(column.model_field), column)
+        plan = [(name, column.index, self.converter(spec, column),
+                 column.spec.required, blank_value(column.model_field, column.spec), column)
                 for name, column in columns.items()]
-        required_hint = "（如果这里是公式，请在 Excel 中重新计算并保存后再导入）" if raw.kind == "xlsx" else ""
+        hint = "（如果这里是公式，请在 Excel 中重新计算并保存后再导入）" if raw.kind == "xlsx" else ""
         fast = [(name, index, convert) for name, index, convert, _required, _blank, _column in plan]
         least_width = max(index for _name, index, _convert in fast) + 1 if fast else 0
         rows = []
@@ -325,37 +328,101 @@ class Importer:
                     continue
             if (type(first) is not str or first[:1] in cells.TOTAL_INITIALS) and cells.is_total_row(row):
                 continue
+            values = None
             # Most rows are complete and right: convert them in one go. A blank or bad cell
-            # makes a converter raise, and the row is read again cell by cell below.
+            # makes a converter raise, and the row is read again cell by cell.
             if len(row) >= least_width:
                 try:
-                    rows.append(Row(number, {name: convert(row[index]) for name, index, convert in fast}))
-                    self.rows_seen += 1
-                    if self.rows_seen % PROGRESS_EVERY == 0:
-                        self.progress(self.rows_seen, 0, f"读取“{spec.name}”")
-                    continue
+                    values = {name: convert(row[index]) for name, index, convert in fast}
                 except cells.CellError:
                     pass
-            width = len(row)
-            values = {}
-            for name, index, convert, required, blank, column in plan:
-                value = row[index] if index < width else None
-                if value is None or value == "" or (type(value) is str and not value.strip()):
-                    if required:
-                        self.problem(spec.name, number, column, "", f"必填，不能为空{required_hint}")
-                    values[name] = None if required else blank
-                    continue
-                try:
-                    values[name] = convert(value)
-                except cells.CellError as error:
-                    self.problem(spec.name, number, column, value, str(error))
-                    values[name] = None
-            rows.append(Row(number, values))
+            rows.append(Row(number, values if values is not None else self.read_cells(spec, number, row, plan, hint)))
             self.rows_seen += 1
             if self.rows_seen % PROGRESS_EVERY == 0:
                 self.progress(self.rows_seen, 0, f"读取“{spec.name}”")
+        self.refuse_unitless(spec, header_number)
         self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
         return rows
+
+    def converter(self, spec, column):
+        words = self.mapped.get((spec.name, column.spec.field))
+        choice = column.spec.kind == "choice"
+        convert = cells.converter(column.spec.kind, column.model_field, column.unit, words if choice else None)
+        if not words or not choice:
+            return convert  # references are mapped when they are resolved (check_sheet)
+        used = self.used
+
+        def read(value):
+            if type(value) is str and value.strip() in words:
+                used.add((spec.name, column.spec.field, value.strip()))
+            return convert(value)
+
+        return read
+
+    def check_mappings(self):
+        """Each mapping names a sheet, a column of it that takes words, and (for a choice) a
+        label the column takes; any other is a problem of the command, never skipped."""
+        right = []
+        for mapping in self.mappings:
+            spec = BY_NAME.get(mapping.sheet)
+            column = next((c for c in spec.columns if c.header == mapping.column), None) if spec else None
+            problem = ""
+            if spec is None:
+                problem = f"没有名为“{mapping.sheet}”的工作表，应为：{'、'.join(BY_NAME)}"
+            elif column is None:
+                problem = f"工作表“{spec.name}”没有“{mapping.column}”列"
+            elif column.kind != "choice" and not cells.KINDS[column.kind].target:
+                problem = f"“{mapping.column}”列不是可选值或名称列，不能映射"
+            elif column.kind == "choice":
+                labels = [label for stored, label in column.model_field(spec.model).choices if stored != ""]
+                if mapping.label not in labels:
+                    problem = f"“{mapping.label}”不是“{mapping.column}”的可选值，应为：{'、'.join(labels)}"
+            if problem:
+                self.result.problems.append(Problem("", None, "", "", "", f"映射“{mapping}”有误：{problem}"))
+            else:
+                right.append(mapping)
+                self.mapped.setdefault((spec.name, column.field), {})[mapping.value] = mapping.label
+        self.mappings = right
+
+    def report_unused_mappings(self):
+        for mapping in self.mappings:
+            field = next(c.field for c in BY_NAME[mapping.sheet].columns if c.header == mapping.column)
+            if (mapping.sheet, field, mapping.value) not in self.used:
+                self.result.notes.append(f"映射“{mapping}”未用到：文件中没有这个值")
+
+    def read_cells(self, spec, number, row, plan, hint):
+        """A row with a blank or bad cell, cell by cell, reporting each problem."""
+        width = len(row)
+        values = {}
+        for name, index, convert, required, blank, column in plan:
+            value = row[index] if index < width else None
+            if value is None or value == "" or (type(value) is str and not value.strip()):
+                if required:
+                    self.problem(spec.name, number, column, "", f"必填，不能为空{hint}")
+                values[name] = None if required else blank
+                continue
+            try:
+                values[name] = convert(value)
+            except cells.MissingUnit:
+                self.unitless.setdefault((spec.name, column.index), (column, []))[1].append(number)
+                values[name] = None
+            except cells.CellError as error:
+                self.problem(spec.name, number, column, value, str(error))
+                values[name] = None
+        return values
+
+    def refuse_unitless(self, spec, header_number):
+        """One problem per amount column without a unit in its header and in some cells:
+        the clerk meant 万元 or 元, and only the clerk can say which."""
+        for (sheet, _index), (column, numbers) in list(self.unitless.items()):
+            if sheet != spec.name:
+                continue
+            header = column.spec.header
+            rows = "、".join(str(n) for n in numbers[:5]) + (" 等" if len(numbers) > 5 else "")
+            self.result.problems.append(Problem(
+                spec.name, header_number, column.letter, header, "",
+                f"表头“{header}”没有注明金额单位，请改为“{header}（元）”“{header}（万元）”或“{header}（亿元）”；"
+                f"或在每个单元格中写明单位（如 350万元、1.2亿）。第 {rows} 行（共 {len(numbers)} 行）没有单位"))
 
     # -- checking references, scope and keys ----------------------------------------------
 
@@ -363,44 +430,108 @@ class Importer:
         if self.user is not None and access.role_of(self.user) == access.Role.DISTRICT:
             self.allowed_units = set(access.writable_units(self.user).values_list("id", flat=True))
         self.lookups = Lookups(parsed, self.allowed_units)
-        for name, (spec, rows) in parsed.items():
-            self.check_sheet(spec, rows)
+        # In the order of SHEETS: a child's parent names the keys its own sheet resolved.
+        for spec in SHEETS:
+            if spec.name in parsed:
+                self.check_sheet(spec, parsed[spec.name][1])
 
     def check_sheet(self, spec, rows):
-        columns = {c.field: c for c in spec.columns}
-        ref_fields = [c for c in spec.columns if c.kind in REFERENCE_KINDS]
+        references = [(c, self.mapped.get((spec.name, c.field)), {}) for c in spec.columns
+                      if cells.KINDS[c.kind].target]
+        parents = spec.parents
+        written = {}  # row number → the cells naming a parent as written, for messages about it
+        naming = {c.field for c in spec.columns if c.parent}
+        naming |= {f for kind in parents.values() for f in TARGETS[kind].key if any(c.field == f for c in spec.columns)}
+        resolve = self.lookups.resolve
+        combine = spec.combine
         for row in rows:
-            for column in ref_fields:
-                text = row.values.get(column.field)
+            values = row.values
+            for make in combine:
+                refused = make(values)
+                if refused:
+                    field_name, message = refused
+                    self.problem(spec.name, row.number, self.blamed(spec, field_name), "", message)
+            if parents:
+                written[row.number] = {f: values.get(f) for f in naming}
+            for column, words, known in references:
+                text = values.get(column.field)
                 if text is None:
                     continue
-                found, message = self.lookups.resolve(column.kind, text)
-                if message:
-                    self.problem(spec.name, row.number, self.bound(spec, column), text, message)
-                    row.values[column.field] = None
+                if words and text in words:
+                    self.used.add((spec.name, column.field, text))
+                    text = words[text]
+                # Each distinct name of a column is resolved once: a sheet names the same
+                # few units and projects on thousands of rows.
+                found = known.get(text)
+                if found is None:
+                    found = known[text] = resolve(cells.KINDS[column.kind].target, text)
+                if found[1]:
+                    self.problem(spec.name, row.number, self.bound(spec, column), text, found[1])
+                    values[column.field] = None
                 else:
-                    row.values[column.field] = found
+                    values[column.field] = found[0]
+        for parent, kind in parents.items():
+            self.resolve_parent(spec, rows, parent, kind, written)
         if any(p.sheet == spec.name for p in self.result.problems):
             return
         self.check_scope(spec, rows)
-        self.match_existing(spec, rows, columns)
+        self.match_existing(spec, rows)
         self.check_rules(spec, rows)
+
+    def resolve_parent(self, spec, rows, parent, kind, written):
+        """The record each row hangs under, named by its part columns (parent__part) and,
+        for a key field the row has itself (an enterprise's park), by that column."""
+        target = TARGETS[kind]
+        parts = [f"{parent}__{f}" if f"{parent}__{f}" in written.get(rows[0].number, {}) else f
+                 for f in target.key] if rows else []
+        part_columns = [c for c in spec.columns if c.parent == parent]
+        naming_columns = [self.column_of(spec, f) for f in parts]
+        first = part_columns[0]
+        known = {}
+        self.lookups.records(kind)  # read while the rows still hold every part
+        self.lookups.created_by_workbook(kind)
+        for row in rows:
+            values = row.values
+            key = tuple(values.get(f) for f in parts)
+            for column in part_columns:
+                values.pop(column.field, None)
+            if all(v is None for v in key):
+                values[parent] = None  # an optional parent left blank; a required part was reported
+                continue
+            if any(v is None for v in key):
+                values[parent] = None  # a part left blank or wrong: reported already, if required
+                if first.required or any(written[row.number].get(c.field) is not None for c in part_columns):
+                    missing = [c for c in part_columns if written[row.number].get(c.field) is None]
+                    if missing and not first.required:
+                        self.problem(spec.name, row.number, self.bound(spec, missing[0]), "",
+                                     f"与“{first.header}”一起填写，不能为空")
+                continue
+            found = known.get(key)
+            if found is None:
+                described = "、".join(f"{c.header}为“{shown(written[row.number][c.field])}”" for c in naming_columns)
+                found = known[key] = self.lookups.resolve_key(kind, key, described)
+            if found[1]:
+                self.problem(spec.name, row.number, self.bound(spec, first), "", found[1])
+                values[parent] = None
+            else:
+                values[parent] = found[0]
 
     def check_rules(self, spec, rows):
         """The row rules (hezuo/rules.py: years, dates, amounts, an end before its start) and
         the model's own checks across fields, per row, so a dry run catches them too and each
-        problem names its row and column."""
-        if spec.model in (Unit, Region):
-            return  # units and regions are checked as they are saved, parents first (write)
+        problem names its row and column. The one place where a sheet's parsed rows meet the
+        rules."""
+        if spec.shape == "tree":
+            return  # tree records are checked as they are saved, parents first (writers.TreeWriter)
         check = rules.row_checker(spec.model)
         own_clean = has_own_clean(spec.model)
-        names = {c.field: attname(spec, c.field) for c in spec.columns}
-        columns = {c.field: c for c in spec.columns}
+        meta = spec.model._meta
+        names = {f: meta.get_field(f).attname for f in spec.stored}
         for row in rows:
             if row.action == "unchanged":
                 continue
             for violation in check(row.values):  # their messages carry the values they are about
-                column = self.bound(spec, columns.get(violation.field))
+                column = self.blamed(spec, violation.field)
                 self.problem(spec.name, row.number, column, "", violation.message if column else str(violation))
             if own_clean:
                 # References the workbook itself creates have no id yet; rules do not look at them.
@@ -433,45 +564,60 @@ class Importer:
             return None
         return self.columns.get(spec.name, {}).get(column.field)
 
+    def blamed(self, spec, field_name):
+        """The column a problem with a field is shown in: its own, else one speaking about it."""
+        own = [c for c in spec.columns if c.field == field_name or c.parent == field_name]
+        about = [c for c in spec.columns if c.about == field_name]
+        return next((self.bound(spec, c) for c in own + about if self.bound(spec, c) is not None), None)
+
+    def column_of(self, spec, field_name):
+        """The column that writes a stored field: itself, or the first part naming a parent."""
+        return next((c for c in spec.columns if c.field == field_name or c.parent == field_name), None)
+
     def check_scope(self, spec, rows):
         """A district reporter imports rows of their own unit subtree only.
 
         The message says what the reporter wrote is not theirs, never whose it is: a unit
-        is named only as the reporter typed it, a project outside the scope has already been
-        refused as unknown (Lookups.resolve), whether it exists elsewhere or not."""
+        is named only as the reporter typed it, a record outside the scope (a project, a
+        park …) has already been refused as unknown (Lookups.resolve), whether it exists
+        elsewhere or not."""
         allowed = self.allowed_units
-        if allowed is None or spec.model.scope_path is None:
+        if allowed is None or getattr(spec.model, "scope_path", None) is None:
             return  # city officers write everywhere; others cannot write at all (match_existing)
-        owner = next((c for c in spec.columns if c.field in ("unit", "project")), None)
+        owner = self.column_of(spec, spec.model.scope_path.split("__")[0])
         for row in rows:
             unit_id = self.lookups.unit_of(spec, row.values)
             if unit_id is not PENDING and unit_id not in allowed:
                 if owner is not None and owner.kind == "unit":
-                    typed = self.lookups.unit_names.get(unit_id, "")
+                    typed = self.lookups.unit_name(unit_id)
                     message = f"单位“{typed}”不在您的数据范围内，您只能导入本单位及下属单位的数据"
                 else:
                     typed, message = "", "这条记录不在您的数据范围内，您只能导入本单位及下属单位的数据"
                 self.problem(spec.name, row.number, self.bound(spec, owner), typed, message)
 
-    def match_existing(self, spec, rows, columns):
+    def match_existing(self, spec, rows):
         sheet = next(s for s in self.result.sheets if s.name == spec.name)
         key_of = itemgetter(*spec.key)
         keys = [key_of(row.values) for row in rows]
+        key_headers = "、".join(self.column_of(spec, f).header for f in spec.key)
         seen = {}
         for row, key in zip(rows, keys):
             first = seen.setdefault(key, row.number)
             if first != row.number:
-                fields = "、".join(columns[f].header for f in spec.key)
-                self.problem(spec.name, row.number, None, "", f"与第 {first} 行重复（{fields}相同），请合并为一行")
+                self.problem(spec.name, row.number, None, "", f"与第 {first} 行重复（{key_headers}相同），请合并为一行")
         existing = self.lookups.existing(spec, rows)
         may_write = self.user is None or access.can_create(self.user, spec.model)
-        names = {f: attname(spec, f) for f in columns}
+        meta = spec.model._meta
+        names = {f: meta.get_field(f).attname for f in spec.stored}
+        personal = [c for c in spec.columns if c.personal]
         for row, key in zip(rows, keys):
             current = existing.get(key)
+            if personal:
+                self.unmask(spec, row, current, personal)
             if current is None:
                 row.action = "create"
                 sheet.created += 1
-            elif all(same(current.get(names[f]), row.values.get(f)) for f in columns):
+            elif all(same(current.get(names[f]), row.values.get(f)) for f in names):
                 row.action = "unchanged"
                 sheet.unchanged += 1
                 continue
@@ -483,110 +629,59 @@ class Importer:
                 if self.allowed_units is not None and owner is not None and owner not in self.allowed_units:
                     # A key (项目编号 …) of another unit's record: updating it would take it over.
                     # Unique keys force saying the key is taken; nothing more of the record is said.
-                    first = spec.column(spec.key[0])
+                    first = self.column_of(spec, spec.key[0])
                     typed = row.values.get(first.field) if first.kind == "text" else ""
                     self.problem(spec.name, row.number, self.bound(spec, first), typed,
-                                 f"{'、'.join(columns[f].header for f in spec.key)}已被使用，"
-                                 "该记录不在您的数据范围内，不能通过导入修改")
+                                 f"{key_headers}已被使用，该记录不在您的数据范围内，不能通过导入修改")
             if not may_write:
                 self.problem(spec.name, row.number, None, "", f"您没有新增或修改“{spec.name}”的权限")
             elif row.existing and current.get("from_package"):
                 self.problem(spec.name, row.number, None, "", "国家区划数据中的地区不能通过导入修改")
 
+    def unmask(self, spec, row, current, columns):
+        """A masked value (138****5678: an export for a role that may not read it) means
+        "keep what is stored"; it can never become the stored value itself."""
+        for column in columns:
+            value = row.values.get(column.field)
+            if not value or "*" not in value:
+                continue
+            stored = current.get(column.field) if current else None
+            if stored and access.mask_personal(stored) == value:
+                row.values[column.field] = stored
+            else:
+                self.problem(spec.name, row.number, self.bound(spec, column), value,
+                             f"{column.header}是脱敏后的值，不能导入；请填写完整的{column.header}，或留空")
+
     # -- writing ---------------------------------------------------------------------------
 
     def write(self, parsed):
+        """Every sheet, in the order of SHEETS, by the writer of its shape, in one transaction."""
         total = sum(len(rows) for _spec, rows in parsed.values())
         done = 0
         now = timezone.now()
         with transaction.atomic():
             audit = ImportAudit(self.user, self.record, self.cause)
+            self.lookups.load_package_regions()
             for spec in SHEETS:
                 if spec.name not in parsed:
                     continue
-                spec_, rows = parsed[spec.name]
-                self.lookups.refresh_pending(spec)
-                creates, updates, changes = [], [], []
-                tree = spec.model in (Unit, Region)
-                attnames = {c.field: attname(spec, c.field) for c in spec.columns}
-                derived = spec.model.derived_values
-                user_id = self.user.pk if self.user else None
-                stamps = {"created_by_id": user_id, "updated_by_id": user_id}
-                created = []  # tree records saved one by one
-                final = self.lookups.final
-                pending = self.lookups.has_pending()
-                # A fund record carries its project's program, as the projects sheet just left it.
-                programs = self.lookups.project_programs() if spec.model is FundRecord else None
-                moved = []  # projects given another program: their funds follow
-                for row in rows:
-                    if row.action == "unchanged":
-                        continue
-                    if row.action == "create" and not tree:
-                        # The hot path of a large import: the row's own dict goes to the insert.
-                        values = row.values
-                        if pending:
-                            for f, v in values.items():
-                                if type(v) is tuple:
-                                    values[f] = final(spec, f, v)
-                        values.update(derived(values))
-                        if programs is not None:
-                            values["program"] = programs[values["project"]]
-                        creates.append(values)
-                        continue
-                    try:
-                        values = {attnames[f]: (v if type(v) is not tuple else final(spec, f, v))
-                                  for f, v in row.values.items()}
-                    except KeyError as error:  # a parent written further down its own sheet
-                        self.problem(spec.name, row.number, None, error.args[0], "上级须写在本行之前的行中")
-                        break
-                    if row.action == "create":
-                        values.update(derived(values))
-                        obj = spec.model(**values, **stamps)  # a unit or region, saved below
-                    else:
-                        obj = spec.model(pk=row.existing["id"], **values)
-                        if programs is not None:
-                            obj.program_id = programs[obj.project_id]
-                        elif spec.model is Project and obj.program_id != row.existing["program_id"]:
-                            moved.append(obj.pk)
-                        obj.version = row.existing["version"] + 1
-                        obj.updated_by = self.user
-                        obj.updated_at = now
-                        updates.append(obj)
-                        changes.append((obj, diff(spec, row.existing, values)))
-                    if tree:  # few rows, saved one by one: save() keeps tree paths and names right,
-                        obj.derive_fields()  # and the rows below may hang under this one
-                        self.validate(spec, obj, row.number)
-                        if self.result.problems:
-                            break
-                        creating = not obj.pk
-                        with disable_auditlog():  # its entry is written below, naming the import
-                            obj.save(force_update=not creating)
-                        if creating:
-                            created.append(obj)
-                        self.lookups.created(obj)
-                for obj in [] if tree else updates:
-                    obj.derive_fields()
+                rows = parsed[spec.name][1]
+                WRITERS[spec.shape](self, spec, now, audit).write(rows)
                 if self.result.problems:
                     transaction.set_rollback(True)
                     return
-                if not tree:
-                    audit.number(spec.model, creates)
-                    fast_insert(spec.model, creates, same={"created_by": stamps["created_by_id"],
-                                                           "updated_by": stamps["updated_by_id"],
-                                                           "created_at": now, "updated_at": now})
-                    fields = [attname(spec, c.field) for c in spec.columns] + ["version", "updated_by", "updated_at"]
-                    fields += [f for f in spec.model.derived_fields if f not in fields]
-                    if programs is not None:
-                        fields.append("program")
-                    spec.model.objects.bulk_update(updates, fields, batch_size=1000)
-                    for start in range(0, len(moved), 900):
-                        FundRecord.objects.filter(project__in=moved[start:start + 900]).follow_projects()
-                audit.saved(spec.model, [obj.pk for obj in created])
-                audit.updated(spec.model, changes)
+                self.lookups.written(spec.model)
                 done += len(rows)
                 self.progress(done, total, f"写入“{spec.name}”")
             audit.write(self.result.sheets)
             stats_changed()  # fast inserts and bulk updates send no signals
+
+    def diff(self, existing, values):
+        return {
+            name: [shown(existing.get(name)), shown(value)]
+            for name, value in values.items()
+            if not same(existing.get(name), value)
+        }
 
     def validate(self, spec, obj, number):
         """Rules of the model that span fields (end date after start date …)."""
@@ -595,9 +690,8 @@ class Importer:
         except ValidationError as error:
             messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             for field_name, texts in messages.items():
-                column = next((c for c in spec.columns if c.field == field_name), None)
-                self.problem(spec.name, number, self.bound(spec, column), "", "；".join(texts))
-
+                self.problem(spec.name, number, self.bound(spec, self.column_of(spec, field_name)), "",
+                             "；".join(texts))
 
 def has_own_clean(model):
     """Does the model check rules across fields? Calling Model.clean on 100,000 rows that
@@ -605,8 +699,11 @@ def has_own_clean(model):
     return model.clean is not models.Model.clean
 
 
-def blank_value(model_field):
-    """What an empty optional cell stores: the field's default, else NULL or an empty string."""
+def blank_value(model_field, column):
+    """What an empty optional cell stores: the field's default, else NULL or an empty string.
+    A part naming a parent (see specs) stays None: no parent; so does a column about a field."""
+    if column.parent or column.about:
+        return None
     if model_field.has_default():
         return model_field.get_default()
     return None if model_field.null else ""
@@ -617,207 +714,14 @@ def _chain(head, rest):
     yield from rest
 
 
-def attname(spec, field_name):
-    return spec.model._meta.get_field(field_name).attname
-
-
 def same(old, new):
     if old is None or new is None:
         return old in (None, "") and new in (None, "")
     return old == new
 
 
-def diff(spec, existing, values):
-    return {
-        name: [shown(existing.get(name)), shown(value)]
-        for name, value in values.items()
-        if not same(existing.get(name), value)
-    }
-
-
-class Lookups:
-    """Names in the workbook → ids: what the database holds plus what the workbook creates."""
-
-    def __init__(self, parsed, allowed_units=None):
-        self.parsed = parsed
-        self.allowed_units = allowed_units  # a district reporter's units: projects elsewhere are unknown to them
-        self.units = dict(Unit.objects.values_list("name", "id"))
-        self.unit_names = {pk: name for name, pk in self.units.items()}
-        self.programs = dict(Program.objects.values_list("name", "id"))
-        self.region_codes = dict(Region.objects.values_list("code", "id"))
-        self.region_names = defaultdict(list)
-        for name, pk in Region.objects.values_list("name", "id"):
-            self.region_names[name].append(pk)
-        self.new_units = {r.values.get("name") for r in self.rows("单位")} - set(self.units)
-        self.new_regions = {r.values.get("code"): r.values.get("name") for r in self.rows("地区")
-                            if r.values.get("code") not in self.region_codes}
-        codes = {r.values.get("project") for r in self.rows("资金")} | {r.values.get("code") for r in self.rows("项目")}
-        codes.discard(None)
-        self.projects = {}
-        self._project_units = {}
-        codes = list(codes)
-        for start in range(0, len(codes), 900):
-            for code, pk, unit_id in Project.objects.filter(code__in=codes[start:start + 900]).values_list(
-                    "code", "id", "unit_id"):
-                self.projects[code] = (pk, unit_id)
-        self.new_projects = {r.values.get("code"): r.values.get("unit") for r in self.rows("项目")
-                             if r.values.get("code") not in self.projects}
-
-    @property
-    def project_units(self):
-        """Project id → its unit id, for the projects the workbook refers to."""
-        if len(self._project_units) != len(self.projects):
-            self._project_units = {pk: unit for pk, unit in self.projects.values()}
-        return self._project_units
-
-    def project_programs(self):
-        """Project id → its program id now, for the projects the workbook refers to."""
-        ids = [pk for pk, _unit in self.projects.values()]
-        programs = {}
-        for start in range(0, len(ids), 900):
-            programs.update(Project.objects.filter(pk__in=ids[start:start + 900]).values_list("id", "program_id"))
-        return programs
-
-    def rows(self, sheet):
-        return self.parsed.get(sheet, (None, []))[1]
-
-    def resolve(self, kind, text):
-        """(value, error message): an id, or PENDING for what the workbook itself creates."""
-        if kind == "unit":
-            if text in self.units:
-                return self.units[text], ""
-            if text in self.new_units:
-                return ("unit", text), ""
-            return None, f"没有名为“{text}”的单位（可在“单位”工作表中新增）"
-        if kind == "program":
-            if text in self.programs:
-                return self.programs[text], ""
-            return None, f"没有名为“{text}”的工作类别"
-        if kind == "region":
-            return self.resolve_region(text)
-        if kind == "project":
-            if text in self.projects:
-                pk, unit_id = self.projects[text]
-                if self.allowed_units is None or unit_id in self.allowed_units:
-                    return pk, ""
-            elif text in self.new_projects:
-                return ("project", text), ""
-            if self.allowed_units is not None:
-                # The same words whether the project is another unit's or does not exist.
-                return None, f"您的数据范围内没有编号为“{text}”的项目（可在“项目”工作表中新增）"
-            return None, f"没有编号为“{text}”的项目（可在“项目”工作表中新增）"
-        raise ValueError(kind)
-
-    def resolve_region(self, text):
-        """Regions as clerks write them (hezuo.org.regions), or one the workbook's 地区 sheet adds.
-        A town or village of the package that is not loaded yet is loaded at the write."""
-        resolver = self.__dict__.get("regions")
-        if resolver is None:
-            resolver = self.regions = RegionResolver(ids=self.region_codes)
-            self.package_regions = set()
-        code, _rest = region_names.split_code(region_names.normalise(text))
-        if code in self.new_regions:
-            return ("region", code), ""
-        own = [c for c, name in self.new_regions.items() if name == text and c not in self.package_regions]
-        try:
-            node = resolver.resolve(text)
-        except RegionError as error:
-            if len(own) == 1:
-                return ("region", own[0]), ""
-            return None, str(error)
-        if node.code in own:  # the workbook adds a town of the package as its own
-            return ("region", node.code), ""
-        if own:
-            return None, f"有 {len(own) + 1} 个地区名为“{text}”，请写区划代码，如“{node.code} {node.name}”"
-        if node.pk is not None:
-            return node.pk, ""
-        self.new_regions[node.code] = node.name
-        self.package_regions.add(node.code)
-        return ("region", node.code), ""
-
-    def load_package_regions(self):
-        """In the import's transaction, before the rows that refer to them: the package's towns
-        and villages the workbook names, and those of the counties its pairings point at."""
-        if self.__dict__.get("package_loaded"):
-            return
-        self.package_loaded = True
-        if self.__dict__.get("package_regions"):
-            self.region_codes.update(load_codes(self.package_regions))
-        paired = {r.values.get("region") for r in self.rows("结对关系")}
-        load_paired([pk for pk in paired if isinstance(pk, int)])
-
-    def unit_of(self, spec, values):
-        """The id of the unit that owns a row, or PENDING when the workbook creates it."""
-        path = spec.model.scope_path
-        if path == "unit":
-            value = values.get("unit")
-        elif path == "project__unit":
-            project = values.get("project")
-            if isinstance(project, tuple):
-                return PENDING  # a project of this workbook: its own row is checked
-            # By id, not by scanning every project for every fund row.
-            value = self.project_units.get(project)
-        else:
-            return PENDING
-        return PENDING if isinstance(value, tuple) else value
-
-    def existing(self, spec, rows):
-        """Existing records of the rows' keys, as {key: values dict}."""
-        first = spec.key[0]
-        wanted = list({r.values.get(first) for r in rows if not isinstance(r.values.get(first), tuple)} - {None})
-        fields = ["id", "version"] + [attname(spec, c.field) for c in spec.columns]
-        if spec.model is Region:
-            fields.append("from_package")
-        found = {}
-        first_attname = attname(spec, first)
-        key_of = itemgetter(*[attname(spec, f) for f in spec.key])
-        if not spec.model.objects.exists():
-            return found  # an empty table (a first import) needs no look-ups
-        for start in range(0, len(wanted), 900):
-            query = spec.model.objects.filter(**{f"{first_attname}__in": wanted[start:start + 900]}).values(*fields)
-            for values in query:
-                found[key_of(values)] = values
-        return found
-
-    def has_pending(self):
-        """Does the workbook create units, regions or projects that other rows refer to?"""
-        return bool(self.new_units or self.new_regions or self.new_projects)
-
-    def refresh_pending(self, spec):
-        """After the sheets before `spec` are written, what they created has ids."""
-        self.load_package_regions()
-        if spec.name in ("结对关系", "项目", "人员派遣", "交流活动", "消费帮扶") and (self.new_units or self.new_regions):
-            self.units = dict(Unit.objects.values_list("name", "id"))
-            self.region_codes = dict(Region.objects.values_list("code", "id"))
-        if spec.name == "资金" and self.new_projects:
-            codes = list(self.new_projects)
-            for start in range(0, len(codes), 900):
-                for code, pk, unit_id in Project.objects.filter(code__in=codes[start:start + 900]).values_list(
-                        "code", "id", "unit_id"):
-                    self.projects[code] = (pk, unit_id)
-
-    def created(self, obj):
-        """A unit or region just saved: later rows of its sheet may name it as their parent."""
-        if isinstance(obj, Unit):
-            self.units[obj.name] = obj.pk
-        else:
-            self.region_codes[obj.code] = obj.pk
-
-    def final(self, spec, field_name, value):
-        """A value ready to store: pending references become the ids just created."""
-        if not isinstance(value, tuple):
-            return value
-        kind, text = value
-        if kind == "unit":
-            return self.units[text]
-        if kind == "region":
-            return self.region_codes[text]
-        return self.projects[text][0]
-
-
-REFERENCE_KINDS = ("unit", "region", "program", "project")
-
-
-def import_workbook(path, user, *, dry_run=False, name=None, progress=None, cause="", record=None):
-    """Validate and (unless dry_run) import the workbook at `path` for `user`."""
-    return Importer(user, dry_run=dry_run, progress=progress, cause=cause, record=record).run(path, name)
+def import_workbook(path, user, *, dry_run=False, name=None, progress=None, cause="", record=None, mappings=()):
+    """Validate and (unless dry_run) import the workbook at `path` for `user`; `mappings`
+    (hezuo/imports/mapping.py) say what an office's own words mean."""
+    return Importer(user, dry_run=dry_run, progress=progress, cause=cause, record=record,
+                    mappings=mappings).run(path, name)

@@ -196,3 +196,11 @@ def recover_all(model):
         if is_dead(run) and fail_dead(run):
             marked.append(run)
     return marked
+
+
+def save_progress(run, **fields):
+    """Progress is worth a try, not a failed run: on SQLite another writer may hold the lock."""
+    try:
+        type(run).objects.filter(pk=run.pk).update(**fields)
+    except OperationalError:
+        pass

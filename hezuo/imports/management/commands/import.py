@@ -3,7 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from hezuo.accounts.models import User
-from hezuo.imports.services.runs import keep_file, run_import
+from hezuo.imports.mapping import MappingError, parse_mappings
+from hezuo.imports.services.pipeline import keep_file, run_import
 
 
 class Command(BaseCommand):
@@ -13,15 +14,23 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
         parser.add_argument("--user", help="import as this user (their data scope applies); default: operator")
+        parser.add_argument("--map", action="append", default=[], dest="maps", metavar="SHEET.COLUMN:VALUE=LABEL",
+                            help="what a word of this file means, e.g. 单位.类型:市级=区域合作办 (repeatable)")
+        parser.add_argument("--map-file", action="append", default=[], dest="map_files", metavar="FILE",
+                            help="mappings, one a line in the --map form (# starts a comment)")
 
-    def handle(self, *args, file, dry_run=False, user=None, **options):
+    def handle(self, *args, file, dry_run=False, user=None, maps=(), map_files=(), **options):
+        try:
+            mappings = parse_mappings(maps, map_files)
+        except MappingError as error:
+            raise CommandError(str(error))
         actor = None
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"没有用户名为 {user} 的用户")
         try:
-            record = keep_file(file, actor, dry_run=dry_run, origin="command")
+            record = keep_file(file, actor, dry_run=dry_run, origin="command", mappings=mappings)
         except FileNotFoundError:
             raise CommandError(f"找不到文件 {file}")
         except IsADirectoryError:

@@ -3,8 +3,7 @@ from django.core.management.base import BaseCommand
 from hezuo.imports.models import ExportRecord, ImportRecord
 from hezuo.imports.services.exports import expire_old
 from hezuo.imports.services.leases import recover_all
-from hezuo.imports.services import runs
-from hezuo.imports.services.uploads import start_import
+from hezuo.imports.services.pipeline import rerun as rerun_import, start_import
 
 
 class Command(BaseCommand):
@@ -35,7 +34,7 @@ class Command(BaseCommand):
             # Also those found earlier (by a page) and not run again yet.
             for record in ImportRecord.objects.filter(status=ImportRecord.Status.FAILED, retry__isnull=True) \
                     .exclude(error="").order_by("pk"):
-                again, created = runs.rerun(record, record.uploaded_by)
+                again, created = rerun_import(record, record.uploaded_by)
                 if created:
                     start_import(again)
                     again.refresh_from_db()

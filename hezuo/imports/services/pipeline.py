@@ -1,0 +1,216 @@
+"""An import from the moment a file arrives to its recorded outcome: the one pipeline that
+the page, the `import` command, the background worker and `hezuo imports recover` go through.
+
+    record = keep_file(upload, user)   # the original file and an ImportRecord (who, when, checksum)
+    start_import(record)               # small: run now; large: queue import_in_background
+    run_import(record)                 # run it (lease, progress, outcome); the worker's task calls this
+
+Small files run inside the request, so the reporter sees the result at once; files over
+settings.IMPORT_BACKGROUND_ROWS rows go to a django-tasks worker (`hezuo db_worker`) and
+the page follows their progress. Deciding must not cost as much as importing, so the rows
+are estimated from the bytes, without parsing a cell:
+
+- CSV: the number of line breaks.
+- .xlsx: each worksheet's <dimension ref="A1:K3001"> (Excel, WPS and openpyxl write it at
+  the top of the sheet XML); without one, the sheet XML's size at ~200 bytes a row.
+- .xls: the file size at ~60 bytes a row (an .xls holds at most 65,536 rows a sheet).
+
+A wrong estimate only moves a file between the two paths; both do the same import.
+"""
+
+import hashlib
+import logging
+import re
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from hezuo.imports.mapping import parse_mappings
+from hezuo.imports.models import ImportRecord
+from hezuo.imports.reader import XLS_MAGIC, XLSX_MAGIC
+from hezuo.imports.services.importer import import_workbook
+from hezuo.imports.services.leases import Heartbeat, claim, save_progress
+
+logger = logging.getLogger(__name__)
+
+
+class NotRerunnable(Exception):
+    pass
+
+
+def keep_file(source, user, *, name=None, dry_run=False, origin="page", mappings=()):
+    """Store the uploaded or given file with a new ImportRecord (who, when, size, checksum,
+    and the mappings to import it with)."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        handle = path.open("rb")
+    else:
+        name = name or source.name
+        handle = source
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    handle.seek(0)
+    record = ImportRecord(original_name=Path(name).name[:255], size=size, checksum=digest.hexdigest(),
+                          uploaded_by=user, dry_run=dry_run, source=origin, mappings=[str(m) for m in mappings])
+    record.file.save(Path(name).name, File(handle), save=False)
+    if isinstance(source, (str, Path)):
+        handle.close()
+    record.save()
+    return record
+
+
+def start_import(record):
+    """Import `record` now, or enqueue it when it is large. Returns True if it already ran."""
+    record.rows_total = estimate_rows(record.file.path)
+    record.save(update_fields=["rows_total"])
+    if runs_in_background(record):
+        queued = import_in_background.enqueue(record.pk)
+        ImportRecord.objects.filter(pk=record.pk).update(task_id=str(queued.id))
+        return False
+    try:
+        run_import(record)
+    except Exception:
+        pass  # recorded on the import record and logged; the page shows it
+    return True
+
+
+def runs_in_background(record):
+    return record.rows_total > settings.IMPORT_BACKGROUND_ROWS
+
+
+@task()
+def import_in_background(record_id):
+    """Run the import of a large upload; its ImportRecord carries progress and outcome."""
+    record = ImportRecord.objects.select_related("uploaded_by").get(pk=record_id)
+    if record.status != ImportRecord.Status.PENDING:
+        return record.status  # already run: a task is never worth importing a file twice
+    run_import(record)
+    return ImportRecord.objects.values_list("status", flat=True).get(pk=record_id)
+
+
+def run_import(record):
+    """Run the import of `record`'s file, updating its progress and outcome. Returns the ImportResult.
+    The record's `mappings` (hezuo/imports/mapping.py) say what the office's own words mean.
+
+    The run holds a lease while it works (services/leases.py), so that if this process
+    dies, the page and `hezuo imports recover` find out and mark it failed. An unexpected
+    error leaves the record failed, not running forever, and is raised again.
+    """
+    if not claim(record):
+        raise RuntimeError(f"Import #{record.pk} is already being run")
+    try:
+        with Heartbeat(record):
+            result = _import(record)
+    except Exception:
+        logger.exception("Import #%s crashed", record.pk)
+        ImportRecord.objects.filter(pk=record.pk).update(
+            status=ImportRecord.Status.FAILED, finished_at=timezone.now(), phase="导入时发生内部错误",
+            error="导入时发生内部错误，未写入任何数据。请联系系统管理员。",
+        )
+        raise
+    record.refresh_from_db(fields=["rows_done", "rows_total", "phase"])
+    record.summary = [sheet.as_dict() for sheet in result.sheets]
+    record.problems = [problem.as_dict() for problem in result.problems]
+    record.notes = result.notes
+    record.warnings = [warning.as_dict() for warning in result.warnings]
+    record.rows_total = record.rows_done = sum(sheet.rows for sheet in result.sheets)
+    if result.problems:
+        record.status = ImportRecord.Status.FAILED
+    elif record.dry_run:
+        record.status = ImportRecord.Status.CHECKED
+    else:
+        record.status = ImportRecord.Status.SUCCEEDED
+    record.phase = record.get_status_display()
+    record.finished_at = timezone.now()
+    record.save()
+    return result
+
+
+def _import(record):
+    last = [0]
+
+    def progress(done, total, phase):
+        # Saved outside the write transaction only while reading and checking: inside it,
+        # other connections would not see the rows until the commit anyway.
+        if transaction.get_connection().in_atomic_block:
+            return
+        if done - last[0] < 2000 and total and done < total:
+            return
+        last[0] = done
+        # While reading, the total is not known yet (0): keep the estimate made at upload.
+        known = {"rows_total": max(total, done)} if total else {}
+        save_progress(record, rows_done=done, phase=phase, **known)
+
+    cause = f"导入文件“{record.original_name}”（导入记录 #{record.pk}）"
+    return import_workbook(record.file.path, record.uploaded_by, dry_run=record.dry_run,
+                           name=record.original_name, progress=progress, cause=cause, record=record,
+                           mappings=parse_mappings(record.mappings))
+
+
+def rerun(record, user):
+    """A new import of `record`'s kept file, by `user`, for an import that was interrupted.
+
+    Each interrupted import is run again once (its `retry` is unique): a second click, or
+    another officer's, gets the re-run already made instead of importing the file twice.
+    """
+    with transaction.atomic():
+        original = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if not original.interrupted:
+            raise NotRerunnable("只有意外中止的导入可以重新导入")
+        existing = ImportRecord.objects.filter(retry_of=original).first()
+        if existing is not None:
+            return existing, False
+        if not original.file or not original.file.storage.exists(original.file.name):
+            raise NotRerunnable("原始文件已不在服务器上，请重新上传")
+        again = ImportRecord.objects.create(
+            file=original.file.name, original_name=original.original_name, size=original.size,
+            checksum=original.checksum, uploaded_by=user, source=original.source, dry_run=original.dry_run,
+            mappings=original.mappings, retry_of=original)
+    return again, True
+
+
+# -- how many rows, without reading them ----------------------------------------------------
+
+XLSX_BYTES_PER_ROW = 200
+XLS_BYTES_PER_ROW = 60
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*(\d*)(?::[A-Z]*(\d+))?\"")
+
+
+def estimate_rows(path):
+    """Roughly how many rows the file at `path` holds (header rows included)."""
+    path = Path(path)
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(XLSX_MAGIC):
+        return _xlsx_rows(path)
+    if head == XLS_MAGIC:
+        return path.stat().st_size // XLS_BYTES_PER_ROW
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1024 * 1024), b"")) + 1
+
+
+def _xlsx_rows(path):
+    try:
+        with zipfile.ZipFile(path) as archive:
+            rows = 0
+            for info in archive.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                with archive.open(info) as sheet:
+                    match = DIMENSION.search(sheet.read(4096))
+                if match:
+                    rows += int(match.group(2) or match.group(1) or 0)
+                else:
+                    rows += info.file_size // XLSX_BYTES_PER_ROW
+            return rows
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError, EOFError, OverflowError):
+        return 0  # the importer says what is wrong with the file, quickly
