@@ -111,9 +111,9 @@ class ImportAuditTestCase(ImportTestCase):
         data = form_data(project, code="NX-2024-103", name="另一个项目")
         self.assertEqual(self.client.post(reverse("projects:create"), data).status_code, 302)
         made = Project.objects.get(code="NX-2024-103")
-        r = self.client.get(reverse("projects:detail", args=[made.pk]))
+        r = self.client.get(reverse("projects:history", args=[made.pk]), HTTP_HX_REQUEST="true")
         self.assertEqual([row.source for row in r.context["history"]], [None])
-        r = self.client.get(reverse("projects:detail", args=[project.pk]))
+        r = self.client.get(reverse("projects:history", args=[project.pk]), HTTP_HX_REQUEST="true")
         self.assertEqual([row.source.url for row in r.context["history"]],
                          [reverse("imports:detail", args=[record.pk])])
 

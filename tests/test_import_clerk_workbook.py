@@ -91,7 +91,7 @@ class ClerkWorkbookTestCase(BaseTestCase):
                          (Project.Status.ACTIVE, Project.Category.INDUSTRY, self.nanxun, "510824", Decimal("120000000.00")))
         self.assertEqual(Project.objects.get(code="NX-2024-02").status, Project.Status.COMPLETED)
         self.assertEqual(Pairing.objects.get(unit=self.nanxun, region__code="510824").start_year, 2021)
-        self.assertEqual(Dispatch.objects.get().kind, Dispatch.Kind.PROFESSIONAL)
+        self.assertEqual(Dispatch.objects.get(batch_name="2024年南浔医疗专家").kind, Dispatch.Kind.PROFESSIONAL)
         self.assertEqual(Activity.objects.get(name="南浔赴苍溪考察").kind, Activity.Kind.INSPECTION)
         self.assertEqual(FundRecord.objects.get(project=p1, stage="arranged").date.isoformat(), "2024-03-05")
 

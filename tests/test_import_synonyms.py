@@ -9,6 +9,7 @@ from contextlib import redirect_stderr
 
 import openpyxl
 from django.core.management import call_command
+from django.test import SimpleTestCase
 from django.core.management.base import CommandError
 
 from hezuo.assistance.models import ConsumptionRecord
@@ -176,3 +177,14 @@ class KeptMappingsTestCase(WorkbookTestCase):
         result = run_import(again)
         self.assertTrue(result.ok, [str(p) for p in result.problems])
         self.assertEqual(Project.objects.get(code="NX-1").status, "active")
+
+
+class MappingFileEncodingTestCase(SimpleTestCase):
+    def test_a_mapping_file_saved_by_notepad_in_gb18030_with_full_width_punctuation_is_read(self):
+        import tempfile
+
+        from hezuo.imports.mapping import parse_mappings
+
+        with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
+            f.write("# 本单位的写法\n单位．类型：市级＝区域合作办\n".encode("gb18030"))
+        self.assertEqual([str(m) for m in parse_mappings(files=[f.name])], ["单位.类型:市级=区域合作办"])

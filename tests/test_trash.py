@@ -125,7 +125,7 @@ class TrashTestCase(BaseTestCase):
         self.assertEqual((event.additional_data["event"], event.additional_data["deleted_by"]),
                          ("trash_restored", str(self.bob)))
         # The project's 修改记录 reads what happened.
-        history = text(self.client.get(reverse("projects:detail", args=[self.project.pk])))
+        history = text(self.client.get(reverse("projects:history", args=[self.project.pk])))
         self.assertIn("从回收站恢复", history)
         self.assertIn("删除（移入回收站）", history)
 

@@ -36,7 +36,7 @@ class WordsTestCase(BaseTestCase):
         with self.assertRaises(words.UnknownWord) as caught:
             words.for_choice(Project, "status").resolve("在建设")
         self.assertEqual(caught.exception.suggestions[0], "实施中")
-        self.assertEqual(str(caught.exception), "“在建设”不是可选值，是否为：实施中？")
+        self.assertEqual(str(caught.exception), "“在建设”不是可选值，应为：谋划中、实施中、已完工、已终止。是否为：实施中？")
 
     def test_a_word_like_nothing_lists_what_is_allowed(self):
         with self.assertRaises(words.UnknownWord) as caught:
@@ -85,30 +85,6 @@ class WordsTestCase(BaseTestCase):
                          Unit.Kind.DEPARTMENT)  # a synonym names the meaning too
         with self.assertRaises(words.UnknownWord):
             words.for_choice(Unit, "kind", mapping={"市级": "市政府"})
-
-
-class MappingTextTestCase(BaseTestCase):
-    def test_it_reads_sheet_column_value_and_label(self):
-        mapping = words.parse_mapping("单位.类型:市级=区域合作办")
-        self.assertEqual((mapping.sheet, mapping.column, mapping.text, mapping.label), ("单位", "类型", "市级", "区域合作办"))
-        self.assertEqual(words.parse_mapping("单位.类型：市级＝前方指挥部/工作队").label, "前方指挥部/工作队")
-
-    def test_it_refuses_a_malformed_mapping_in_chinese(self):
-        for text in ("市级=区域合作办", "单位.类型:市级", "单位:市级=区域合作办", ".类型:市级=x"):
-            with self.subTest(text), self.assertRaisesRegex(words.MappingError, "格式应为"):
-                words.parse_mapping(text)
-
-    def test_a_mapping_file_skips_comments_and_names_a_bad_line(self):
-        import tempfile
-
-        with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
-            f.write("# 本单位的写法\n单位.类型:市级=区域合作办\n\n项目.状态:开工=实施中\n".encode("gb18030"))
-        self.assertEqual([str(m) for m in words.read_mapping_file(f.name)],
-                         ["单位.类型:市级=区域合作办", "项目.状态:开工=实施中"])
-        with open(f.name, "w", encoding="utf-8") as out:
-            out.write("单位.类型:市级=区域合作办\n市级\n")
-        with self.assertRaisesRegex(words.MappingError, "第 2 行"):
-            words.read_mapping_file(f.name)
 
 
 class AliasPageTestCase(BaseTestCase):
@@ -168,3 +144,43 @@ class AliasPageTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertFalse(Alias.objects.exists())
         self.assertEqual(LogEntry.objects.filter(action=LogEntry.Action.DELETE).count(), 1)
+
+
+class ImportTakesAliasesTestCase(BaseTestCase):
+    """An alias saved once holds for every later import, in choice and name columns."""
+
+    def workbook(self, sheets):
+        import tempfile
+        from pathlib import Path
+
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for title, rows in sheets.items():
+            ws = wb.create_sheet(title)
+            for row in rows:
+                ws.append(row)
+        path = Path(self.enterContext(tempfile.TemporaryDirectory())) / "aliases.xlsx"
+        wb.save(path)
+        return path
+
+    def test_saved_aliases_are_taken_by_the_import(self):
+        from hezuo.imports.services.importer import import_workbook
+
+        path = self.workbook({
+            "单位": [["单位名称", "上级单位", "类型"], ["湖州市经信局", "市区域合作办", "市级"]],
+            "项目": [["项目编号", "项目名称", "工作类别", "实施单位", "结对地区", "项目类别", "年度", "总投资（万元）", "状态"],
+                   ["NX-A-1", "别名项目", "援疆", "南浔", "652929", "产业合作", 2024, 100, "开工建设"]],
+        })
+        refused = import_workbook(path, self.alice)
+        self.assertEqual(len(refused.problems), 3, refused.problems)
+        self.assertIn("是否为：南浔区", "\n".join(str(p) for p in refused.problems))
+        save_alias(self.alice, "org.Unit.kind", "市级", "市级部门")
+        save_alias(self.alice, "org.Unit", "南浔", "南浔区")
+        save_alias(self.alice, "projects.Project.status", "开工建设", "实施中")
+        result = import_workbook(path, self.alice)
+        self.assertTrue(result.ok, result.problems)
+        self.assertEqual(Unit.objects.get(name="湖州市经信局").kind, Unit.Kind.DEPARTMENT)
+        project = Project.objects.get(code="NX-A-1")
+        self.assertEqual((project.unit, project.status), (self.nanxun, Project.Status.ACTIVE))

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from hezuo import numbers
-from hezuo.imports.synonyms import suggest, synonyms_of
 from hezuo.rules import year_problem
 from hezuo.text import TextError, clean as clean_text, strip_invisible
+from hezuo.vocabulary import words as vocabulary
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 SPACES = re.compile(r"[\s\u3000]+")
@@ -168,22 +168,24 @@ def amount_converter(unit):
     return convert
 
 
-def choice_converter(field, mapped=None):
+def choice_converter(field, mapped=None, aliases=None):
     """A converter taking a choice's label, its stored value, a built-in synonym
-    (hezuo/imports/synonyms.py) or a word the import maps (`mapped`: {word: label}) to the
-    stored value. Each distinct cell is resolved once, refusals included: a column repeats
-    the same few words on thousands of rows."""
+    (hezuo/vocabulary/synonyms.py), an alias the office saved (`aliases`: {word: stored}) or a
+    word this import maps (`mapped`: {word: label}) to the stored value. The words as written
+    are one dict look-up; anything else goes once per distinct cell to the vocabulary, which
+    also folds widths and spaces and refuses with the closest values."""
+    words = vocabulary.Words(vocabulary.field_key(field.model, field.name), vocabulary.choice_labels(field),
+                             aliases=aliases, mapping=mapped)
     accepted = {}
-    labels = {}
-    for stored, label in field.choices:
-        if stored != "":
-            accepted[label] = accepted[str(stored)] = labels[label] = stored
-    for label, words in synonyms_of(field).items():
-        for word in words:
-            accepted.setdefault(word, labels[label])
+    for label, stored in words.labels.items():
+        accepted[label] = accepted[str(stored)] = stored
+    for label, synonyms in vocabulary.synonyms_of(field).items():
+        for word in synonyms:
+            accepted.setdefault(word, words.labels[label])
+    for word, stored in (aliases or {}).items():
+        accepted.setdefault(word, stored)
     for word, label in (mapped or {}).items():
-        accepted[word] = labels[label]  # checked by the importer: a mapping names a label
-    allowed = "、".join(labels)
+        accepted[word] = words.labels[label]  # checked by the importer: a mapping names a label
     answers = {}
 
     def choice(value):
@@ -193,26 +195,16 @@ def choice_converter(field, mapped=None):
             pass
         if value not in answers:
             wanted = text(value)  # without invisible characters, or refused for a control character
-            if wanted in accepted:
-                answers[value] = accepted[wanted]
-            else:
-                answers[value] = CellError(refusal(wanted, allowed, labels, accepted))
+            try:
+                answers[value] = words.resolve(wanted)
+            except vocabulary.UnknownWord as error:
+                answers[value] = CellError(str(error))
         answer = answers[value]
         if isinstance(answer, CellError):
             raise answer
         return answer
 
     return choice
-
-
-def refusal(wanted, allowed, labels, accepted):
-    """“在见”不是可选值，应为：…。是否为：实施中？ — the closest labels or words, by their label."""
-    by_word = {word: next(label for label, stored in labels.items() if stored == value)
-               for word, value in accepted.items() if word not in labels}
-    close = suggest(wanted, [*labels, *by_word])
-    meant = list(dict.fromkeys(by_word.get(word, word) for word in close))
-    hint = f"。是否为：{'、'.join(meant)}？" if meant else ""
-    return f"“{wanted}”不是可选值，应为：{allowed}{hint}"
 
 
 KEY_LEVELS = {"省重点": "province", "省级重点": "province", "市重点": "city", "市级重点": "city"}
@@ -303,7 +295,8 @@ KINDS = {
     "date": Kind(_plain(date), "日期，如 2024-05-06"),
     "amount": Kind(lambda model_field, unit: amount_converter(unit),
                    "数字，按表头中的单位；也可写“1.1亿”“2,838万元”，按所写单位计"),
-    "choice": Kind(lambda model_field, unit, mapped=None: choice_converter(model_field, mapped), ""),
+    "choice": Kind(lambda model_field, unit, mapped=None, aliases=None: choice_converter(model_field, mapped, aliases),
+                   ""),
     "key_flag": Kind(_plain(key_flag), "是 或 否；填“是”时须在“重点级别”列填写省重点或市重点"),
     "unit": _reference("unit", "单位名称，须与系统中的单位完全一致，或在本文件“单位”表中新增"),
     "program": _reference("program", ""),
@@ -313,9 +306,10 @@ KINDS = {
 }
 
 
-def converter(kind, model_field=None, unit="", mapped=None):
+def converter(kind, model_field=None, unit="", mapped=None, aliases=None):
     """The function turning a cell of a column of `kind` into a value (raises CellError).
-    `mapped`: words this import maps to labels, for a choice column."""
-    if mapped:
-        return KINDS[kind].reader(model_field, unit, mapped)
+    For a choice column, `mapped`: words this import maps to labels; `aliases`: the office's
+    saved words for its values ({word: stored})."""
+    if kind == "choice":
+        return KINDS[kind].reader(model_field, unit, mapped, aliases)
     return KINDS[kind].reader(model_field, unit)

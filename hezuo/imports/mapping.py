@@ -10,6 +10,7 @@ A mapping the file does not use is reported, not an error. The importer checks s
 column and label (Importer.bind_mappings); this module only reads what was written.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,8 @@ class Mapping:
 
 
 def parse_mapping(text, where="--map"):
-    body = text.strip()
+    # Full-width punctuation (：＝．) as a Chinese input method types it reads as half-width.
+    body = unicodedata.normalize("NFKC", text).strip()
     sheet, dot, rest = body.partition(".")
     column, colon, rest = rest.partition(":")
     value, equals, label = rest.partition("=")
@@ -46,9 +48,17 @@ def parse_mappings(texts=(), files=()):
     mappings = [parse_mapping(text) for text in texts]
     for name in files:
         try:
-            lines = Path(name).read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            raise MappingError(f"无法读取映射文件 {name}：{error}") from None
+            raw = Path(name).read_bytes()
+        except OSError as error:
+            raise MappingError(f"无法读取映射文件 {name}：{error.strerror}") from None
+        for encoding in ("utf-8-sig", "gb18030"):  # GB18030: as Windows Notepad saves it in China
+            try:
+                lines = raw.decode(encoding).splitlines()
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise MappingError(f"映射文件 {name} 不是 UTF-8 或 GB18030 编码的文本")
         for number, line in enumerate(lines, start=1):
             line = line.split("#", 1)[0].strip()
             if line:

@@ -6,7 +6,6 @@ here guesses."""
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from hezuo.vocabulary.synonyms import SYNONYMS
 
@@ -34,10 +33,10 @@ class UnknownWord(Exception):
 
     def message(self):
         text = f"“{self.text}”不是可选值"
-        if self.suggestions:
-            return f"{text}，是否为：{'、'.join(self.suggestions)}？"
         if 0 < len(self.allowed) <= SHOWN_CHOICES:
-            return f"{text}，应为：{'、'.join(self.allowed)}"
+            text += f"，应为：{'、'.join(self.allowed)}"
+        if self.suggestions:
+            text += f"。是否为：{'、'.join(self.suggestions)}？"
         return text
 
 
@@ -85,28 +84,39 @@ class Words:
         return self.labels[self.label(text)]
 
     def suggest(self, text, limit=SUGGESTIONS):
-        """Labels the word may have meant, closest first: a label or synonym containing it or
-        contained in it (南浔 in 南浔区), then ones spelled alike."""
-        folded = fold(text)
-        if not folded:
-            return []
+        """Labels the word may have meant, closest first (by any word that means them)."""
         words = {**self.accepted, **self.aliases}
-        scored = {}
-        for word, label in words.items():
-            if not word:
-                continue
-            if folded in word or word in folded:
-                score = 1 + min(len(folded), len(word)) / max(len(folded), len(word))
-            else:
-                score = difflib.SequenceMatcher(None, folded, word).ratio()
-                if score < 0.5:
-                    continue
-            scored[label] = max(score, scored.get(label, 0))
-        return [label for label, _score in sorted(scored.items(), key=lambda item: -item[1])][:limit]
+        close = closest(fold(text), [word for word in words if word])
+        return list(dict.fromkeys(words[word] for word in close))[:limit]
+
+
+def closest(word, candidates, limit=SUGGESTIONS):
+    """The candidates closest to what was written, best first, for "是否为：…？": spelled alike,
+    then containing it or contained in it, which edit distance misses on short Chinese words
+    (实施 → 实施中, 南浔 → 南浔区)."""
+    candidates = list(dict.fromkeys(candidates))
+    close = difflib.get_close_matches(word, candidates, n=limit, cutoff=0.5)
+    inside = [c for c in candidates if c not in close and (word in c or c in word)]
+    return (close + inside)[:limit]
+
+
+def synonyms_of(model_field):
+    """{label: (synonyms …)} built in for a choice field; empty when it has none."""
+    return SYNONYMS.get(field_key(model_field.model, model_field.name), {})
 
 
 def choice_labels(model_field):
     return {str(label): stored for stored, label in model_field.choices if stored != ""}
+
+
+def all_aliases():
+    """Every saved alias, {column key: {text: value}}, in one query (the table is small)."""
+    from hezuo.vocabulary.models import Alias
+
+    found = {}
+    for key, text, value in Alias.objects.values_list("field", "text", "value"):
+        found.setdefault(key, {})[text] = value
+    return found
 
 
 def for_choice(model, field_name, *, mapping=None, aliases=None):
@@ -131,58 +141,3 @@ def saved_aliases(key):
     from hezuo.vocabulary.models import Alias
 
     return dict(Alias.objects.filter(field=key).values_list("text", "value"))
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """`SHEET.COLUMN:VALUE=LABEL`: in this import, VALUE in that column means LABEL."""
-
-    sheet: str
-    column: str
-    text: str
-    label: str
-
-    def __str__(self):
-        return f"{self.sheet}.{self.column}:{self.text}={self.label}"
-
-
-class MappingError(ValueError):
-    pass
-
-
-MAPPING = re.compile(r"^(?P<sheet>[^.:=]+)\.(?P<column>[^:=]+):(?P<text>[^=]+)=(?P<label>.+)$")
-
-
-def parse_mapping(spec):
-    """A Mapping from its text, or MappingError in Chinese."""
-    match = MAPPING.match(unicodedata.normalize("NFKC", str(spec)).strip())
-    if not match:
-        raise MappingError(f"映射“{spec}”的格式应为：表名.列名:原值=含义，例如 单位.类型:市级=区域合作办")
-    sheet, column, text, label = (match.group(name).strip() for name in ("sheet", "column", "text", "label"))
-    if not (sheet and column and text and label):
-        raise MappingError(f"映射“{spec}”缺少表名、列名、原值或含义")
-    return Mapping(sheet, column, text, label)
-
-
-def read_mapping_file(path):
-    """Mappings from a text file (UTF-8, or GB18030 as Windows Notepad writes it), one per
-    line; blank lines and lines starting with # are skipped. Errors name the line."""
-    raw = open(path, "rb").read()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            content = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise MappingError(f"映射文件 {path} 不是 UTF-8 或 GB18030 编码的文本")
-    mappings = []
-    for number, line in enumerate(content.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        try:
-            mappings.append(parse_mapping(line))
-        except MappingError as error:
-            raise MappingError(f"映射文件第 {number} 行：{error}")
-    return mappings

@@ -27,7 +27,7 @@ from hezuo import access, numbers
 from hezuo.core.models import AmountField
 from hezuo.core.table import Table
 from hezuo.imports.cells import KINDS
-from hezuo.imports.synonyms import synonyms_of
+from hezuo.vocabulary.words import synonyms_of
 from hezuo.imports.specs import BY_NAME, INSTRUCTIONS_SHEET, LISTS_SHEET, SHEETS, TARGETS
 from hezuo.org.models import Program, Region
 from hezuo.workbooks import AMOUNT_FORMAT, DATE_FORMAT, HEADER_FONT, WorkbookWriter, cell

@@ -29,6 +29,7 @@ from hezuo.imports.services.writers import WRITERS
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS, TARGETS
 from hezuo.projects.models import Project
 from hezuo.stats.freshness import changed as stats_changed
+from hezuo.vocabulary import words as vocabulary
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 2000
@@ -174,6 +175,7 @@ class Importer:
         self.rows_seen = 0
         self.columns = {}  # sheet name → {field: BoundColumn}, where each column really is
         self.unitless = {}  # (sheet, column index) → (column, row numbers) of bare numbers under a unit-less header
+        self.aliases = {}  # the office's saved words (字典别名): column key → {word: value}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -183,6 +185,7 @@ class Importer:
         ))
 
     def run(self, path, name=None):
+        self.aliases = vocabulary.all_aliases()
         self.check_mappings()
         try:
             raw_sheets = read_file(path, name)
@@ -347,7 +350,11 @@ class Importer:
     def converter(self, spec, column):
         words = self.mapped.get((spec.name, column.spec.field))
         choice = column.spec.kind == "choice"
-        convert = cells.converter(column.spec.kind, column.model_field, column.unit, words if choice else None)
+        aliases = None
+        if choice:
+            model_field = column.model_field
+            aliases = self.aliases.get(vocabulary.field_key(model_field.model, model_field.name))
+        convert = cells.converter(column.spec.kind, column.model_field, column.unit, words if choice else None, aliases)
         if not words or not choice:
             return convert  # references are mapped when they are resolved (check_sheet)
         used = self.used
@@ -435,9 +442,21 @@ class Importer:
             if spec.name in parsed:
                 self.check_sheet(spec, parsed[spec.name][1])
 
+    def reference_words(self, spec, column):
+        """{word: name} a reference column takes besides the names themselves: the office's
+        aliases of units and programs (南浔 → 南浔区), then this import's mappings."""
+        target = TARGETS.get(cells.KINDS[column.kind].target)  # regions have their own resolver
+        saved = self.aliases.get(vocabulary.field_key(target.model), {}) if target else {}
+        words = {}
+        if saved:
+            ids = [int(v) for v in saved.values() if v.isdigit()]
+            names = dict(target.model.objects.filter(pk__in=ids).values_list("pk", target.key[0]))
+            words = {text: names[int(v)] for text, v in saved.items() if v.isdigit() and int(v) in names}
+        words.update(self.mapped.get((spec.name, column.field)) or {})
+        return words or None
+
     def check_sheet(self, spec, rows):
-        references = [(c, self.mapped.get((spec.name, c.field)), {}) for c in spec.columns
-                      if cells.KINDS[c.kind].target]
+        references = [(c, self.reference_words(spec, c), {}) for c in spec.columns if cells.KINDS[c.kind].target]
         parents = spec.parents
         written = {}  # row number → the cells naming a parent as written, for messages about it
         naming = {c.field for c in spec.columns if c.parent}
@@ -545,11 +564,11 @@ class Importer:
         no pairing …) for every project the workbook names, once its rows are written. They
         never block; each is listed with the first row naming the project."""
         first_row = {}
-        code_of = {pk: code for code, (pk, _unit) in self.lookups.projects.items()}
+        code_of = {pk: key[0] for key, (pk, _unit) in self.lookups.records("project").items()}
         for sheet in ("项目", "资金"):
             for row in parsed.get(sheet, (None, []))[1]:
                 value = row.values.get("code" if sheet == "项目" else "project")
-                code = value[1] if isinstance(value, tuple) else code_of.get(value, value)
+                code = value[1][0] if isinstance(value, tuple) else code_of.get(value, value)
                 first_row.setdefault(code, (sheet, row.number))
         codes = sorted(c for c in first_row if isinstance(c, str))
         for start in range(0, len(codes), 900):

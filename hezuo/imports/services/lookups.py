@@ -11,7 +11,7 @@ from itertools import chain
 from operator import itemgetter
 
 from hezuo.imports.specs import TARGETS
-from hezuo.imports.synonyms import suggest
+from hezuo.vocabulary.words import closest
 from hezuo.org import names as region_names
 from hezuo.org.models import Region
 from hezuo.org.regions import RegionError, RegionResolver
@@ -132,7 +132,7 @@ class Lookups:
             return ""
         names = [name for (name,) in self.records(kind)]
         names += [name for (name,) in self.created_by_workbook(kind) if isinstance(name, str)] if target.sheet else []
-        close = suggest(key[0], names)
+        close = closest(key[0], names)
         return f"。是否为：{'、'.join(close)}？" if close else ""
 
     def resolve_region(self, text):
