@@ -224,6 +224,17 @@ class WarningsInImportTestCase(ImportTestCase):
             "工作表“项目”第2行 项目 NX-300：拨付累计 300万元，超过安排累计 100万元",
         ])
 
+    def test_past_two_hundred_warnings_are_counted_not_written_out(self):
+        from unittest import mock
+
+        from hezuo.imports.services import importer
+
+        with mock.patch.object(importer, "WARNINGS_LISTED", 1):  # the limit, not the 200 rows it takes
+            result = import_workbook(self.three_times_what_was_arranged(), None)
+        self.assertTrue(result.ok)
+        self.assertEqual(len(result.warnings), 1)
+        self.assertIn("另有 1 条提醒未逐条列出，请在“数据质量”页查看全部", result.notes)
+
     def test_a_warning_names_the_fund_row_when_the_workbook_has_no_project_row(self):
         project = self.own["projects"]  # 120万元 arranged, nothing else
         path = self.workbook({"资金": [FUND_HEADER, [project.code, "2024-05-01", "下达", 120, "财政援助资金"],

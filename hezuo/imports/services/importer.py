@@ -35,6 +35,8 @@ HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 2000
 AMOUNT_UNITS = ("元", "万元", "亿元")
 
+WARNINGS_LISTED = 200  # 提醒 written out in an import's result; the rest are counted
+
 
 @dataclass
 class Problem:
@@ -571,11 +573,17 @@ class Importer:
                 code = value[1][0] if isinstance(value, tuple) else code_of.get(value, value)
                 first_row.setdefault(code, (sheet, row.number))
         codes = sorted(c for c in first_row if isinstance(c, str))
+        unlisted = 0
         for start in range(0, len(codes), 900):
             for warning in rules.project_warnings(Project.objects.filter(code__in=codes[start:start + 900])):
+                if len(self.result.warnings) >= WARNINGS_LISTED:
+                    unlisted += 1  # counted, not written out: a first import of years of data
+                    continue       # can raise thousands, which the 数据质量 page lists better
                 sheet, number = first_row[warning.code]
                 self.result.warnings.append(RuleWarning(sheet, number, warning.code, warning.rule.title,
                                                         warning.message))
+        if unlisted:
+            self.result.notes.append(f"另有 {unlisted} 条提醒未逐条列出，请在“数据质量”页查看全部")
 
     def bound(self, spec, column):
         """The column as found in the sheet, so problems name its real letter."""
