@@ -266,6 +266,7 @@ def data_quality(request):
         raise Http404("没有这条规则")
     return render(request, "core/data_quality.html", {
         "groups": groups, "chosen": chosen, "total": sum(group["count"] for group in groups),
+        "clear": [group["rule"] for group in groups if not group["count"]],
         "row_rules": rules.ROW_RULES, "stored": [] if chosen else stored_errors(request.user),
     })
 
