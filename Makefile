@@ -35,15 +35,16 @@ test: install postgres
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-# Browser tests run in their own invocation: their live server empties the database
-# after each test, which must not happen under the other tests' feet.
+# One run per database, browser tests included: on each worker they come after the
+# TestCases (tests/conftest.py orders them), so the database their live server empties after
+# each test is needed by no test that follows.
 test-sqlite:
 	export HEZUO_DATA_DIR=$$(mktemp -d); \
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser && $(BIN)/pytest tests/browser
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test-postgres:
 	export HEZUO_DATA_DIR=$$(mktemp -d) DATABASE_URL=$(PG_URL); \
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser && $(BIN)/pytest tests/browser
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Benchmarks compare against peers that the app itself does not need (requirements-bench.txt).
 bench: install postgres

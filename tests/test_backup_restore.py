@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-# All tests of this module on one worker, so the demo is loaded once (pyproject: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("backup_restore")
+# The tests are functions, not classes, so that --dist loadscope (pyproject) keeps the whole
+# module on one worker and the demo is loaded and backed up once.
 
 HEZUO = Path(sys.executable).with_name("hezuo")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -162,7 +162,7 @@ def add_fund_row(path):
 
 @pytest.fixture
 def empty_target(tmp_path, request):
-    installation = Installation(tmp_path, request.node.originalname.removeprefix("test_it_")[:20])
+    installation = Installation(tmp_path, request.node.originalname.removeprefix("test_")[:20])
     yield installation
     installation.drop()
 
@@ -193,90 +193,96 @@ def assert_same_as_source(target, source):
     assert "审计链完整" in target.run("audit", "verify").stdout
 
 
-class TestBackup:
-    def test_it_writes_one_archive_only_its_owner_reads_with_the_manifest_first(self, source):
-        assert stat.S_IMODE(source.archive.stat().st_mode) == 0o600
-        name, manifest = manifest_of(source.archive)
-        assert name == "manifest.json"
-        assert manifest["format"] == "hezuo-backup" and manifest["format_version"] == 1
-        assert manifest["hezuo_version"] == "0.1.0"
-        assert manifest["database"]["engine"] == ("postgresql" if POSTGRES else "sqlite")
-        assert manifest["created_at"][:4].isdigit() and manifest["created_at"][-6] in "+-"
-        assert manifest["not_included"]
-
-    def test_it_lists_the_applied_migrations(self, source):
-        _name, manifest = manifest_of(source.archive)
-        [migrations] = [rows for name, rows in source.tables.items() if name.endswith("django_migrations")]
-        assert len(manifest["migrations"]) == len(migrations) > 50
-        assert "projects.0001_initial" in manifest["migrations"]
-
-    def test_it_holds_every_data_file_but_the_live_database_static_and_temporary_files(self, source):
-        _name, manifest = manifest_of(source.archive)
-        data = {entry["path"].removeprefix("data/") for entry in manifest["files"] if entry["path"].startswith("data/")}
-        assert data == set(source.files)
-        assert {"secret_key", "another.key"} <= data
-        assert any(path.startswith("media/imports/") and path.endswith("区域合作数据.xlsx") for path in data)
-        assert not any(path.startswith("static/") or path.endswith(".part") or path in LIVE_DATABASE
-                       for path in data)
-
-    def test_it_gives_each_file_its_size_and_sha256(self, source):
-        import hashlib
-
-        _name, manifest = manifest_of(source.archive)
-        with tarfile.open(source.archive, "r:gz") as tar:
-            contents = {member.name: tar.extractfile(member).read() for member in tar.getmembers()[1:]}
-        assert set(contents) == {entry["path"] for entry in manifest["files"]}
-        for entry in manifest["files"]:
-            assert len(contents[entry["path"]]) == entry["size"]
-            assert hashlib.sha256(contents[entry["path"]]).hexdigest() == entry["sha256"]
-        assert manifest["database"]["member"] in contents
-
-    def test_it_holds_the_runs_of_ids_imports_created(self, source):
-        [runs] = [rows for name, rows in source.tables.items() if name.endswith("audit_importedrange")]
-        assert sum(runs.values()) == 1
-
-    def test_it_records_the_backup_in_the_audit_log(self, source):
-        [audit] = [rows for name, rows in source.tables.items() if name.endswith("auditlog_logentry")]
-        [entry] = [row for row in audit if '"event": "backup"' in row]
-        assert str(source.archive) in entry and "命令行" in entry
-
-    def test_it_never_overwrites_a_file(self, source):
-        before = source.archive.read_bytes()
-        done = source.installation.run("backup", source.archive, ok=False)
-        assert done.returncode != 0 and "已存在" in done.stderr
-        assert source.archive.read_bytes() == before
+def test_backup_writes_one_archive_only_its_owner_reads_with_the_manifest_first(source):
+    assert stat.S_IMODE(source.archive.stat().st_mode) == 0o600
+    name, manifest = manifest_of(source.archive)
+    assert name == "manifest.json"
+    assert manifest["format"] == "hezuo-backup" and manifest["format_version"] == 1
+    assert manifest["hezuo_version"] == "0.1.0"
+    assert manifest["database"]["engine"] == ("postgresql" if POSTGRES else "sqlite")
+    assert manifest["created_at"][:4].isdigit() and manifest["created_at"][-6] in "+-"
+    assert manifest["not_included"]
 
 
-class TestRestore:
-    def test_it_restores_every_table_and_file_into_an_empty_installation(self, source, empty_target):
-        done = empty_target.run("restore", source.archive)
-        assert "已恢复" in done.stdout
-        assert_same_as_source(empty_target, source)
-        restored = [path for path in empty_target.dir.rglob("*") if path.is_file()]
-        assert restored and all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in restored)
+def test_backup_holds_the_runs_of_ids_imports_created(source):
+    [runs] = [rows for name, rows in source.tables.items() if name.endswith("audit_importedrange")]
+    assert sum(runs.values()) == 1
 
-    def test_it_replaces_an_installation_with_data_only_when_forced(self, source, empty_target):
-        empty_target.run("restore", source.archive)
-        (empty_target.dir / "media" / "stray.txt").write_text("not in the backup")
-        before = empty_target.snapshot()
 
-        refused = empty_target.run("restore", source.archive, ok=False)
-        assert refused.returncode != 0
-        assert "恢复目标已有数据" in refused.stderr and "--force" in refused.stderr
-        assert "media/stray.txt" in refused.stderr
-        assert empty_target.snapshot() == before
+def test_backup_lists_the_applied_migrations(source):
+    _name, manifest = manifest_of(source.archive)
+    [migrations] = [rows for name, rows in source.tables.items() if name.endswith("django_migrations")]
+    assert len(manifest["migrations"]) == len(migrations) > 50
+    assert "projects.0001_initial" in manifest["migrations"]
 
-        forced = empty_target.run("restore", "--force", source.archive)
-        assert "已替换" in forced.stdout and "media/stray.txt" in forced.stdout
-        assert not (empty_target.dir / "media" / "stray.txt").exists()
-        assert_same_as_source(empty_target, source)
 
-    def test_it_only_checks_an_archive_when_asked(self, source, empty_target):
-        done = empty_target.run("restore", "--check", source.archive)
-        assert "备份完好" in done.stdout
-        # Settings create an empty private database file at start (0600); nothing went into it.
-        assert empty_target.tables() == {}
-        assert not (empty_target.dir / "media").exists()
+def test_backup_holds_every_data_file_but_the_live_database_static_and_temporary_files(source):
+    _name, manifest = manifest_of(source.archive)
+    data = {entry["path"].removeprefix("data/") for entry in manifest["files"] if entry["path"].startswith("data/")}
+    assert data == set(source.files)
+    assert {"secret_key", "another.key"} <= data
+    assert any(path.startswith("media/imports/") and path.endswith("区域合作数据.xlsx") for path in data)
+    assert not any(path.startswith("static/") or path.endswith(".part") or path in LIVE_DATABASE
+                   for path in data)
+
+
+def test_backup_gives_each_file_its_size_and_sha256(source):
+    import hashlib
+
+    _name, manifest = manifest_of(source.archive)
+    with tarfile.open(source.archive, "r:gz") as tar:
+        contents = {member.name: tar.extractfile(member).read() for member in tar.getmembers()[1:]}
+    assert set(contents) == {entry["path"] for entry in manifest["files"]}
+    for entry in manifest["files"]:
+        assert len(contents[entry["path"]]) == entry["size"]
+        assert hashlib.sha256(contents[entry["path"]]).hexdigest() == entry["sha256"]
+    assert manifest["database"]["member"] in contents
+
+
+def test_backup_records_itself_in_the_audit_log(source):
+    [audit] = [rows for name, rows in source.tables.items() if name.endswith("auditlog_logentry")]
+    [entry] = [row for row in audit if '"event": "backup"' in row]
+    assert str(source.archive) in entry and "命令行" in entry
+
+
+def test_backup_never_overwrites_a_file(source):
+    before = source.archive.read_bytes()
+    done = source.installation.run("backup", source.archive, ok=False)
+    assert done.returncode != 0 and "已存在" in done.stderr
+    assert source.archive.read_bytes() == before
+
+
+def test_restore_brings_back_every_table_and_file_into_an_empty_installation(source, empty_target):
+    done = empty_target.run("restore", source.archive)
+    assert "已恢复" in done.stdout
+    assert_same_as_source(empty_target, source)
+    restored = [path for path in empty_target.dir.rglob("*") if path.is_file()]
+    assert restored and all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in restored)
+
+
+def test_restore_replaces_an_installation_with_data_only_when_forced(source, empty_target):
+    empty_target.run("restore", source.archive)
+    (empty_target.dir / "media" / "stray.txt").write_text("not in the backup")
+    before = empty_target.snapshot()
+
+    refused = empty_target.run("restore", source.archive, ok=False)
+    assert refused.returncode != 0
+    assert "恢复目标已有数据" in refused.stderr and "--force" in refused.stderr
+    assert "media/stray.txt" in refused.stderr
+    assert empty_target.snapshot() == before
+
+    forced = empty_target.run("restore", "--force", source.archive)
+    assert "已替换" in forced.stdout and "media/stray.txt" in forced.stdout
+    assert not (empty_target.dir / "media" / "stray.txt").exists()
+    assert_same_as_source(empty_target, source)
+
+
+def test_restore_only_checks_an_archive_when_asked(source, empty_target):
+    done = empty_target.run("restore", "--check", source.archive)
+    assert "备份完好" in done.stdout
+    # Settings create an empty private database file at start (0600); nothing went into it.
+    assert empty_target.tables() == {}
+    assert not (empty_target.dir / "media").exists()
 
 
 def flip_a_byte(data):
@@ -376,7 +382,7 @@ def untouched_target(source, tmp_path_factory):
 
 
 @pytest.mark.parametrize("kind", BAD_ARCHIVES)
-def test_it_refuses_a_corrupt_or_foreign_archive_and_touches_nothing(kind, source, untouched_target, tmp_path):
+def test_restore_refuses_a_corrupt_or_foreign_archive_and_touches_nothing(kind, source, untouched_target, tmp_path):
     make, message = BAD_ARCHIVES[kind]
     bad = tmp_path / "bad.tar.gz"
     bad.write_bytes(make(source.archive))

@@ -59,13 +59,13 @@ class KilledWorkerTestCase(TransactionTestCase):
         self.addCleanup(lambda: worker.poll() is None and (worker.kill(), worker.wait()))
         return worker
 
-    def wait_for(self, condition, what, seconds=300):
+    def wait_for(self, condition, what, seconds=300, every=0.02):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             value = condition()
             if value:
                 return value
-            time.sleep(0.02)
+            time.sleep(every)
         state = ImportRecord.objects.values("status", "phase", "rows_done", "holder").first()
         self.fail(f"timed out waiting for {what}: {state}, tasks {list(DBTaskResult.objects.values('status'))}")
 
@@ -91,8 +91,10 @@ class KilledWorkerTestCase(TransactionTestCase):
         self.assertEqual(DBTaskResult.objects.get(pk=record.task_id).status, "RUNNING")
 
         # The page its owner watches finds out once the heartbeat is stale.
+        # Each poll renders the page; polled as often as the write phase above, it would take the
+        # CPU the other tests need while the lease runs out.
         polled = self.wait_for(lambda: (r := self.progress(record)) and DIED in r.content.decode() and r,
-                               "the page to find the dead worker")
+                               "the page to find the dead worker", every=0.2)
         self.assertNotContains(polled, 'hx-trigger="every 1s"')
         self.assertContains(polled, "本次导入未写入任何数据")
         self.assertContains(polled, "重新导入</button>")

@@ -1,8 +1,8 @@
 """Browser tests: Debian's chromium driven by Playwright against a live server.
 
-They run in their own pytest invocation (see the Makefile): a live server needs a
-transactional database, which is emptied after each test, so each test loads the
-region tree it needs.
+A live server needs a transactional database, which is emptied after each test, so each
+test loads the region tree it needs; tests/conftest.py runs them after the TestCases, which
+expect the tree loaded once per session.
 """
 
 import pytest
