@@ -16,6 +16,7 @@ from django.test import override_settings
 from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import FundRecord, Project
 from tests.base import BaseTestCase
+from tests.workbooks import write_workbook
 
 PROJECT_HEADER = ["项目编号", "项目名称", "工作类别", "实施单位", "结对地区", "项目类别", "年度", "总投资（万元）", "状态"]
 FUND_HEADER = ["项目编号", "日期", "环节", "金额（万元）", "资金来源"]
@@ -32,15 +33,7 @@ class WorkbookTestCase(BaseTestCase):
         return Project.objects.count(), FundRecord.objects.count()
 
     def workbook(self, sheets, name="in.xlsx"):
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
-        for title, rows in sheets.items():
-            ws = wb.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-        path = self.dir / name
-        wb.save(path)
-        return path
+        return write_workbook(self.dir / name, sheets)
 
     def project_row(self, code="NX-100", **changes):
         row = dict(zip(PROJECT_HEADER, [code, "测试项目", "援疆", "南浔区", "652929", "产业合作", 2024, 100, "实施中"]))

@@ -10,13 +10,13 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 from django.core.management import call_command
 
 from hezuo.exchanges.models import Activity, Dispatch
 from hezuo.org.models import Pairing, Unit
 from hezuo.projects.models import FundRecord, Project
 from tests.base import BaseTestCase
+from tests.workbooks import write_workbook
 
 PROJECTS = ["项目编号", "项目名称", "工作类别", "实施单位", "结对地区", "项目类别", "年度", "总投资（万元）", "状态"]
 FUNDS = ["项目编号", "日期", "环节", "金额（万元）", "资金来源"]
@@ -27,15 +27,7 @@ class ClerkWorkbookTestCase(BaseTestCase):
         self.dir = Path(self.enterContext(tempfile.TemporaryDirectory()))
 
     def workbook(self, sheets):
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
-        for title, rows in sheets.items():
-            ws = wb.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-        path = self.dir / "clerk.xlsx"
-        wb.save(path)
-        return path
+        return write_workbook(self.dir / "clerk.xlsx", sheets)
 
     def clerk_sheets(self):
         return {

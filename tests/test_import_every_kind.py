@@ -21,6 +21,7 @@ from hezuo.parks.models import Enterprise, Park, ParkFigure
 from hezuo.projects.models import FundRecord, Project
 from tests.base import BaseTestCase
 from tests.test_roundtrip import snapshot
+from tests.workbooks import write_workbook
 
 NEW_SHEETS = ("援派干部人才", "物资帮扶", "园区·飞地", "入驻企业", "园区年度数据", "荣誉", "典型案例")
 # Deleted children first: what an emptied database holds of these kinds is nothing.
@@ -40,14 +41,7 @@ class EveryKindTestCase(BaseTestCase):
         return result
 
     def workbook(self, sheets, name="in.xlsx"):
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
-        for title, rows in sheets.items():
-            ws = wb.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-        wb.save(self.path(name))
-        return self.path(name)
+        return write_workbook(self.path(name), sheets)
 
     def refused(self, sheets, *fragments, user=None):
         counts = {model: model.objects.count() for model in (*NEW_MODELS, Park, Project, FundRecord, Dispatch)}

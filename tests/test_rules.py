@@ -12,7 +12,6 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -28,6 +27,7 @@ from hezuo.org.models import Pairing, Region
 from hezuo.projects.models import FundRecord, Project
 from tests.base import BaseTestCase
 from tests.record_data import form_data, new_record_data
+from tests.workbooks import write_workbook
 
 Stage = FundRecord.Stage
 PROJECT_HEADER = ["项目编号", "项目名称", "工作类别", "实施单位", "结对地区", "项目类别", "年度", "总投资（万元）", "状态"]
@@ -141,15 +141,7 @@ class ImportTestCase(BaseTestCase):
         return Project.objects.count(), FundRecord.objects.count(), Dispatch.objects.count()
 
     def workbook(self, sheets):
-        book = openpyxl.Workbook()
-        book.remove(book.active)
-        for title, rows in sheets.items():
-            sheet = book.create_sheet(title)
-            for row in rows:
-                sheet.append(row)
-        path = self.dir / "in.xlsx"
-        book.save(path)
-        return path
+        return write_workbook(self.dir / "in.xlsx", sheets)
 
     def project_row(self, code="NX-100", **changes):
         row = dict(zip(PROJECT_HEADER, [code, "测试项目", "援疆", "南浔区农业农村局", "652929", "乡村振兴", 2024, 1000,

@@ -12,6 +12,7 @@ from hezuo.vocabulary.models import Alias
 from hezuo.vocabulary.services import save_alias
 from hezuo.vocabulary.synonyms import SYNONYMS
 from tests.base import BaseTestCase
+from tests.workbooks import write_workbook
 
 ALIASES = reverse("vocabulary:aliases")
 
@@ -153,17 +154,7 @@ class ImportTakesAliasesTestCase(BaseTestCase):
         import tempfile
         from pathlib import Path
 
-        import openpyxl
-
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
-        for title, rows in sheets.items():
-            ws = wb.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-        path = Path(self.enterContext(tempfile.TemporaryDirectory())) / "aliases.xlsx"
-        wb.save(path)
-        return path
+        return write_workbook(Path(self.enterContext(tempfile.TemporaryDirectory())) / "aliases.xlsx", sheets)
 
     def test_saved_aliases_are_taken_by_the_import(self):
         from hezuo.imports.services.importer import import_workbook
