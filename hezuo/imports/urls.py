@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/problems.xlsx", views.problems_workbook, name="problems"),
     path("<int:pk>/file/", views.original_file, name="file"),
     path("<int:pk>/rerun/", views.rerun_import, name="rerun"),
+    path("<int:pk>/map/", views.map_unknown, name="map"),
+    path("<int:pk>/confirm/", views.confirm_import, name="confirm"),
     # Export (helper: export).
     path("template.xlsx", views.blank_template, name="template"),
     path("export.xlsx", views.export_all, name="export"),
