@@ -4,6 +4,8 @@ means; the choices re-run the same kept file. A dry run previews what would be c
 updated (field by field) and left unchanged; 确认导入 then imports that same upload, refused
 once the data changed since the preview."""
 
+import io
+
 import openpyxl
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +17,7 @@ from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import Project
 from hezuo.stats import freshness
 from hezuo.vocabulary.models import Alias
-from tests.test_import_bad_input import PROJECT_HEADER, WorkbookTestCase
+from tests.test_import_bad_input import FUND_HEADER, PROJECT_HEADER, WorkbookTestCase
 
 
 class UnknownValuesTestCase(WorkbookTestCase):
@@ -67,7 +69,6 @@ def xlsx(rows, name="项目.xlsx"):
     ws.title = "项目"
     for row in rows:
         ws.append(row)
-    import io
     out = io.BytesIO()
     wb.save(out)
     return SimpleUploadedFile(name, out.getvalue())
@@ -153,6 +154,35 @@ class PreviewPageTestCase(WorkbookTestCase):
         self.assertEqual(r.status_code, 409)
         self.assertIn("数据在预览后有变化，请重新预览", r.content.decode())
         self.assertFalse(Project.objects.filter(code="NX-1").exists())
+        self.assertIn("重新预览", r.content.decode())
+        self.client.post(reverse("imports:repreview", args=[record.pk]))
+        fresh = ImportRecord.objects.latest("pk")
+        self.assertEqual((fresh.follows, fresh.dry_run, fresh.status), (record, True, "checked"))
+        self.client.post(reverse("imports:confirm", args=[fresh.pk]))
+        self.assertTrue(Project.objects.filter(code="NX-1").exists())
+
+    def test_the_preview_lists_the_warnings_a_real_import_would_give(self):
+        self.client.force_login(self.alice)
+        data = {"file": SimpleUploadedFile("资金.xlsx", self.funds_beyond_arranged()), "dry_run": "on"}
+        self.client.post(reverse("imports:upload"), data)
+        record = ImportRecord.objects.latest("pk")
+        page = self.client.get(reverse("imports:detail", args=[record.pk])).content.decode()
+        self.assertIn("正式导入后，以下项目的数据看起来可能有误", page)
+        self.assertIn("拨付累计 300万元，超过下达累计 100万元", page)
+        self.assertFalse(Project.objects.filter(code="NX-300").exists())
+
+    def funds_beyond_arranged(self):
+            wb = openpyxl.Workbook()
+        wb.active.title = "项目"
+        wb.active.append(PROJECT_HEADER)
+        wb.active.append(self.project_row("NX-300", 总投资=5000))
+        funds = wb.create_sheet("资金")
+        for row in (FUND_HEADER, ["NX-300", "2024-03-01", "安排", 100, "财政援助资金"],
+                    ["NX-300", "2024-04-01", "下达", 100, "财政援助资金"], ["NX-300", "2024-06-01", "拨付", 300, "财政援助资金"]):
+            funds.append(row)
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
 
     def test_confirm_is_refused_when_the_file_no_longer_matches(self):
         record = self.upload(self.bob, [self.project_row("NX-1")])

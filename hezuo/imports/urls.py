@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/rerun/", views.rerun_import, name="rerun"),
     path("<int:pk>/map/", views.map_unknown, name="map"),
     path("<int:pk>/confirm/", views.confirm_import, name="confirm"),
+    path("<int:pk>/repreview/", views.repreview, name="repreview"),
     # Export (helper: export).
     path("template.xlsx", views.blank_template, name="template"),
     path("export.xlsx", views.export_all, name="export"),

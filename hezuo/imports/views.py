@@ -16,7 +16,8 @@ from hezuo.imports.services.exports import export_all_or_queue
 from hezuo.imports.services.leases import recover
 from hezuo.imports.services.problem_report import build_report, ordered, report_name
 from hezuo.imports.services.pipeline import (
-    NotFollowable, NotRerunnable, confirm, keep_file, map_values, rerun, runs_in_background, start_import,
+    NotFollowable, NotRerunnable, confirm, keep_file, map_values, preview_again, rerun, runs_in_background,
+    start_import,
 )
 from hezuo.projects.models import Project
 
@@ -132,9 +133,24 @@ def confirm_import(request, pk):
         again, created = confirm(record, request.user)
     except NotFollowable as refusal:
         context = _status_context(request, record)
-        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal)}, status=409)
+        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal),
+                                                        "stale": refusal.stale}, status=409)
     if created:
         start_import(again)
+    return redirect("imports:detail", again.pk)
+
+
+@require_POST
+def repreview(request, pk):
+    """重新预览: after the data changed, the same kept file and mappings checked again."""
+    record = access.get_import_or_404(request.user, pk)
+    access.check_follow_import(request.user, record)
+    try:
+        again = preview_again(record, request.user)
+    except NotFollowable as refusal:
+        context = _status_context(request, record)
+        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal)}, status=409)
+    start_import(again)
     return redirect("imports:detail", again.pk)
 
 

@@ -227,7 +227,12 @@ def _xlsx_rows(path):
 
 
 class NotFollowable(Exception):
-    """Why a mapping or a confirmation is refused, in Chinese."""
+    """Why a mapping or a confirmation is refused, in Chinese; `stale`: the data changed
+    since the preview, which a new preview of the same file answers."""
+
+    def __init__(self, message, stale=False):
+        super().__init__(message)
+        self.stale = stale
 
 
 def _follow(original, user, *, dry_run, mappings):
@@ -292,5 +297,12 @@ def confirm(record, user):
         if done is not None:
             return done, False  # a second click gets the import already made
         if preview.generation is None or preview.generation != generation():
-            raise NotFollowable("数据在预览后有变化，请重新预览")
+            raise NotFollowable("数据在预览后有变化，请重新预览", stale=True)
         return _follow(preview, user, dry_run=False, mappings=preview.mappings), True
+
+
+def preview_again(record, user):
+    """A new preview of a preview's kept file, with its mappings, against today's data."""
+    if not record.dry_run or record.status != ImportRecord.Status.CHECKED:
+        raise NotFollowable("只有校验通过的预览可以重新预览")
+    return _follow(record, user, dry_run=True, mappings=record.mappings)
