@@ -117,7 +117,7 @@ class PreviewPageTestCase(WorkbookTestCase):
         record = self.upload(self.bob, [self.project_row("NX-1", 实施单位="吴兴")])
         r = self.client.post(reverse("imports:map", args=[record.pk]), {"map-0": "吴兴区"})
         self.assertEqual(r.status_code, 422)
-        self.assertIn("不是“实施单位”列可选的值", r.content.decode())
+        self.assertIn("“吴兴区”不是工作表“项目”“实施单位”列可选的值", r.content.decode())
         self.assertEqual(ImportRecord.objects.latest("pk"), record)
 
     def test_an_unmapped_value_stays_an_error(self):
@@ -172,7 +172,7 @@ class PreviewPageTestCase(WorkbookTestCase):
         self.assertFalse(Project.objects.filter(code="NX-300").exists())
 
     def funds_beyond_arranged(self):
-            wb = openpyxl.Workbook()
+        wb = openpyxl.Workbook()
         wb.active.title = "项目"
         wb.active.append(PROJECT_HEADER)
         wb.active.append(self.project_row("NX-300", 总投资=5000))

@@ -30,6 +30,8 @@ from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS
 from hezuo.projects.models import Project
 from hezuo.stats.freshness import changed as stats_changed
 from hezuo.vocabulary import words as vocabulary
+from hezuo.vocabulary.services import REFERENCES as ALIASABLE_NAMES
+from hezuo.vocabulary.synonyms import SYNONYMS
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 2000
@@ -109,9 +111,15 @@ class UnknownValue:
     suggestions: list = field(default_factory=list)
     choices: list = field(default_factory=list)
 
+    @property
+    def aliasable(self):
+        """Can the office keep the word as an alias (字典别名 has this column)?"""
+        return self.key in ALIASABLE_NAMES or self.key in SYNONYMS
+
     def as_dict(self):
         return {"sheet": self.sheet, "column": self.column, "field": self.field, "key": self.key,
-                "value": self.value, "rows": self.rows, "suggestions": self.suggestions, "choices": self.choices}
+                "value": self.value, "rows": self.rows, "suggestions": self.suggestions, "choices": self.choices,
+                "aliasable": self.aliasable}
 
 
 @dataclass

@@ -267,15 +267,17 @@ def map_values(record, user, choices, aliases=()):
     chosen = []
     for index, label in choices.items():
         entry = record.unknown[index] if 0 <= index < len(record.unknown) else None
-        if entry is None or label not in entry["choices"]:
-            raise NotFollowable(f"“{label}”不是“{entry['column'] if entry else ''}”列可选的值")
+        if entry is None:
+            raise NotFollowable("所选的值已不在未识别的值中，请刷新页面后重新选择")
+        if label not in entry["choices"]:
+            raise NotFollowable(f"“{label}”不是工作表“{entry['sheet']}”“{entry['column']}”列可选的值")
         chosen.append((index, entry, label))
         mappings.append(str(Mapping(entry["sheet"], entry["column"], entry["value"], label)))
     if not chosen:
         raise NotFollowable("请至少为一个值选择含义")
     with transaction.atomic():
         for index, entry, label in chosen:
-            if index in aliases:
+            if index in aliases and entry.get("aliasable"):
                 try:
                     save_alias(user, entry["key"], entry["value"], label)
                 except ValidationError as error:
