@@ -5,6 +5,7 @@ updated (field by field) and left unchanged; 确认导入 then imports that same
 once the data changed since the preview."""
 
 import io
+from unittest import mock
 
 import openpyxl
 from auditlog.models import LogEntry
@@ -17,6 +18,7 @@ from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import Project
 from hezuo.stats import freshness
 from hezuo.vocabulary.models import Alias
+from hezuo.vocabulary.words import Words, closest
 from tests.test_import_bad_input import FUND_HEADER, PROJECT_HEADER, WorkbookTestCase
 
 
@@ -37,9 +39,13 @@ class UnknownValuesTestCase(WorkbookTestCase):
         self.assertEqual(len(result.problems), 4, "an unknown word is still an error on each row")
 
     def test_a_3000_row_sheet_with_one_unknown_word_gives_one_entry(self):
-        rows = [self.project_row(f"NX-{n}", 状态="开工建设") for n in range(3000)]
-        result = import_workbook(self.workbook({"项目": [PROJECT_HEADER, *rows]}), None, dry_run=True)
-        self.assertEqual([(u.value, u.rows) for u in result.unknown], [("开工建设", 3000)])
+        rows = [self.project_row(f"NX-{n}", 状态="开工建设", 实施单位="南浔") for n in range(3000)]
+        path = self.workbook({"项目": [PROJECT_HEADER, *rows]})
+        with mock.patch.object(Words, "suggest", autospec=True, side_effect=Words.suggest) as suggest, \
+                mock.patch("hezuo.imports.services.importer.vocabulary.closest", wraps=closest) as near:
+            result = import_workbook(path, None, dry_run=True)
+        self.assertEqual([(u.value, u.rows) for u in result.unknown], [("开工建设", 3000), ("南浔", 3000)])
+        self.assertEqual((suggest.call_count, near.call_count), (1, 1), "suggestions once per distinct word")
 
     def test_a_reporter_is_offered_only_their_own_units(self):
         path = self.workbook({"项目": [PROJECT_HEADER, self.project_row("NX-1", 实施单位="南浔")]})
