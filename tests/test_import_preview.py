@@ -10,6 +10,7 @@ from unittest import mock
 import openpyxl
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from hezuo.imports.mapping import Mapping
@@ -20,6 +21,7 @@ from hezuo.stats import freshness
 from hezuo.vocabulary.models import Alias
 from hezuo.vocabulary.words import Words, closest
 from tests.test_import_bad_input import FUND_HEADER, PROJECT_HEADER, WorkbookTestCase
+from tests.test_import_tasks import DATABASE, run_worker_once
 
 
 class UnknownValuesTestCase(WorkbookTestCase):
@@ -209,3 +211,15 @@ class PreviewPageTestCase(WorkbookTestCase):
         self.client.force_login(self.alice)
         self.client.post(reverse("imports:confirm", args=[record.pk]))
         self.assertTrue(Project.objects.filter(code="NX-1").exists())
+
+    @override_settings(IMPORT_BACKGROUND_ROWS=3, TASKS=DATABASE)
+    def test_a_background_run_keeps_its_unknown_values_for_the_page(self):
+        record = self.upload(self.bob, [self.project_row(f"NX-{n}", 状态="开工建设") for n in range(5)])
+        self.assertEqual(record.status, "pending")
+        run_worker_once()
+        record.refresh_from_db()
+        self.assertEqual([(u["value"], u["rows"]) for u in record.unknown], [("开工建设", 5)])
+        self.client.post(reverse("imports:map", args=[record.pk]), {"map-0": "实施中"})
+        run_worker_once()
+        again = ImportRecord.objects.latest("pk")
+        self.assertEqual((again.follows, again.status, again.totals()["created"]), (record, "checked", 5))
