@@ -488,6 +488,15 @@ class Importer:
             self.result.unknown.append(entry)
         entry.rows += 1
 
+    def offer(self, column, text, written):
+        """(suggestions, choices) for a unit or program name the file uses and nobody mapped
+        (`text` is `written`); None for other references, or a mapped word that is still wrong."""
+        kind = cells.KINDS[column.kind].target
+        if kind not in MAPPABLE_NAMES or text != written:
+            return None
+        choices = self.names_for(kind)
+        return vocabulary.closest(text, choices), choices
+
     def names_for(self, kind):
         """The names of units or programs the user may pick: a district reporter's own units."""
         if kind not in self.name_choices:
@@ -541,6 +550,7 @@ class Importer:
         naming |= {f for kind in parents.values() for f in TARGETS[kind].key if any(c.field == f for c in spec.columns)}
         resolve = self.lookups.resolve
         combine = spec.combine
+        offered = {}  # (field, unknown name) → (suggestions, choices) to map it to, or None: not offered
         for row in rows:
             values = row.values
             for make in combine:
@@ -562,13 +572,12 @@ class Importer:
                 found = known.get(text)
                 if found is None:
                     found = known[text] = resolve(cells.KINDS[column.kind].target, text)
-                    kind = cells.KINDS[column.kind].target
-                    if found[1] and kind in MAPPABLE_NAMES and text == values.get(column.field):
-                        choices = self.names_for(kind)
-                        found = known[text] = (*found, (vocabulary.closest(text, choices), choices))
+                    if found[1]:
+                        offered[column.field, text] = self.offer(column, text, values.get(column.field))
                 if found[1]:
-                    if len(found) == 3:  # an unknown name nobody mapped: offered for mapping
-                        self.unknown_word(spec, column, text, *found[2])
+                    offer = offered[column.field, text]
+                    if offer is not None:
+                        self.unknown_word(spec, column, text, *offer)
                     self.problem(spec.name, row.number, self.bound(spec, column), text, found[1])
                     values[column.field] = None
                 else:
