@@ -279,6 +279,20 @@ def check_import(user):
         raise PermissionDenied("您的账号不能导入数据")
 
 
+def can_follow_import(user, record):
+    """Map an import's unknown values and run it again, or confirm a preview: its uploader,
+    or a city officer; never a leader or the admin, who import nothing."""
+    role = role_of(user)
+    if role not in IMPORT_ROLES:
+        return False
+    return role == Role.CITY or (record.uploaded_by_id is not None and record.uploaded_by_id == user.pk)
+
+
+def check_follow_import(user, record):
+    if not can_follow_import(user, record):
+        raise PermissionDenied("只有导入人或市级业务人员可以继续这次导入")
+
+
 def visible_imports(user, queryset):
     role = role_of(user)
     if role in (Role.CITY, Role.ADMIN):

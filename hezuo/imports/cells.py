@@ -26,6 +26,15 @@ class CellError(Exception):
     pass
 
 
+class UnknownChoice(CellError):
+    """A word a choice column does not know; `word` (vocabulary.UnknownWord) carries the
+    suggestions and the column's labels, so the import page can offer to map it."""
+
+    def __init__(self, word):
+        self.word = word
+        super().__init__(str(word))
+
+
 def is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -198,7 +207,7 @@ def choice_converter(field, mapped=None, aliases=None):
             try:
                 answers[value] = words.resolve(wanted)
             except vocabulary.UnknownWord as error:
-                answers[value] = CellError(str(error))
+                answers[value] = UnknownChoice(error)
         answer = answers[value]
         if isinstance(answer, CellError):
             raise answer

@@ -63,6 +63,17 @@ class ImportRecord(BackgroundRun):
     mappings = models.JSONField("值映射", default=list, blank=True)
     retry_of = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="retry",
                                     verbose_name="重新导入自")
+    # Words the file used that a choice or name column does not know (importer.UnknownValue),
+    # so the page can offer to map them after a background run.
+    unknown = models.JSONField("未识别的值", default=list, blank=True)
+    # A dry run's updated rows field by field (ImportResult.changes), for the preview.
+    changes = models.JSONField("预览的修改", default=dict, blank=True)
+    # The data's change counter (stats.freshness) when a dry run began: a confirmation is
+    # refused once it differs, for the preview would no longer say what the import does.
+    generation = models.PositiveBigIntegerField("预览时的数据版本", null=True, blank=True)
+    # The import this one runs again with values mapped (映射后重新校验) or for real (确认导入).
+    follows = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="followups",
+                                verbose_name="来自")
 
     class Meta:
         verbose_name = verbose_name_plural = "导入记录"

@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/problems.xlsx", views.problems_workbook, name="problems"),
     path("<int:pk>/file/", views.original_file, name="file"),
     path("<int:pk>/rerun/", views.rerun_import, name="rerun"),
+    path("<int:pk>/map/", views.map_unknown, name="map"),
+    path("<int:pk>/confirm/", views.confirm_import, name="confirm"),
+    path("<int:pk>/repreview/", views.repreview, name="repreview"),
     # Export (helper: export).
     path("template.xlsx", views.blank_template, name="template"),
     path("export.xlsx", views.export_all, name="export"),

@@ -15,7 +15,10 @@ from hezuo.imports.services.exporter import download, export_workbook
 from hezuo.imports.services.exports import export_all_or_queue
 from hezuo.imports.services.leases import recover
 from hezuo.imports.services.problem_report import build_report, ordered, report_name
-from hezuo.imports.services.pipeline import NotRerunnable, keep_file, rerun, runs_in_background, start_import
+from hezuo.imports.services.pipeline import (
+    NotFollowable, NotRerunnable, confirm, keep_file, map_values, preview_again, rerun, runs_in_background,
+    start_import,
+)
 from hezuo.projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,6 +68,9 @@ def _status_context(request, record):
         "can_read_contents": access.can_read_import_contents(request.user),
         "can_upload": access.can_import(request.user),
         "retry": ImportRecord.objects.filter(retry_of=record).first() if record.interrupted else None,
+        "can_follow": access.can_follow_import(request.user, record),
+        "can_save_aliases": access.can_manage_aliases(request.user),
+        "confirmed": record.followups.filter(dry_run=False).first() if record.status == "checked" else None,
     }
 
 
@@ -93,6 +99,58 @@ def rerun_import(request, pk):
         return render(request, "imports/detail.html", {**context, "rerun_error": str(refusal)}, status=409)
     if created:
         start_import(again)
+    return redirect("imports:detail", again.pk)
+
+
+@require_POST
+def map_unknown(request, pk):
+    """映射后重新导入: the values chosen for the unknown words become this import's mappings
+    (and, ticked by a city officer, the office's aliases); the kept file runs again."""
+    record = access.get_import_or_404(request.user, pk)
+    access.check_follow_import(request.user, record)
+    choices, aliases = {}, set()
+    for index in range(len(record.unknown)):
+        label = request.POST.get(f"map-{index}", "").strip()
+        if label:
+            choices[index] = label
+            if request.POST.get(f"alias-{index}") and access.can_manage_aliases(request.user):
+                aliases.add(index)
+    try:
+        again = map_values(record, request.user, choices, aliases)
+    except NotFollowable as refusal:
+        context = _status_context(request, record)
+        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal)}, status=422)
+    start_import(again)
+    return redirect("imports:detail", again.pk)
+
+
+@require_POST
+def confirm_import(request, pk):
+    """确认导入: the previewed upload imported for real, without uploading it again."""
+    record = access.get_import_or_404(request.user, pk)
+    access.check_follow_import(request.user, record)
+    try:
+        again, created = confirm(record, request.user)
+    except NotFollowable as refusal:
+        context = _status_context(request, record)
+        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal),
+                                                        "stale": refusal.stale}, status=409)
+    if created:
+        start_import(again)
+    return redirect("imports:detail", again.pk)
+
+
+@require_POST
+def repreview(request, pk):
+    """重新预览: after the data changed, the same kept file and mappings checked again."""
+    record = access.get_import_or_404(request.user, pk)
+    access.check_follow_import(request.user, record)
+    try:
+        again = preview_again(record, request.user)
+    except NotFollowable as refusal:
+        context = _status_context(request, record)
+        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal)}, status=409)
+    start_import(again)
     return redirect("imports:detail", again.pk)
 
 

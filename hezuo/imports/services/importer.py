@@ -30,9 +30,13 @@ from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS
 from hezuo.projects.models import Project
 from hezuo.stats.freshness import changed as stats_changed
 from hezuo.vocabulary import words as vocabulary
+from hezuo.vocabulary.services import REFERENCES as ALIASABLE_NAMES
+from hezuo.vocabulary.synonyms import SYNONYMS
 
 HEADER_SEARCH_ROWS = 20
 PROGRESS_EVERY = 2000
+PREVIEW_ROWS = 50  # updated rows a dry run lists field by field, per sheet; the rest are counted
+MAPPABLE_NAMES = ("unit", "program")  # name columns whose unknown words the page offers to map
 AMOUNT_UNITS = ("元", "万元", "亿元")
 
 WARNINGS_LISTED = 200  # 提醒 written out in an import's result; the rest are counted
@@ -95,12 +99,42 @@ class RuleWarning:
 
 
 @dataclass
+class UnknownValue:
+    """A word a choice or name column does not know, once per (sheet, column, word): what the
+    import page offers to map (ImportRecord.unknown). `choices` are what it may mean — the
+    column's labels, or the names the user may pick — and `suggestions` the closest of them."""
+
+    sheet: str
+    column: str  # the header, as in --map "SHEET.COLUMN:VALUE=LABEL"
+    field: str
+    key: str  # the column as aliases name it (vocabulary.field_key): "projects.Project.status", "org.Unit"
+    value: str
+    rows: int = 0
+    suggestions: list = field(default_factory=list)
+    choices: list = field(default_factory=list)
+
+    @property
+    def aliasable(self):
+        """Can the office keep the word as an alias (字典别名 has this column)?"""
+        return self.key in ALIASABLE_NAMES or self.key in SYNONYMS
+
+    def as_dict(self):
+        return {"sheet": self.sheet, "column": self.column, "field": self.field, "key": self.key,
+                "value": self.value, "rows": self.rows, "suggestions": self.suggestions, "choices": self.choices,
+                "aliasable": self.aliasable}
+
+
+@dataclass
 class ImportResult:
     sheets: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     dry_run: bool = False
+    unknown: list = field(default_factory=list)  # UnknownValue, in the order first met
+    # A dry run's updates, field by field: sheet → {"rows": [{"row", "key", "fields": [[header, before, after]]}],
+    # "more": how many updated rows are not listed}. Bounded: PREVIEW_ROWS a sheet.
+    changes: dict = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -178,6 +212,8 @@ class Importer:
         self.columns = {}  # sheet name → {field: BoundColumn}, where each column really is
         self.unitless = {}  # (sheet, column index) → (column, row numbers) of bare numbers under a unit-less header
         self.aliases = {}  # the office's saved words (字典别名): column key → {word: value}
+        self.unknown = {}  # (sheet, field, word) → UnknownValue: each distinct word is described once
+        self.name_choices = {}  # reference kind → names the user may pick
 
     # -- reading -------------------------------------------------------------------------
 
@@ -217,8 +253,7 @@ class Importer:
         if self.result.problems:
             return self.result
         if self.dry_run:
-            if {"项目", "资金"} & set(parsed):
-                self.result.notes.append("资金累计、总投资、结对关系等提醒在正式导入后列出")
+            self.rehearse(parsed)
             return self.result
         self.progress(self.rows_seen, self.rows_seen, "写入数据库")
         try:
@@ -230,6 +265,22 @@ class Importer:
             if not self.result.problems:
                 self.check_projects(parsed)
         return self.result
+
+    def rehearse(self, parsed):
+        """A dry run writes everything and rolls it back, so its preview says what the import
+        would really do: the problems only writing finds (a tree's parents, the database's
+        own checks) and the project 提醒 (funds beyond what was arranged …), which are read
+        from the written records. Nothing of it is kept; no change is counted (stats.freshness),
+        for the commit that would count it never comes."""
+        self.progress(self.rows_seen, self.rows_seen, "预览（试写入后撤销）")
+        try:
+            with transaction.atomic():
+                self.write(parsed)
+                if not self.result.problems:
+                    self.check_projects(parsed)
+                transaction.set_rollback(True)
+        except DatabaseError as error:
+            self.result.problems.append(Problem("", None, "", "", "", f"校验时数据库出错，未写入任何数据：{error}"))
 
     def recognise(self, raw):
         """The spec for a sheet: by its name, or (CSV, or a misnamed sheet) by its header."""
@@ -415,10 +466,46 @@ class Importer:
             except cells.MissingUnit:
                 self.unitless.setdefault((spec.name, column.index), (column, []))[1].append(number)
                 values[name] = None
+            except cells.UnknownChoice as error:
+                self.unknown_word(spec, column.spec, error.word.text, error.word.suggestions, error.word.allowed)
+                self.problem(spec.name, number, column, value, str(error))
+                values[name] = None
             except cells.CellError as error:
                 self.problem(spec.name, number, column, value, str(error))
                 values[name] = None
         return values
+
+    def unknown_word(self, spec, column, text, suggestions, choices):
+        """Count a row using a word the column does not know. The suggestions and choices are
+        worked out by the caller once per distinct word (the converter's and the reference
+        cache), so a word on 3,000 rows costs a dict look-up on each."""
+        entry = self.unknown.get((spec.name, column.field, text))
+        if entry is None:
+            model_field = column.model_field(spec.model)
+            target = cells.KINDS[column.kind].target
+            key = vocabulary.field_key(TARGETS[target].model if target else model_field.model,
+                                       None if target else model_field.name)
+            entry = self.unknown[(spec.name, column.field, text)] = UnknownValue(
+                spec.name, column.header, column.field, key, text, 0, list(suggestions), list(choices))
+            self.result.unknown.append(entry)
+        entry.rows += 1
+
+    def offer(self, column, text, written):
+        """(suggestions, choices) for a unit or program name the file uses and nobody mapped
+        (`text` is `written`); None for other references, or a mapped word that is still wrong."""
+        kind = cells.KINDS[column.kind].target
+        if kind not in MAPPABLE_NAMES or text != written:
+            return None
+        choices = self.names_for(kind)
+        return vocabulary.closest(text, choices), choices
+
+    def names_for(self, kind):
+        """The names of units or programs the user may pick: a district reporter's own units."""
+        if kind not in self.name_choices:
+            model = TARGETS[kind].model
+            records = access.writable_units(self.user) if kind == "unit" and self.user is not None else model.objects
+            self.name_choices[kind] = list(records.order_by("pk").values_list(TARGETS[kind].key[0], flat=True))
+        return self.name_choices[kind]
 
     def refuse_unitless(self, spec, header_number):
         """One problem per amount column without a unit in its header and in some cells:
@@ -465,6 +552,7 @@ class Importer:
         naming |= {f for kind in parents.values() for f in TARGETS[kind].key if any(c.field == f for c in spec.columns)}
         resolve = self.lookups.resolve
         combine = spec.combine
+        offered = {}  # (field, unknown name) → (suggestions, choices) to map it to, or None: not offered
         for row in rows:
             values = row.values
             for make in combine:
@@ -486,7 +574,12 @@ class Importer:
                 found = known.get(text)
                 if found is None:
                     found = known[text] = resolve(cells.KINDS[column.kind].target, text)
+                    if found[1]:
+                        offered[column.field, text] = self.offer(column, text, values.get(column.field))
                 if found[1]:
+                    offer = offered[column.field, text]
+                    if offer is not None:
+                        self.unknown_word(spec, column, text, *offer)
                     self.problem(spec.name, row.number, self.bound(spec, column), text, found[1])
                     values[column.field] = None
                 else:
@@ -664,6 +757,28 @@ class Importer:
                 self.problem(spec.name, row.number, None, "", f"您没有新增或修改“{spec.name}”的权限")
             elif row.existing and current.get("from_package"):
                 self.problem(spec.name, row.number, None, "", "国家区划数据中的地区不能通过导入修改")
+            if row.action == "update" and self.dry_run:
+                self.preview_update(spec, row, names)
+
+    def preview_update(self, spec, row, names):
+        """Keep, for the preview, what an updated row changes field by field; PREVIEW_ROWS a
+        sheet, the others only counted, so memory stays bounded on a large file."""
+        shown_rows = self.result.changes.setdefault(spec.name, {"rows": [], "more": 0})
+        if len(shown_rows["rows"]) >= PREVIEW_ROWS:
+            shown_rows["more"] += 1
+            return
+        meta = spec.model._meta
+        fields = []
+        for name, attname in names.items():
+            old, new = row.existing.get(attname), row.values.get(name)
+            if same(old, new):
+                continue
+            column = self.column_of(spec, name)
+            fields.append([column.header if column else str(meta.get_field(name).verbose_name),
+                           preview_value(meta.get_field(name), old), preview_value(meta.get_field(name), new)])
+        key = "、".join(shown(v) if not isinstance(v, tuple) else shown(v[1][0]) for v in
+                       (row.values.get(f) for f in spec.key))
+        shown_rows["rows"].append({"row": row.number, "key": key, "fields": fields})
 
     def unmask(self, spec, row, current, columns):
         """A masked value (138****5678: an export for a role that may not read it) means
@@ -719,6 +834,20 @@ class Importer:
             for field_name, texts in messages.items():
                 self.problem(spec.name, number, self.bound(spec, self.column_of(spec, field_name)), "",
                              "；".join(texts))
+
+def preview_value(model_field, value):
+    """A stored value as the preview shows it: a choice by its label, a reference by its name."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, tuple):  # a record the workbook itself creates: its key as written
+        return shown(value[1][0])
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        found = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(found) if found is not None else shown(value)
+    return shown(value)
+
 
 def has_own_clean(model):
     """Does the model check rules across fields? Calling Model.clean on 100,000 rows that

@@ -35,6 +35,7 @@ from hezuo.imports.models import ImportRecord
 from hezuo.imports.reader import XLS_MAGIC, XLSX_MAGIC
 from hezuo.imports.services.importer import import_workbook
 from hezuo.imports.services.leases import Heartbeat, claim, save_progress
+from hezuo.stats.freshness import generation
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,8 @@ def run_import(record):
     record.problems = [problem.as_dict() for problem in result.problems]
     record.notes = result.notes
     record.warnings = [warning.as_dict() for warning in result.warnings]
+    record.unknown = [entry.as_dict() for entry in result.unknown]
+    record.changes = result.changes
     record.rows_total = record.rows_done = sum(sheet.rows for sheet in result.sheets)
     if result.problems:
         record.status = ImportRecord.Status.FAILED
@@ -150,6 +153,10 @@ def _import(record):
         known = {"rows_total": max(total, done)} if total else {}
         save_progress(record, rows_done=done, phase=phase, **known)
 
+    if record.dry_run:
+        # Read before the run: a change committed while it checks makes the preview stale too.
+        record.generation = generation()
+        ImportRecord.objects.filter(pk=record.pk).update(generation=record.generation)
     cause = f"导入文件“{record.original_name}”（导入记录 #{record.pk}）"
     return import_workbook(record.file.path, record.uploaded_by, dry_run=record.dry_run,
                            name=record.original_name, progress=progress, cause=cause, record=record,
@@ -214,3 +221,90 @@ def _xlsx_rows(path):
             return rows
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError, EOFError, OverflowError):
         return 0  # the importer says what is wrong with the file, quickly
+
+
+# -- after a dry run or a refusal: map the unknown values, confirm the preview -------------
+
+
+class NotFollowable(Exception):
+    """Why a mapping or a confirmation is refused, in Chinese; `stale`: the data changed
+    since the preview, which a new preview of the same file answers."""
+
+    def __init__(self, message, stale=False):
+        super().__init__(message)
+        self.stale = stale
+
+
+def _follow(original, user, *, dry_run, mappings):
+    if not original.file or not original.file.storage.exists(original.file.name):
+        raise NotFollowable("原始文件已不在服务器上，请重新上传")
+    digest = hashlib.sha256()
+    with original.file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != original.checksum:
+        raise NotFollowable("服务器上保存的文件与上传时的校验值（SHA-256）不一致，请重新上传")
+    return ImportRecord.objects.create(
+        file=original.file.name, original_name=original.original_name, size=original.size,
+        checksum=original.checksum, uploaded_by=user, source=original.source, dry_run=dry_run,
+        mappings=mappings, follows=original)
+
+
+def map_values(record, user, choices, aliases=()):
+    """Run `record`'s kept file again with the unknown values mapped: `choices` {index in
+    record.unknown: label}; `aliases` the indexes to keep as the office's aliases too (city
+    officers only, hezuo.vocabulary.services.save_alias, audited). A value left unmapped
+    stays an error: nothing is guessed. Returns the new ImportRecord (a dry run if the
+    original was one), not yet run."""
+    from django.core.exceptions import ValidationError
+
+    from hezuo.imports.mapping import Mapping
+    from hezuo.vocabulary.services import save_alias
+
+    if record.status != ImportRecord.Status.FAILED or not record.unknown:
+        raise NotFollowable("这次导入没有需要映射的值")
+    mappings = list(record.mappings)
+    chosen = []
+    for index, label in choices.items():
+        entry = record.unknown[index] if 0 <= index < len(record.unknown) else None
+        if entry is None:
+            raise NotFollowable("所选的值已不在未识别的值中，请刷新页面后重新选择")
+        if label not in entry["choices"]:
+            raise NotFollowable(f"“{label}”不是工作表“{entry['sheet']}”“{entry['column']}”列可选的值")
+        chosen.append((index, entry, label))
+        mappings.append(str(Mapping(entry["sheet"], entry["column"], entry["value"], label)))
+    if not chosen:
+        raise NotFollowable("请至少为一个值选择含义")
+    with transaction.atomic():
+        for index, entry, label in chosen:
+            if index in aliases and entry.get("aliasable"):
+                try:
+                    save_alias(user, entry["key"], entry["value"], label)
+                except ValidationError as error:
+                    texts = "；".join(t for messages in error.message_dict.values() for t in messages)
+                    raise NotFollowable(f"工作表“{entry['sheet']}”{entry['column']}列“{entry['value']}”"
+                                        f"不能保存为别名：{texts}") from None
+        return _follow(record, user, dry_run=record.dry_run, mappings=mappings)
+
+
+def confirm(record, user):
+    """确认导入: the previewed file imported for real, with the same mappings, once. Refused
+    when the data changed since the preview began (the change counter, stats.freshness) or
+    the kept file no longer matches its checksum. Returns (record, created)."""
+    with transaction.atomic():
+        preview = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if not preview.dry_run or preview.status != ImportRecord.Status.CHECKED:
+            raise NotFollowable("只有校验通过的预览可以确认导入")
+        done = preview.followups.filter(dry_run=False).first()
+        if done is not None:
+            return done, False  # a second click gets the import already made
+        if preview.generation is None or preview.generation != generation():
+            raise NotFollowable("数据在预览后有变化，请重新预览", stale=True)
+        return _follow(preview, user, dry_run=False, mappings=preview.mappings), True
+
+
+def preview_again(record, user):
+    """A new preview of a preview's kept file, with its mappings, against today's data."""
+    if not record.dry_run or record.status != ImportRecord.Status.CHECKED:
+        raise NotFollowable("只有校验通过的预览可以重新预览")
+    return _follow(record, user, dry_run=True, mappings=record.mappings)
