@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from hezuo import access, rules
+from hezuo import access, numbers, rules
+from hezuo.core.models import AmountField
 from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
@@ -737,7 +738,8 @@ class Importer:
             if current is None:
                 row.action = "create"
                 sheet.created += 1
-            elif all(same(current.get(names[f]), row.values.get(f)) for f in names):
+            # Only the columns the sheet has: a column left out of it keeps what is stored.
+            elif all(same(current.get(names[f]), value) for f, value in row.values.items() if f in names):
                 row.action = "unchanged"
                 sheet.unchanged += 1
                 continue
@@ -770,6 +772,8 @@ class Importer:
         meta = spec.model._meta
         fields = []
         for name, attname in names.items():
+            if name not in row.values:
+                continue  # a column the sheet does not have is not written
             old, new = row.existing.get(attname), row.values.get(name)
             if same(old, new):
                 continue
@@ -843,6 +847,8 @@ def preview_value(model_field, value):
         return shown(value[1][0])
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, AmountField):
+        return numbers.format_amount(numbers.to_decimal(value))  # 390.58万元, as pages show it
     if model_field.is_relation:
         found = model_field.related_model._default_manager.filter(pk=value).first()
         return str(found) if found is not None else shown(value)

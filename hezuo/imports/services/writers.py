@@ -39,7 +39,8 @@ class Writer:
         return {self.attnames[f]: (v if type(v) is not tuple else final(v)) for f, v in row.values.items()}
 
     def updated(self, row, values):
-        """The record a changed row becomes, and its audit changes."""
+        """The record a changed row becomes, and its audit changes. Fields whose column the
+        sheet does not have are not written (the writers update only the sheet's columns)."""
         obj = self.model(pk=row.existing["id"], **values)
         obj.version = row.existing["version"] + 1
         obj.updated_by = self.importer.user
@@ -62,7 +63,11 @@ class TreeWriter(Writer):
                 values.update(self.model.derived_values(values))
                 obj = self.model(**values, **self.stamps)
             else:
-                obj, change = self.updated(row, values)
+                _fresh, change = self.updated(row, values)
+                obj = self.model.objects.get(pk=row.existing["id"])  # columns left out keep their values
+                for name, value in values.items():
+                    setattr(obj, name, value)
+                obj.version, obj.updated_by, obj.updated_at = _fresh.version, _fresh.updated_by, _fresh.updated_at
                 changes.append((obj, change))
             obj.derive_fields()
             self.importer.validate(self.spec, obj, row.number)
@@ -88,6 +93,7 @@ class FlatWriter(Writer):
     def write(self, rows):
         spec, model = self.spec, self.model
         creates, updates, changes = [], [], []
+        written = []  # the fields each updated row has a column for
         final = self.lookups.final
         pending = self.lookups.has_pending()
         derived = model.derived_values
@@ -111,6 +117,7 @@ class FlatWriter(Writer):
                 creates.append(values)
                 continue
             values = self.final_values(row)
+            written.append(values.keys())
             obj, change = self.updated(row, values)
             for field, parent, by_parent in copies:
                 setattr(obj, self.attname(field), by_parent[getattr(obj, self.attnames[parent])])
@@ -126,7 +133,8 @@ class FlatWriter(Writer):
         fast_insert(model, creates, same={"created_by": self.stamps["created_by_id"],
                                           "updated_by": self.stamps["updated_by_id"],
                                           "created_at": self.now, "updated_at": self.now})
-        fields = list(self.attnames.values()) + ["version", "updated_by", "updated_at"]
+        present = set().union(*(values for values in written)) if updates else set()
+        fields = [f for f in self.attnames.values() if f in present] + ["version", "updated_by", "updated_at"]
         fields += [f for f in model.derived_fields if f not in fields]
         fields += [self.attname(field) for field, _parent in spec.copies]
         model.objects.bulk_update(updates, fields, batch_size=1000)
