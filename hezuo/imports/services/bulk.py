@@ -79,3 +79,23 @@ def fast_insert(model, rows, same=None, batch_size=2000):
                     row[i] = adapt(row[i])
                 batch.append(tuple(row) + constants)
             cursor.executemany(sql, batch)
+
+
+def fast_update(model, objs, fields, batch_size=2000):
+    """UPDATE `fields` (names or attnames) of each of `objs` (instances with their pk), as one
+    prepared statement run for every row through executemany. Django's bulk_update writes a
+    CASE WHEN over the whole batch for every field, whose cost grows with the batch: over a
+    second per 1,000 rows of a fund sheet."""
+    if not objs or not fields:
+        return
+    meta = model._meta
+    targets = [meta.get_field(name) for name in dict.fromkeys(fields)]
+    ops, quote = connection.ops, connection.ops.quote_name
+    adapters = [column_adapter(f, ops) or (lambda value: value) for f in targets]
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in targets)} "
+           f"WHERE {quote(meta.pk.column)} = %s")
+    getters = [f.attname for f in targets]
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            cursor.executemany(sql, [[adapt(getattr(obj, name)) for adapt, name in zip(adapters, getters)] + [obj.pk]
+                                     for obj in objs[start:start + batch_size]])

@@ -4,7 +4,7 @@
   regions). Few rows, saved one by one, so save() keeps tree paths right and the next row
   can name this one as its parent.
 - FlatWriter: records inserted in bulk (services/bulk.py: COPY or one executemany) and
-  updated with bulk_update. A sheet's other sheets (children) that copy a field from its
+  updated with one prepared UPDATE a row (bulk.fast_update). A sheet's other sheets (children) that copy a field from its
   records follow an update of that field.
 - ChildWriter: a FlatWriter for rows under a record of another sheet, which also copies the
   fields the spec declares (`copies`) from that parent record.
@@ -16,7 +16,7 @@ Writers run inside the import's transaction; they tell the import's audit
 from auditlog.context import disable_auditlog
 from django.db.models import OuterRef, Subquery
 
-from hezuo.imports.services.bulk import fast_insert
+from hezuo.imports.services.bulk import fast_insert, fast_update
 from hezuo.imports.specs import SHEETS
 
 
@@ -137,7 +137,7 @@ class FlatWriter(Writer):
         fields = [f for f in self.attnames.values() if f in present] + ["version", "updated_by", "updated_at"]
         fields += [f for f in model.derived_fields if f not in fields]
         fields += [self.attname(field) for field, _parent in spec.copies]
-        model.objects.bulk_update(updates, fields, batch_size=1000)
+        fast_update(model, updates, fields)
         for (child, parent, field), ids in moved.items():
             follow(child, parent, field, ids)
         self.audit.updated(model, changes)
