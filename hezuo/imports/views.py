@@ -102,56 +102,48 @@ def rerun_import(request, pk):
     return redirect("imports:detail", again.pk)
 
 
-@require_POST
-def map_unknown(request, pk):
-    """映射后重新导入: the values chosen for the unknown words become this import's mappings
-    (and, ticked by a city officer, the office's aliases); the kept file runs again."""
-    record = access.get_import_or_404(request.user, pk)
-    access.check_follow_import(request.user, record)
-    choices, aliases = {}, set()
-    for index in range(len(record.unknown)):
-        label = request.POST.get(f"map-{index}", "").strip()
-        if label:
-            choices[index] = label
-            if request.POST.get(f"alias-{index}") and access.can_manage_aliases(request.user):
-                aliases.add(index)
-    try:
-        again = map_values(record, request.user, choices, aliases)
-    except NotFollowable as refusal:
-        context = _status_context(request, record)
-        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal)}, status=422)
-    start_import(again)
-    return redirect("imports:detail", again.pk)
-
-
-@require_POST
-def confirm_import(request, pk):
-    """确认导入: the previewed upload imported for real, without uploading it again."""
+def _follow(request, pk, step, status):
+    """Map, confirm or preview again: `step(record)` makes a new run of the import's kept file,
+    (run, created), which starts and is shown; or the import's page again saying why not."""
     record = access.get_import_or_404(request.user, pk)
     access.check_follow_import(request.user, record)
     try:
-        again, created = confirm(record, request.user)
+        again, created = step(record)
     except NotFollowable as refusal:
-        context = _status_context(request, record)
-        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal),
-                                                        "stale": refusal.stale}, status=409)
+        context = {**_status_context(request, record), "follow_error": str(refusal), "stale": refusal.stale}
+        return render(request, "imports/detail.html", context, status=status)
     if created:
         start_import(again)
     return redirect("imports:detail", again.pk)
 
 
 @require_POST
+def map_unknown(request, pk):
+    """映射后重新导入: the values chosen for the unknown words become this import's mappings
+    (and, ticked by a city officer, the office's aliases); the kept file runs again."""
+    def step(record):
+        choices, aliases = {}, set()
+        for index in range(len(record.unknown)):
+            label = request.POST.get(f"map-{index}", "").strip()
+            if label:
+                choices[index] = label
+                if request.POST.get(f"alias-{index}") and access.can_manage_aliases(request.user):
+                    aliases.add(index)
+        return map_values(record, request.user, choices, aliases), True
+
+    return _follow(request, pk, step, status=422)
+
+
+@require_POST
+def confirm_import(request, pk):
+    """确认导入: the previewed upload imported for real, without uploading it again."""
+    return _follow(request, pk, lambda record: confirm(record, request.user), status=409)
+
+
+@require_POST
 def repreview(request, pk):
     """重新预览: after the data changed, the same kept file and mappings checked again."""
-    record = access.get_import_or_404(request.user, pk)
-    access.check_follow_import(request.user, record)
-    try:
-        again = preview_again(record, request.user)
-    except NotFollowable as refusal:
-        context = _status_context(request, record)
-        return render(request, "imports/detail.html", {**context, "follow_error": str(refusal)}, status=409)
-    start_import(again)
-    return redirect("imports:detail", again.pk)
+    return _follow(request, pk, lambda record: (preview_again(record, request.user), True), status=409)
 
 
 @require_safe

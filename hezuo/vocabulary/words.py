@@ -65,14 +65,12 @@ class Words:
         self.mapping = {}
         for text, label in (mapping or {}).items():
             self.mapping[fold(text)] = self.label(label)  # a mapping's meaning is itself checked
-        self.used = set()  # mapped words that were met
 
     def label(self, text):
         """The label a word means, or UnknownWord. Order: mapping for this import, then label
         or synonym, then the office's alias."""
         folded = fold(text)
         if folded in self.mapping:
-            self.used.add(folded)
             return self.mapping[folded]
         label = self.accepted.get(folded) or self.aliases.get(folded)
         if label is None:

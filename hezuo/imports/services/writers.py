@@ -38,10 +38,15 @@ class Writer:
         final = self.lookups.final
         return {self.attnames[f]: (v if type(v) is not tuple else final(v)) for f, v in row.values.items()}
 
-    def updated(self, row, values):
-        """The record a changed row becomes, and its audit changes. Fields whose column the
-        sheet does not have are not written (the writers update only the sheet's columns)."""
-        obj = self.model(pk=row.existing["id"], **values)
+    def updated(self, row, values, obj=None):
+        """The record a changed row becomes (`obj`, the stored record, or an unsaved one with
+        the row's values only: the writers update only the sheet's columns), and its audit
+        changes."""
+        if obj is None:
+            obj = self.model(pk=row.existing["id"], **values)
+        else:
+            for name, value in values.items():
+                setattr(obj, name, value)
         obj.version = row.existing["version"] + 1
         obj.updated_by = self.importer.user
         obj.updated_at = self.now
@@ -63,11 +68,9 @@ class TreeWriter(Writer):
                 values.update(self.model.derived_values(values))
                 obj = self.model(**values, **self.stamps)
             else:
-                _fresh, change = self.updated(row, values)
-                obj = self.model.objects.get(pk=row.existing["id"])  # columns left out keep their values
-                for name, value in values.items():
-                    setattr(obj, name, value)
-                obj.version, obj.updated_by, obj.updated_at = _fresh.version, _fresh.updated_by, _fresh.updated_at
+                # Saved whole (save() keeps tree paths right): from the stored record, so the
+                # columns the sheet leaves out keep their values.
+                obj, change = self.updated(row, values, self.model.objects.get(pk=row.existing["id"]))
                 changes.append((obj, change))
             obj.derive_fields()
             self.importer.validate(self.spec, obj, row.number)
@@ -133,7 +136,7 @@ class FlatWriter(Writer):
         fast_insert(model, creates, same={"created_by": self.stamps["created_by_id"],
                                           "updated_by": self.stamps["updated_by_id"],
                                           "created_at": self.now, "updated_at": self.now})
-        present = set().union(*(values for values in written)) if updates else set()
+        present = set().union(*written)
         fields = [f for f in self.attnames.values() if f in present] + ["version", "updated_by", "updated_at"]
         fields += [f for f in model.derived_fields if f not in fields]
         fields += [self.attname(field) for field, _parent in spec.copies]
