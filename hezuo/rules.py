@@ -95,11 +95,10 @@ def _amount_fields(model):
     return [f.name for f in model._meta.concrete_fields if isinstance(f, models.DecimalField)]
 
 
-# The date whose year a dated record's year is (the models derive it; an input carrying its
-# own 年度 must agree), the dates of things that have happened (a project's planned 完工 or a
-# cadre's three-year term may well lie further ahead), and the (start, end) pairs.
-DATE_OF_YEAR = {"projects.FundRecord": "date", "exchanges.Dispatch": "start_date", "exchanges.Activity": "date",
-                "assistance.ConsumptionRecord": "date", "assistance.InKindAid": "date"}
+# A dated record's 年度 is its date's (Record.year_from: the models derive it; an input
+# carrying its own 年度 must agree). Declared here: the dates of things that have happened
+# (a project's planned 完工 or a cadre's three-year term may well lie further ahead), and the
+# (start, end) pairs.
 EVENT_DATES = {"projects.FundRecord": ("date",), "projects.Project": ("start_date",),
                "exchanges.Dispatch": ("start_date",), "exchanges.Activity": ("date",),
                "assistance.ConsumptionRecord": ("date",), "assistance.InKindAid": ("date",)}
@@ -108,7 +107,7 @@ SPANS = {"projects.Project": ("start_date", "end_date", "完工日期不能早�
          "org.Pairing": ("start_year", "end_year", "结束年份不能早于起始年份")}
 
 YEAR_RANGE = Rule("year_range", f"年份须在 {YEAR_MIN}—{YEAR_MAX} 之间（年度、起止年份和各日期的年份）", ERROR)
-YEAR_OF_DATE = Rule("year_of_date", "填写的年度须是记录日期所在的年份", ERROR, tuple(DATE_OF_YEAR))
+YEAR_OF_DATE = Rule("year_of_date", "填写的年度须是记录日期所在的年份", ERROR)  # models with a year_from
 NEGATIVE = Rule("negative", "金额和数量不能为负数", ERROR)
 FUTURE_DATE = Rule("future_date", "已发生事项的日期不能晚于明年年底", ERROR, tuple(EVENT_DATES))
 END_BEFORE_START = Rule("end_before_start", "结束不能早于开始（完工日期与开工日期、结束日期与开始日期、起止年份）", ERROR,
@@ -119,8 +118,9 @@ ROW_RULES = (YEAR_RANGE, YEAR_OF_DATE, NEGATIVE, FUTURE_DATE, END_BEFORE_START, 
 
 
 def _checks(model, latest):
-    """[(check(values) -> Violation or None)] for one model: its rules bound to its fields.
-    `latest` is the last day a date of something that happened may be."""
+    """[(fields, check(values) -> Violation or None)] for one model: its rules bound to its
+    fields, with the fields each reads. `latest` is the last day a date of something that
+    happened may be."""
     label = model._meta.label
     checks = []
     first, last = datetime.date(YEAR_MIN, 1, 1), datetime.date(YEAR_MAX, 12, 31)
@@ -130,7 +130,7 @@ def _checks(model, latest):
             year = values.get(name)
             if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
                 return Violation(YEAR_RANGE, name, year_problem(year), _label(model, name))
-        checks.append(year_range)
+        checks.append(((name,), year_range))
     events = EVENT_DATES.get(label, ())
     for name in _date_fields(model):
         # One comparison per date in the common case: this runs on every row of an import.
@@ -143,20 +143,20 @@ def _checks(model, latest):
                                  _label(model, name))
             return Violation(FUTURE_DATE, name, f"{day:%Y-%m-%d} 晚于明年年底（{latest:%Y-%m-%d}），请检查年份",
                              _label(model, name))
-        checks.append(date_range)
-    if label in DATE_OF_YEAR:
-        def year_of_date(values, name=DATE_OF_YEAR[label]):
+        checks.append(((name,), date_range))
+    if getattr(model, "year_from", None):
+        def year_of_date(values, name=model.year_from):
             day, year = values.get(name), values.get("year")
             if day is not None and year is not None and year != day.year:
                 return Violation(YEAR_OF_DATE, "year", f"年度 {year} 与{_label(model, name)} {day:%Y-%m-%d} "
                                                        f"不在同一年，应为 {day.year}")
-        checks.append(year_of_date)
+        checks.append(((model.year_from, "year"), year_of_date))
     for name in _amount_fields(model):
         def negative(values, name=name):
             value = values.get(name)
             if value is not None and value < 0:
                 return Violation(NEGATIVE, name, "不能为负数", _label(model, name))
-        checks.append(negative)
+        checks.append(((name,), negative))
     if label in SPANS:
         start, end, message = SPANS[label]
 
@@ -164,28 +164,36 @@ def _checks(model, latest):
             begun, ended = values.get(start), values.get(end)
             if begun is not None and ended is not None and ended < begun:
                 return Violation(END_BEFORE_START, end, message)
-        checks.append(span)
+        checks.append(((start, end), span))
     if label in NO_PERSONS.applies_to:
         def persons(values):
             if values.get("person_times") == 0:
                 return Violation(NO_PERSONS, "person_times", "人次必须大于 0")
-        checks.append(persons)
+        checks.append((("person_times",), persons))
     return checks
 
 
 _CHECKERS = {}
 
 
-def row_checker(model):
+def row_checker(model, fields=None):
     """A function values -> [Violation] for `model`. The importer takes one per sheet and
-    calls it on every row, so the rules are bound to the model's fields once, not per row."""
+    calls it on every row, so the rules are bound to the model's fields once, not per row;
+    given the `fields` a sheet has, it leaves out the checks of fields it never sees (a fund
+    sheet has no 年度 to compare with the date)."""
     latest = latest_allowed_date()
-    key = (model, latest)
+    key = (model, latest, None if fields is None else frozenset(fields))
     if key not in _CHECKERS:
-        checks = _checks(model, latest)
+        checks = tuple(check for read, check in _checks(model, latest)
+                       if fields is None or all(name in fields for name in read))
 
         def check(values):
-            return [found for found in (one(values) for one in checks) if found is not None]
+            found = []
+            for one in checks:
+                violation = one(values)
+                if violation is not None:
+                    found.append(violation)
+            return found
 
         _CHECKERS[key] = check
     return _CHECKERS[key]
@@ -209,8 +217,8 @@ def breaking_q(model):
     events = EVENT_DATES.get(label, ())
     for name in _date_fields(model):
         q |= Q(**{f"{name}__lt": first}) | Q(**{f"{name}__gt": min(latest, last) if name in events else last})
-    if label in DATE_OF_YEAR:
-        q |= ~Q(year=ExtractYear(DATE_OF_YEAR[label]))
+    if getattr(model, "year_from", None):
+        q |= ~Q(year=ExtractYear(model.year_from))
     for name in _amount_fields(model):
         q |= Q(**{f"{name}__lt": 0})
     if label in SPANS:
@@ -275,9 +283,13 @@ class Than:
     op: str
     right: object
 
-    def test(self, facts):
-        right = facts[self.right] if isinstance(self.right, str) else self.right
-        return OPS[self.op](facts[self.left], right)
+    @cached_property
+    def test(self):
+        """facts -> bool, bound once: it runs for every rule on every project of an import."""
+        compare, left, right = OPS[self.op], self.left, self.right
+        if isinstance(right, str):
+            return lambda facts: compare(facts[left], facts[right])
+        return lambda facts: compare(facts[left], right)
 
 
 @dataclass(frozen=True)
@@ -287,7 +299,10 @@ class ProjectRule(Rule):
     message_if_none: str = ""  # the message when the figure compared with is zero: "没有下达记录"
 
     def holds(self, facts):
-        return all(condition.test(facts) for condition in self.when)
+        for condition in self.when:
+            if not condition.test(facts):
+                return False
+        return True
 
     def describe(self, facts):
         right = self.when[0].right

@@ -18,6 +18,7 @@ class ConsumptionRecord(Record):
 
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False)
+    year_from = "date"
     program = models.ForeignKey("org.Program", models.PROTECT, verbose_name="工作类别", related_name="consumption")
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="实施单位", related_name="consumption")
     origin = models.ForeignKey("org.Region", models.PROTECT, verbose_name="产地", related_name="consumption")
@@ -41,12 +42,6 @@ class ConsumptionRecord(Record):
     def name(self):
         return self.product
 
-    derived_fields = ("year",)
-
-    @classmethod
-    def derived_values(cls, values):
-        return {"year": values["date"].year}
-
 
 class InKindAid(Record):
     """Goods given in kind (物资帮扶): the quantity keeps its own unit (万株, 公斤 …)."""
@@ -57,6 +52,7 @@ class InKindAid(Record):
     region = models.ForeignKey("org.Region", models.PROTECT, verbose_name="受援地区", related_name="in_kind_aid")
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False)
+    year_from = "date"
     quantity = models.DecimalField("数量", max_digits=18, decimal_places=4)
     quantity_unit = models.CharField("计量单位", max_length=20, help_text="如：万株、公斤、台、套")
     value = AmountField("折合金额", null=True, blank=True)
@@ -76,9 +72,3 @@ class InKindAid(Record):
     @property
     def name(self):
         return self.item
-
-    derived_fields = ("year",)
-
-    @classmethod
-    def derived_values(cls, values):
-        return {"year": values["date"].year}

@@ -7,6 +7,7 @@ whether a field is filled in, and `year` over a pair of paths (start, end) means
 that year" (a pairing from 2021 on counts in 2024).
 """
 
+import datetime
 from html import escape
 
 from django import forms
@@ -83,6 +84,19 @@ class PickField(forms.Field):
         return self.model.from_db(self.db, self.names, row)
 
 
+def in_year(model, path, year):
+    """The condition "the `year` at `path` is `year`". A dated record's year is its date's
+    (Record.year_from), so it is asked as a range of that date: a list sorted by date then
+    reads exactly the year's rows off its (date, id) index, which needs no (year, date) twin."""
+    prefix, _, name = path.rpartition("__")
+    owner = resolve_field(model, prefix).related_model if prefix else model
+    dated = getattr(owner, "year_from", None) if name == "year" else None
+    if dated is None:
+        return Q(**{path: year})
+    lead = f"{prefix}__" if prefix else ""
+    return Q(**{f"{lead}{dated}__range": (datetime.date(year, 1, 1), datetime.date(year, 12, 31))})
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False)
 
@@ -149,6 +163,8 @@ class FilterForm(forms.Form):
                 queryset = queryset.filter(**{path: value == "1"})
             elif name == "program":
                 queryset = queryset.filter(**{f"{path}__in": self.program_tree(value)})
+            elif name == "year":
+                queryset = queryset.filter(in_year(self.kind.model, path, value))
             elif name == "unit":
                 queryset = queryset.filter(**{f"{path}__path__startswith": value.path})
             elif name == "region":

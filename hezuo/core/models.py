@@ -37,7 +37,14 @@ class Record(models.Model):
 
     scope_path = "unit"
     write_roles = ("city", "district")
-    derived_fields = ()  # fields derived_values() sets; bulk writes must store them too
+    # A dated record's `year` is its date's, stored for the indexes and filters of a year:
+    # `year_from` names the date field it comes from (None: the record has no derived year).
+    year_from = None
+
+    @classmethod
+    def derived_fields(cls):
+        """The fields derived_values() sets; bulk writes, which bypass save(), store them too."""
+        return ("year",) if cls.year_from else ()
 
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -60,7 +67,7 @@ class Record(models.Model):
     def derived_values(cls, values):
         """Fields computed from others (the year of a dated record), from a dict of field
         values by attname. save() applies them; bulk writes, which bypass save(), too."""
-        return {}
+        return {"year": values[cls.year_from].year} if cls.year_from else {}
 
     def derive_fields(self):
         self.__dict__.update(self.derived_values(self.__dict__))

@@ -23,6 +23,7 @@ class Dispatch(Record):
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
     year = models.PositiveIntegerField("年度", editable=False)
+    year_from = "start_date"
     person_times = models.PositiveIntegerField("人次")
     note = models.TextField("备注", blank=True)
 
@@ -40,12 +41,6 @@ class Dispatch(Record):
     @property
     def name(self):
         return self.batch_name
-
-    derived_fields = ("year",)
-
-    @classmethod
-    def derived_values(cls, values):
-        return {"year": values["start_date"].year}
 
 
 class Cadre(Record):
@@ -103,6 +98,7 @@ class Activity(Record):
     )
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False)
+    year_from = "date"
     location = models.CharField("地点", max_length=120, blank=True)
     batches = models.PositiveIntegerField("批次", default=1)
     person_times = models.PositiveIntegerField("人次", default=0)
@@ -121,9 +117,3 @@ class Activity(Record):
 
     def __str__(self):
         return self.name
-
-    derived_fields = ("year",)
-
-    @classmethod
-    def derived_values(cls, values):
-        return {"year": values["date"].year}

@@ -315,6 +315,43 @@ KINDS = {
 }
 
 
+# Kinds whose cells repeat down a sheet (the same few dates, units, projects): their
+# conversion is remembered per distinct cell. Amounts, numbers and free text rarely repeat.
+REPEATING = {"date", "year", "bool", "key_flag", "unit", "program", "region", "project", "park"}
+REMEMBERED_TYPES = {str, datetime.date, datetime.datetime}  # True == 1 == 1.0: numbers are not keys
+
+
+def quick(convert, kind, required, blank):
+    """The converter of a column for the fast read of a whole row (the importer's hot loop):
+    an optional column's empty cell is its `blank` value (a required one's raises, as
+    convert does), and a repeating kind's conversions are remembered. What raises is never
+    remembered: the row is then read cell by cell, which reports it."""
+    if kind in REPEATING:
+        known = {}
+
+        def remembered(value):
+            if type(value) not in REMEMBERED_TYPES:
+                return convert(value)
+            try:
+                return known[value]
+            except KeyError:
+                result = known[value] = convert(value)
+                return result
+
+        read = remembered
+    else:
+        read = convert
+    if required:
+        return read
+
+    def optional(value):
+        if value is None or value == "":
+            return blank
+        return read(value)
+
+    return optional
+
+
 def converter(kind, model_field=None, unit="", mapped=None, aliases=None):
     """The function turning a cell of a column of `kind` into a value (raises CellError).
     For a choice column, `mapped`: words this import maps to labels; `aliases`: the office's

@@ -9,6 +9,7 @@ inserts of validated values whose ids we do not need back.
 from operator import itemgetter
 
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 
@@ -17,8 +18,12 @@ def column_adapter(field, ops):
     if isinstance(field, models.DateTimeField):
         return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
     if isinstance(field, models.DateField):
-        return lambda value: None if value is None else ops.adapt_datefield_value(value)
+        # Both drivers take a date as it is (Django registers SQLite's adapter), which is what
+        # Django's own adapter leaves to them but for writing the ISO text itself.
+        return None
     if isinstance(field, models.DecimalField):
+        if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return None  # the driver takes a Decimal as it is
         return lambda value: None if value is None else ops.adapt_decimalfield_value(
             value, field.max_digits, field.decimal_places)
     if isinstance(field, (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
@@ -57,6 +62,18 @@ def fast_insert(model, rows, same=None, batch_size=2000):
     constants = tuple(constants)
     adapters = [(i, adapt) for i, adapt in enumerate(column_adapter(f, ops) for f in given) if adapt]
     fetch = itemgetter(*[f.name for f in given])
+    if adapters:
+        def prepared(values):
+            row = list(fetch(values)) if len(given) > 1 else [fetch(values)]
+            for i, adapt in adapters:
+                row[i] = adapt(row[i])
+            return tuple(row) + constants
+    elif len(given) > 1:
+        def prepared(values):
+            return fetch(values) + constants
+    else:
+        def prepared(values):
+            return (fetch(values),) + constants
     columns = ", ".join(ops.quote_name(f.column) for f in given + fixed)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
@@ -65,20 +82,11 @@ def fast_insert(model, rows, same=None, batch_size=2000):
         table = ops.quote_name(model._meta.db_table)
         with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for values in rows:
-                row = list(fetch(values)) if len(given) > 1 else [fetch(values)]
-                for i, adapt in adapters:
-                    row[i] = adapt(row[i])
-                copy.write_row(tuple(row) + constants)
+                copy.write_row(prepared(values))
         return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
-            batch = []
-            for values in rows[start:start + batch_size]:
-                row = list(fetch(values)) if len(given) > 1 else [fetch(values)]
-                for i, adapt in adapters:
-                    row[i] = adapt(row[i])
-                batch.append(tuple(row) + constants)
-            cursor.executemany(sql, batch)
+            cursor.executemany(sql, [prepared(values) for values in rows[start:start + batch_size]])
 
 
 def fast_update(model, objs, fields, batch_size=2000):

@@ -11,7 +11,10 @@ and one per import (what it did), each naming the import as the cause.
 """
 
 import datetime
+import gc
+import threading
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -375,28 +378,30 @@ class Importer:
                  column.spec.required, blank_value(column.model_field, column.spec), column)
                 for name, column in columns.items()]
         hint = "（如果这里是公式，请在 Excel 中重新计算并保存后再导入）" if raw.kind == "xlsx" else ""
-        fast = [(name, index, convert) for name, index, convert, _required, _blank, _column in plan]
-        least_width = max(index for _name, index, _convert in fast) + 1 if fast else 0
+        fast = [(name, index, cells.quick(convert, column.spec.kind, required, blank))
+                for name, index, convert, required, blank, column in plan]
+        least_width = max(index for _name, index, *_rest in plan) + 1 if plan else 0
         rows = []
+        totals = cells.TOTAL_INITIALS
         for number, row in raw.rows:
             first = row[0] if row else None
-            if first is None or first == "" or type(first) is str and not first.strip():
-                if cells.is_blank_row(row):
+            # A row starting with text that is no total's and no space is neither blank nor a total.
+            if type(first) is not str or not first or first[0] in totals or first[0].isspace():
+                if cells.is_blank_row(row) or cells.is_total_row(row):
                     continue
-            if (type(first) is not str or first[:1] in cells.TOTAL_INITIALS) and cells.is_total_row(row):
-                continue
             values = None
-            # Most rows are complete and right: convert them in one go. A blank or bad cell
-            # makes a converter raise, and the row is read again cell by cell.
+            # Most rows are right: convert them in one go (an optional column's empty cell is
+            # its blank value: cells.quick). A bad cell, or a required one left empty, makes a
+            # converter raise, and the row is read again cell by cell to report it.
             if len(row) >= least_width:
                 try:
                     values = {name: convert(row[index]) for name, index, convert in fast}
                 except cells.CellError:
                     pass
             rows.append(Row(number, values if values is not None else self.read_cells(spec, number, row, plan, hint)))
-            self.rows_seen += 1
-            if self.rows_seen % PROGRESS_EVERY == 0:
-                self.progress(self.rows_seen, 0, f"读取“{spec.name}”")
+            if len(rows) % PROGRESS_EVERY == 0:
+                self.progress(self.rows_seen + len(rows), 0, f"读取“{spec.name}”")
+        self.rows_seen += len(rows)
         self.refuse_unitless(spec, header_number)
         self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
         return rows
@@ -638,7 +643,7 @@ class Importer:
         rules."""
         if spec.shape == "tree":
             return  # tree records are checked as they are saved, parents first (writers.TreeWriter)
-        check = rules.row_checker(spec.model)
+        check = rules.row_checker(spec.model, fields=rows[0].values.keys() if rows else ())
         own_clean = has_own_clean(spec.model)
         meta = spec.model._meta
         names = {f: meta.get_field(f).attname for f in spec.stored}
@@ -659,21 +664,28 @@ class Importer:
         """The project rules (提醒: funds beyond what was arranged, above the total investment,
         no pairing …) for every project the workbook names, once its rows are written. They
         never block; each is listed with the first row naming the project."""
-        first_row = {}
-        code_of = {pk: key[0] for key, (pk, _unit) in self.lookups.records("project").items()}
-        for sheet in ("项目", "资金"):
+        first_row = {}  # what a row names its project by (a code, an id, a pending key) → (sheet, row)
+        for sheet, field in (("项目", "code"), ("资金", "project")):
             for row in parsed.get(sheet, (None, []))[1]:
-                value = row.values.get("code" if sheet == "项目" else "project")
-                code = value[1][0] if isinstance(value, tuple) else code_of.get(value, value)
-                first_row.setdefault(code, (sheet, row.number))
-        codes = sorted(c for c in first_row if isinstance(c, str))
+                first_row.setdefault(row.values.get(field), (sheet, row.number))
+        projects = self.lookups.records("project")  # {(code,): (id, unit id)}, the new ones included
+        by_id = {}
+        for named, place in first_row.items():
+            if isinstance(named, str):
+                named = projects.get((named,), (None,))[0]
+            elif isinstance(named, tuple):
+                named = self.lookups.final(named)
+            if named is not None:
+                by_id.setdefault(named, place)
+        code_of = {pk: key[0] for key, (pk, _unit) in projects.items()}
+        ids = sorted(by_id, key=lambda pk: code_of.get(pk, ""))  # listed in the order of their codes
         unlisted = 0
-        for start in range(0, len(codes), 900):
-            for warning in rules.project_warnings(Project.objects.filter(code__in=codes[start:start + 900])):
+        for start in range(0, len(ids), 900):
+            for warning in rules.project_warnings(Project.objects.filter(pk__in=ids[start:start + 900])):
                 if len(self.result.warnings) >= WARNINGS_LISTED:
                     unlisted += 1  # counted, not written out: a first import of years of data
                     continue       # can raise thousands, which the 数据质量 page lists better
-                sheet, number = first_row[warning.code]
+                sheet, number = by_id[warning.project_id]
                 self.result.warnings.append(RuleWarning(sheet, number, warning.code, warning.rule.title,
                                                         warning.message))
         if unlisted:
@@ -721,16 +733,23 @@ class Importer:
         key_of = itemgetter(*spec.key)
         keys = [key_of(row.values) for row in rows]
         key_headers = "、".join(self.column_of(spec, f).header for f in spec.key)
-        seen = {}
-        for row, key in zip(rows, keys):
-            first = seen.setdefault(key, row.number)
-            if first != row.number:
-                self.problem(spec.name, row.number, None, "", f"与第 {first} 行重复（{key_headers}相同），请合并为一行")
+        if len(set(keys)) < len(keys):
+            seen = {}
+            for row, key in zip(rows, keys):
+                first = seen.setdefault(key, row.number)
+                if first != row.number:
+                    self.problem(spec.name, row.number, None, "",
+                                 f"与第 {first} 行重复（{key_headers}相同），请合并为一行")
         existing = self.lookups.existing(spec, rows)
         may_write = self.user is None or access.can_create(self.user, spec.model)
+        personal = [c for c in spec.columns if c.personal]
+        if not existing and may_write and not personal:  # a first import: every row is new
+            for row in rows:
+                row.action = "create"
+            sheet.created += len(rows)
+            return
         meta = spec.model._meta
         names = {f: meta.get_field(f).attname for f in spec.stored}
-        personal = [c for c in spec.columns if c.personal]
         for row, key in zip(rows, keys):
             current = existing.get(key)
             if personal:
@@ -882,8 +901,36 @@ def same(old, new):
     return old == new
 
 
+_paused = 0
+_pause_lock = threading.Lock()
+
+
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused while an import holds its rows. Each of its
+    full collections walks every live object, and the rows of a large sheet are millions of
+    them: a fifth of a 100,000-row import went to walking them again and again. Reference
+    counting still frees what is dropped; cycles wait for the end. Imports overlapping in
+    one process share the pause, and the last one to end resumes the collector."""
+    global _paused
+    with _pause_lock:
+        ours = _paused > 0 or gc.isenabled()  # else paused by someone else: theirs to resume
+        if ours:
+            _paused += 1
+            gc.disable()
+    try:
+        yield
+    finally:
+        if ours:
+            with _pause_lock:
+                _paused -= 1
+                if _paused == 0:
+                    gc.enable()
+
+
 def import_workbook(path, user, *, dry_run=False, name=None, progress=None, cause="", record=None, mappings=()):
     """Validate and (unless dry_run) import the workbook at `path` for `user`; `mappings`
     (hezuo/imports/mapping.py) say what an office's own words mean."""
-    return Importer(user, dry_run=dry_run, progress=progress, cause=cause, record=record,
-                    mappings=mappings).run(path, name)
+    with collector_paused():
+        return Importer(user, dry_run=dry_run, progress=progress, cause=cause, record=record,
+                        mappings=mappings).run(path, name)

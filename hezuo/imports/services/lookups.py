@@ -236,17 +236,17 @@ class Lookups:
 
     def existing(self, spec, rows):
         """Existing records of the rows' keys, as {key: values dict}."""
+        found = {}
+        if not spec.model.objects.exists():
+            return found  # an empty table (a first import) needs no look-ups
         meta = spec.model._meta
         first = spec.key[0]
         wanted = list({r.values.get(first) for r in rows if not isinstance(r.values.get(first), tuple)} - {None})
         fields = ["id", "version"] + [meta.get_field(f).attname for f in spec.stored]
         if spec.model is Region:
             fields.append("from_package")
-        found = {}
         first_attname = meta.get_field(first).attname
         key_of = itemgetter(*[meta.get_field(f).attname for f in spec.key])
-        if not spec.model.objects.exists():
-            return found  # an empty table (a first import) needs no look-ups
         for start in range(0, len(wanted), BATCH):
             query = spec.model.objects.filter(**{f"{first_attname}__in": wanted[start:start + BATCH]}).values(*fields)
             for values in query:

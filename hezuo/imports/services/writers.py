@@ -138,7 +138,7 @@ class FlatWriter(Writer):
                                           "created_at": self.now, "updated_at": self.now})
         present = set().union(*written)
         fields = [f for f in self.attnames.values() if f in present] + ["version", "updated_by", "updated_at"]
-        fields += [f for f in model.derived_fields if f not in fields]
+        fields += [f for f in model.derived_fields() if f not in fields]
         fields += [self.attname(field) for field, _parent in spec.copies]
         fast_update(model, updates, fields)
         for (child, parent, field), ids in moved.items():
