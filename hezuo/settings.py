@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "hezuo.trash",
     "hezuo.imports",
     "hezuo.vocabulary",
+    "hezuo.periods",
     "hezuo.stats",
     "hezuo.reports",
     "hezuo.demo",

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class PeriodLock(models.Model):
+    """A closed period. A unit's month (`month` set) closes the records of that unit and of
+    the units below it dated in that month; a year (`month` None) closes the records of
+    that unit and below dated in that year, or, with `unit` None, every unit's (年度关账).
+    No write path creates, changes or deletes a record in a closed period (hezuo/gate.py);
+    a city officer reopens it with a reason (services.unlock)."""
+
+    class Cause(models.TextChoices):
+        APPROVAL = "approval", "审核通过"
+        MANUAL = "manual", "手工锁定"
+        YEAR = "year", "年度关账"
+
+    unit = models.ForeignKey("org.Unit", models.CASCADE, null=True, blank=True, related_name="+",
+                             verbose_name="单位")
+    year = models.PositiveIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份", null=True, blank=True)
+    cause = models.CharField("锁定方式", max_length=20, choices=Cause.choices, default=Cause.MANUAL)
+    reason = models.CharField("原因", max_length=200, blank=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="锁定人", db_index=False)
+    locked_at = models.DateTimeField("锁定时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期间锁定"
+        ordering = ["-year", "-month", "id"]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self):
+        return f"{self.unit.name if self.unit_id else '全市'} {self.period_label}"
+
+    @property
+    def period_label(self):
+        return f"{self.year}年{self.month}月" if self.month else f"{self.year}年"
+
+    @property
+    def by_label(self):
+        """Who closed it, for a page explaining why a record cannot be changed."""
+        if self.locked_by_id is None:
+            return "系统管理命令"
+        return self.locked_by.display_name or self.locked_by.username
