@@ -30,6 +30,38 @@ ADMIN_ROLES = (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
 PERSONAL_DATA_ROLES = (Role.CITY, Role.DISTRICT)
 
 
+class ConsoleActor:
+    """The operator at the command line (`hezuo import`, `hezuo period`, the demo loader).
+    Passed explicitly wherever a caller acts without a signed-in user, instead of `None`
+    meaning "everything": the console reads and writes every unit's records, as the city
+    office does, and the audit trail names no user for it (`user_of`). Still subject to
+    what holds for everyone, such as a closed period."""
+
+    is_authenticated = True
+    is_active = True
+    is_console = True
+    pk = id = None
+    unit = unit_id = None
+    username = "console"
+    display_name = "系统管理命令"
+    effective_role = Role.CITY
+
+    def __str__(self):
+        return self.display_name
+
+
+CONSOLE = ConsoleActor()
+
+
+def is_console(actor):
+    return actor is CONSOLE
+
+
+def user_of(actor):
+    """The User to stamp on what `actor` writes (created_by, the audit trail): None for the console."""
+    return None if actor is None or is_console(actor) else actor
+
+
 def role_of(user):
     return user.effective_role if user.is_authenticated else None
 
