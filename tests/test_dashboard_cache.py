@@ -1,6 +1,7 @@
 """A built dashboard is kept until a change commits (hezuo/stats/freshness.py): read back
 while nothing changed, never shown after a change, never shared between scopes."""
 
+from hezuo.access import CONSOLE
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -130,7 +131,7 @@ class KeptDashboardTestCase(BaseTestCase):
             book.save(path)
             before = freshness.generation()
             with self.captureOnCommitCallbacks(execute=True):
-                result = import_workbook(path, None)
+                result = import_workbook(path, CONSOLE)
             self.assertEqual([str(p) for p in result.problems], [])
         self.assertEqual(freshness.generation(), before + 1)
         cards, _, _ = self.view(self.alice)

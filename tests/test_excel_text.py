@@ -4,6 +4,7 @@ cell with the quote prefix — never a formula — in list exports, the full exp
 template, the statistics page, the report's tables and the import error report; and what the
 export wrote imports back exactly as it was."""
 
+from hezuo.access import CONSOLE
 import io
 import tempfile
 import zipfile
@@ -253,7 +254,7 @@ class RoundTripTestCase(ExcelTextTestCase):
         before = snapshot()
         for model in WIPED:
             model.objects.all().delete()
-        result = import_workbook(self.path(), None)
+        result = import_workbook(self.path(), CONSOLE)
         self.assertEqual([str(p) for p in result.problems], [])
         self.assertEqual(snapshot(), before)
         self.assertEqual(Project.objects.get(name=PROJECT_NAME).program.name, PROGRAM_NAME)

@@ -4,6 +4,7 @@ through export and import; a bad row of each is refused naming its sheet, row an
 a cadre's personal data is masked for roles without the right and a masked value never
 overwrites the real one; columns nothing reads are listed, not dropped silently."""
 
+from hezuo.access import CONSOLE
 import datetime
 import tempfile
 from decimal import Decimal
@@ -36,7 +37,7 @@ class EveryKindTestCase(BaseTestCase):
         return self.dir / name
 
     def import_ok(self, path, user=None):
-        result = import_workbook(path, user)
+        result = import_workbook(path, user or CONSOLE)
         self.assertEqual([str(p) for p in result.problems], [])
         return result
 
@@ -45,7 +46,7 @@ class EveryKindTestCase(BaseTestCase):
 
     def refused(self, sheets, *fragments, user=None):
         counts = {model: model.objects.count() for model in (*NEW_MODELS, Park, Project, FundRecord, Dispatch)}
-        result = import_workbook(self.workbook(sheets), user)
+        result = import_workbook(self.workbook(sheets), user or CONSOLE)
         self.assertFalse(result.ok)
         text = "\n".join(str(p) for p in result.problems)
         for fragment in fragments:

@@ -4,6 +4,7 @@ Towns and villages of the package that a workbook names are loaded in the import
 transaction: a dry run or a refused import leaves the region table as it was.
 """
 
+from hezuo.access import CONSOLE
 import tempfile
 from pathlib import Path
 
@@ -114,7 +115,7 @@ class EmptyRegionTableTestCase(TestCase):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "in.xlsx"
             wb.save(path)
-            result = import_workbook(path, None)
+            result = import_workbook(path, CONSOLE)
         self.assertEqual([str(p) for p in result.problems], [
             "工作表“结对关系” 第2行 B列（结对地区）：地区表为空，请先运行 hezuo loadregions 加载全国行政区划，值为“柯坪县”"])
         self.assertFalse(Pairing.objects.exists())

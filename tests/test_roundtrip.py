@@ -2,6 +2,7 @@
 record comes back field for field (amounts to the fen), and into the same database nothing
 changes. The blank template imports as nothing, without errors."""
 
+from hezuo.access import CONSOLE
 import datetime
 import random
 import tempfile
@@ -63,7 +64,7 @@ class TempDirMixin:
         return Path(self.tmp.name) / name
 
     def import_ok(self, path):
-        result = import_workbook(path, None)
+        result = import_workbook(path, CONSOLE)
         self.assertEqual([str(p) for p in result.problems], [])
         return result
 
