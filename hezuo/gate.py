@@ -177,9 +177,10 @@ def role_refusal(actor, action, model):
     if action == RESTORE and not access.can_restore(actor):
         return Refusal(None, "role", "只有市级业务人员可以从回收站恢复记录，请联系市区域合作办")
     if role not in model.write_roles:
+        verb = "新增或修改" if action in (CREATE, CHANGE) else VERBS[action]
         if role == access.Role.LEADER:
-            return Refusal(None, "role", "领导账号只能查看，不能新增、修改或删除数据")
-        return Refusal(None, "role", f"您没有{VERBS[action]}{model._meta.verbose_name}的权限")
+            return Refusal(None, "role", f"领导账号只能查看，没有{verb}数据的权限")
+        return Refusal(None, "role", f"您没有{verb}“{model._meta.verbose_name}”的权限")
     return None
 
 
