@@ -190,6 +190,20 @@ def check_restore(user):
         raise PermissionDenied("只有市级业务人员可以从回收站恢复记录，请联系市区域合作办")
 
 
+# -- Closed periods (hezuo.periods) ----------------------------------------------------------
+# The city office closes a unit's month (approving it, or by hand) and the year (年度关账),
+# and reopens them with a reason; the write gate (hezuo/gate.py) keeps every write out of them.
+
+
+def can_manage_periods(user):
+    return role_of(user) == Role.CITY
+
+
+def check_manage_periods(user):
+    if not can_manage_periods(user):
+        raise Http404("页面不存在或不在您的数据范围内")
+
+
 def writable_units(user):
     """Units a user may pick as the owner of a record they write."""
     role = role_of(user)

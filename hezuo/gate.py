@@ -247,8 +247,8 @@ def lock_message(lock, action):
     return f"{unit} {period} {LOCKED.get(lock['cause'], '已锁定')}，不能{verb}该期间的记录。{REOPEN.format(verb=verb)}"
 
 
-def lock_of_record(obj):
-    """The message of the lock closing `obj` where it is now, or "" (for a page to say at once
-    why a record cannot be changed, before anyone types)."""
-    found = _lock_refusals(CHANGE, type(obj), [target_of(obj)], first=True)
-    return found[0].message if found else ""
+def closed_for(actor, action, obj):
+    """A WriteRefused when `obj`, where it is now, lies in a closed period (for a page to say
+    so at once, before anyone types), else None. Role and scope are the page's own checks."""
+    found = _lock_refusals(action, type(obj), [target_of(obj)], first=True)
+    return WriteRefused(found[0].message, lock=found[0].lock) if found else None
