@@ -55,7 +55,7 @@ class WriteRefused(PermissionDenied):
         return self.message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: the importer makes one a row, and frozen ones cost 4x to make
 class Target:
     """Where a record is: its owning unit's id (None: none, or it cannot be determined) and its
     period — the date it is dated by, or only a year. `where` is passed back in a refusal."""
@@ -154,10 +154,11 @@ def check_cascade(model, targets, action=CHANGE):
         raise WriteRefused(refusal.message, lock=refusal.lock)
 
 
-def refusals(actor, action, model, targets, *, first=False):
+def refusals(actor, action, model, targets, *, first=False, locks=None):
     """Every Refusal of `actor` doing `action` to `model` records at `targets` (an iterable;
     each Target's `where` comes back in its refusal). Role problems are about the whole
-    write and come once, with no target."""
+    write and come once, with no target. `locks`: the active locks read already (the
+    importer reads them once), else read here."""
     problem = role_refusal(actor, action, model)
     if problem:
         return [problem]
@@ -166,8 +167,16 @@ def refusals(actor, action, model, targets, *, first=False):
     if found and first:
         return found
     bad = {id(r.target) for r in found}
-    found += _lock_refusals(action, model, [t for t in targets if id(t) not in bad], first=first)
+    found += _lock_refusals(action, model, [t for t in targets if id(t) not in bad], first=first, locks=locks)
     return found
+
+
+def places_matter(actor, model, locks):
+    """Would `refusals` look at where the records are? Not for the city office writing a kind
+    no active lock can close (the common large import): the caller may skip making targets."""
+    if getattr(model, "scope_path", None) is not None and access.role_of(actor) != access.Role.CITY:
+        return True
+    return bool(locks) and any(period_fields(model))
 
 
 def role_refusal(actor, action, model):
@@ -209,11 +218,11 @@ def active_locks():
                                           "reason", "locked_at"))
 
 
-def _lock_refusals(action, model, targets, first=False):
+def _lock_refusals(action, model, targets, first=False, locks=None):
     day_field, year_field = period_fields(model)
     if not (day_field or year_field) or not targets:
         return []
-    locks = active_locks()
+    locks = active_locks() if locks is None else locks
     if not locks:
         return []
     by_year = {}

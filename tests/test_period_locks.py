@@ -282,3 +282,23 @@ class PeriodPageTestCase(LockTestCase):
         r = self.client.post(reverse("periods:close_year"), {"year": "abc"})
         self.assertContains(r, "年度应为四位年份", status_code=422)
         self.assertEqual(PeriodLock.objects.count(), 0)
+
+
+class ImportQueriesTestCase(LockTestCase):
+    def test_the_gate_costs_the_same_queries_however_many_rows_a_sheet_has(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.lock_march()  # a lock the rows are checked against, closing none of them (they are of June)
+
+        def queries(n, user):
+            rows = [FUND_HEADER] + [[self.project.code, datetime.date(2024, 6, 1 + i % 28), "拨付", i + 1,
+                                     "财政援助资金"] for i in range(n)]
+            with CaptureQueriesContext(connection) as captured:
+                result = self.import_funds(rows, user=user, dry_run=True)
+            self.assertTrue(result.ok, result.problems)
+            return len(captured)
+
+        for user in (self.alice, self.bob):
+            with self.subTest(user.username):
+                self.assertEqual(queries(5, user), queries(27, user))

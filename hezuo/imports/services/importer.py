@@ -218,6 +218,7 @@ class Importer:
         self.aliases = {}  # the office's saved words (字典别名): column key → {word: value}
         self.unknown = {}  # (sheet, field, word) → UnknownValue: each distinct word is described once
         self.name_choices = {}  # reference kind → names the user may pick
+        self.locks = None  # the active period locks (gate.active_locks), read once at the check
 
     # -- reading -------------------------------------------------------------------------
 
@@ -743,6 +744,12 @@ class Importer:
         that follow them (a project's funds)."""
         if any(p.sheet == spec.name for p in self.result.problems):
             return  # role and scope were refused row by row already, in their own words
+        if self.locks is None:
+            self.locks = gate.active_locks()  # one query for the whole import
+        if not gate.places_matter(self.user, spec.model, self.locks) and not (self.locks and self.follower_fields(spec)):
+            for refusal in gate.refusals(self.user, gate.CREATE, spec.model, []):
+                self.problem(spec.name, None, None, "", refusal.message)
+            return
         unit_of, period = self.lookups.unit_of, self.period_reader(spec)
         created, changed, updated = [], [], {}
         for row in rows:
@@ -755,8 +762,8 @@ class Importer:
         for start in range(0, len(ids), 900):  # where the updated records are now
             for pk, before in gate.stored_targets(spec.model, pk__in=ids[start:start + 900]).items():
                 changed.append(gate.Target(before.unit_id, before.day, before.year, updated[pk]))
-        found = gate.refusals(self.user, gate.CREATE, spec.model, created) if created else []
-        found += gate.refusals(self.user, gate.CHANGE, spec.model, changed) if changed else []
+        found = gate.refusals(self.user, gate.CREATE, spec.model, created, locks=self.locks) if created else []
+        found += gate.refusals(self.user, gate.CHANGE, spec.model, changed, locks=self.locks) if changed else []
         found += self.followers_refused(spec, rows)
         seen = set()
         for refusal in sorted(found, key=lambda r: r.target.where if r.target else 0):
@@ -803,7 +810,8 @@ class Importer:
                     targets.append(gate.Target(target.unit_id, target.day, target.year, number))
                     if new_unit is not None:
                         targets.append(gate.Target(new_unit, target.day, target.year, number))
-                found += [r for r in gate.refusals(self.user, gate.CHANGE, child, targets) if r.reason == "lock"]
+                found += [r for r in gate.refusals(self.user, gate.CHANGE, child, targets, locks=self.locks)
+                          if r.reason == "lock"]
         return found
 
     @staticmethod
