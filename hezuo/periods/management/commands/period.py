@@ -1,6 +1,7 @@
 import re
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from hezuo import access
 from hezuo.org.models import Unit
@@ -82,4 +83,4 @@ class Command(BaseCommand):
         for found in locks:
             reason = f"，原因：{found.reason}" if found.reason else ""
             self.stdout.write(f"{found}  {found.get_cause_display()}  {found.by_label} "
-                              f"{found.locked_at:%Y-%m-%d %H:%M}{reason}")
+                              f"{timezone.localtime(found.locked_at):%Y-%m-%d %H:%M}{reason}")
