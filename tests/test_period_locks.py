@@ -158,6 +158,17 @@ class CascadeTestCase(LockTestCase):
         self.assertEqual(Project.objects.get(pk=project.pk).program_id, self.xinjiang.pk)
         self.assertEqual(self.march().program_id, self.xinjiang.pk)
 
+    def test_the_project_page_says_why_its_program_cannot_change(self):
+        self.lock_march()
+        self.client.force_login(self.bob)
+        project = Project.objects.get(pk=self.project.pk)
+        r = self.client.post(reverse("projects:edit", args=[project.pk]),
+                             form_data(project, program=str(self.east_west.pk)))
+        self.assertContains(r, "南浔区 2024年3月", status_code=409)
+        self.assertEqual(Project.objects.get(pk=project.pk).program_id, self.xinjiang.pk)
+        r = self.client.post(reverse("projects:edit", args=[project.pk]), form_data(project, name="改名不动资金"))
+        self.assertEqual(r.status_code, 302)
+
     def test_moving_a_project_to_another_unit_is_refused_while_a_fund_is_locked(self):
         self.lock_march()
         project = Project.objects.get(pk=self.project.pk)
