@@ -1,7 +1,6 @@
 """A built dashboard is kept until a change commits (hezuo/stats/freshness.py): read back
 while nothing changed, never shown after a change, never shared between scopes."""
 
-from hezuo.access import CONSOLE
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hezuo.access import CONSOLE
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import FundRecord

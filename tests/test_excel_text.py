@@ -4,7 +4,6 @@ cell with the quote prefix — never a formula — in list exports, the full exp
 template, the statistics page, the report's tables and the import error report; and what the
 export wrote imports back exactly as it was."""
 
-from hezuo.access import CONSOLE
 import io
 import tempfile
 import zipfile
@@ -16,6 +15,7 @@ import python_calamine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from hezuo.access import CONSOLE
 from hezuo import workbooks
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.exchanges.models import Activity, Dispatch

@@ -2,7 +2,6 @@
 crash, and writes nothing unless every row is right. Real files: openpyxl workbooks, an
 .xls written by xlwt, CSV in UTF-8, UTF-8 with BOM and GBK."""
 
-from hezuo.access import CONSOLE
 import datetime
 import random
 import zipfile
@@ -14,6 +13,7 @@ import xlwt
 from openpyxl.utils.exceptions import IllegalCharacterError
 from django.test import override_settings
 
+from hezuo.access import CONSOLE
 from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import FundRecord, Project
 from tests.base import BaseTestCase

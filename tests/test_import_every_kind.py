@@ -4,7 +4,6 @@ through export and import; a bad row of each is refused naming its sheet, row an
 a cadre's personal data is masked for roles without the right and a masked value never
 overwrites the real one; columns nothing reads are listed, not dropped silently."""
 
-from hezuo.access import CONSOLE
 import datetime
 import tempfile
 from decimal import Decimal
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
+from hezuo.access import CONSOLE
 from hezuo.assistance.models import InKindAid
 from hezuo.exchanges.models import Cadre, Dispatch
 from hezuo.honors.models import Case, Honor

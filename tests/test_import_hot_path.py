@@ -5,7 +5,6 @@ An import reads a complete row in one go, remembers the conversions of cells tha
 rules whose fields the sheet has, and pauses the cyclic garbage collector while it holds its
 rows. A list of one year asks dated records for a range of their date (the (date, id) index)."""
 
-from hezuo.access import CONSOLE
 import datetime
 import gc
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
+from hezuo.access import CONSOLE
 from hezuo import rules
 from hezuo.core.filters import in_year
 from hezuo.imports import cells

@@ -4,7 +4,6 @@ means; the choices re-run the same kept file. A dry run previews what would be c
 updated (field by field) and left unchanged; 确认导入 then imports that same upload, refused
 once the data changed since the preview."""
 
-from hezuo.access import CONSOLE
 import io
 from unittest import mock
 
@@ -14,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from hezuo.access import CONSOLE
 from hezuo.imports.mapping import Mapping
 from hezuo.imports.models import ImportRecord
 from hezuo.imports.services.importer import import_workbook

@@ -4,7 +4,6 @@ Towns and villages of the package that a workbook names are loaded in the import
 transaction: a dry run or a refused import leaves the region table as it was.
 """
 
-from hezuo.access import CONSOLE
 import tempfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from hezuo.access import CONSOLE
 from hezuo.imports.services.importer import import_workbook
 from hezuo.org.models import Pairing, Region, Unit
 from hezuo.projects.models import Project

@@ -2,7 +2,6 @@
 record comes back field for field (amounts to the fen), and into the same database nothing
 changes. The blank template imports as nothing, without errors."""
 
-from hezuo.access import CONSOLE
 import datetime
 import random
 import tempfile
@@ -12,6 +11,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TestCase
 
+from hezuo.access import CONSOLE
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.demo.huzhou import load_demo
 from hezuo.exchanges.models import Activity, Cadre, Dispatch

@@ -7,7 +7,6 @@ column and writes nothing. 提醒 never block: a project's cumulative 拨付 abo
 安排, 支出 above 拨付, funds above 总投资, no fund record, no pairing; an import lists them
 with the row and the project's code."""
 
-from hezuo.access import CONSOLE
 import datetime
 import io
 from decimal import Decimal
@@ -20,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from hezuo.access import CONSOLE
 from hezuo import rules
 from hezuo.exchanges.models import Dispatch
 from hezuo.imports.models import ImportRecord
