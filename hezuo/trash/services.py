@@ -96,13 +96,14 @@ def _group(model, instances):
 
 
 def check_deletable(user, obj, found):
-    """The gate for what deleting `obj` deletes with it (a project's funds …): a fund of a
-    closed month goes with its project only when that month is open. One query a model."""
+    """The gate for what deleting `obj` deletes with it (a project's funds …): the actor was
+    checked on `obj`, so these are checked for their periods — a fund of a closed month goes
+    with its project only when that month is open. One query a model."""
     for model, instances in _instances(found.collector).items():
         others = [o.pk for o in instances if not (model is type(obj) and o.pk == obj.pk)]
         for start in range(0, len(others), 900):
-            targets = gate.stored_targets(model, pk__in=others[start:start + 900]).values()
-            gate.check(user, gate.DELETE, model, targets)
+            gate.check_cascade(model, gate.stored_targets(model, pk__in=others[start:start + 900]).values(),
+                               gate.DELETE)
 
 
 def move_to_trash(obj, user, reason="", *, found=None):
@@ -178,16 +179,21 @@ def restore(entry_id, user):
         _note_for_audit(obj, note)
         # raw: the rows come back as they were (created/updated stamps, version), not re-derived.
         obj.save_base(raw=True, force_insert=True)
-    _relink(entry, user)
+    _relink(entry)
     _follow_projects(restored)
     # Checked on the rows as they now stand, in the transaction (a restored fund's unit is
-    # its project's, which may be restored with it): a refusal rolls all of it back.
+    # its project's, which may be restored with it): a refusal rolls all of it back. The
+    # record restored is checked for the actor too; what comes back with it for its periods.
     by_model = defaultdict(list)
     for obj in restored:
         by_model[type(obj)].append(obj.pk)
     for model, pks in by_model.items():
         for start in range(0, len(pks), 900):
-            gate.check(user, gate.RESTORE, model, gate.stored_targets(model, pk__in=pks[start:start + 900]).values())
+            targets = gate.stored_targets(model, pk__in=pks[start:start + 900])
+            if getattr(kind_for_model(model), "slug", None) == entry.kind:
+                gate.check(user, gate.RESTORE, model, targets.values())
+            else:
+                gate.check_cascade(model, targets.values(), gate.RESTORE)
     root = next(o for o in restored
                 if o.pk == entry.object_id and getattr(kind_for_model(type(o)), "slug", None) == entry.kind)
     entry.delete()
@@ -238,13 +244,14 @@ def _unique_problems(model, obj, entry):
     return problems
 
 
-def _relink(entry, user):
+def _relink(entry):
     from django.apps import apps
 
     for link in entry.links:
         model = apps.get_model(link["model"])
         fk = model._meta.get_field(link["field"])
-        gate.check(user, gate.CHANGE, model, gate.stored_targets(model, pk__in=link["pks"]).values())
+        # Records getting their link back change (a project its park): their periods are checked.
+        gate.check_cascade(model, gate.stored_targets(model, pk__in=link["pks"]).values())
         for obj in model.objects.filter(pk__in=link["pks"], **{f"{fk.name}__isnull": True}):
             setattr(obj, fk.attname, link["value"])
             obj.save(update_fields=[fk.name])
