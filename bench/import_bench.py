@@ -92,6 +92,7 @@ def phase_raw(path):
 
 
 def phase_hezuo(path):
+    from hezuo.access import CONSOLE
     from hezuo.imports.services.importer import import_workbook
     from hezuo.projects.models import FundRecord
 
@@ -102,7 +103,7 @@ def phase_hezuo(path):
         profiler = cProfile.Profile()
         profiler.enable()
     start, cpu = time.perf_counter(), time.process_time()
-    result = import_workbook(path, None)
+    result = import_workbook(path, CONSOLE)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu
     if profile:
@@ -116,10 +117,11 @@ def phase_update(path):
     """Import the file, then (timed) its copy with the first --updates rows changed."""
     from auditlog.models import LogEntry
 
+    from hezuo.access import CONSOLE
     from hezuo.audit import chain, imports
     from hezuo.imports.services.importer import import_workbook
 
-    assert import_workbook(path, None).ok
+    assert import_workbook(path, CONSOLE).ok
     spent = {"naming": 0.0, "writing": 0.0, "seal": 0.0}
 
     def timed(function, key):
@@ -137,7 +139,7 @@ def phase_update(path):
     changed = str(path).replace(".xlsx", "-changed.xlsx")
     entries = LogEntry.objects.count()
     start, cpu = time.perf_counter(), time.process_time()
-    result = import_workbook(changed, None)
+    result = import_workbook(changed, CONSOLE)
     seconds = time.perf_counter() - start
     assert result.ok, result.problems[:5]
     return {"seconds": seconds, "cpu": time.process_time() - cpu, "rows": result.sheets[0].updated,

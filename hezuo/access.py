@@ -132,11 +132,33 @@ def can_change(user, obj):
 
 
 def in_scope(user, obj):
-    """Is the object's owning unit inside the user's scope (for writes)?"""
-    if type(obj).scope_path is None or role_of(user) in READ_ALL_ROLES:
+    """Is the object's owning unit inside the user's scope for writes? The city office writes
+    every unit's records; a district reporter their unit's subtree; nobody else any."""
+    if type(obj).scope_path is None:
         return True
     unit = obj.owning_unit()
-    return unit is not None and user.unit_id is not None and unit.path.startswith(user.unit.path)
+    return writes_in_unit(user, unit.path if unit is not None else None)
+
+
+def writes_in_unit(user, unit_path):
+    """May `user` write a record owned by the unit at `unit_path` (None: no unit, or one that
+    cannot be determined — refused unless the user writes every unit's)?"""
+    role = role_of(user)
+    if role == Role.CITY:
+        return True
+    if role != Role.DISTRICT or not user.unit_id or not unit_path:
+        return False
+    return unit_path.startswith(user.unit.path)
+
+
+def unit_paths(unit_ids):
+    """{unit id: path} of `unit_ids`, in one query (units are a small dictionary)."""
+    ids = set(unit_ids)
+    if not ids:
+        return {}
+    if len(ids) > 900:
+        return dict(Unit.objects.values_list("id", "path"))
+    return dict(Unit.objects.filter(pk__in=ids).values_list("id", "path"))
 
 
 def check_change(user, obj):
@@ -166,6 +188,20 @@ def can_restore(user):
 def check_restore(user):
     if not can_restore(user):
         raise PermissionDenied("只有市级业务人员可以从回收站恢复记录，请联系市区域合作办")
+
+
+# -- Closed periods (hezuo.periods) ----------------------------------------------------------
+# The city office closes a unit's month (approving it, or by hand) and the year (年度关账),
+# and reopens them with a reason; the write gate (hezuo/gate.py) keeps every write out of them.
+
+
+def can_manage_periods(user):
+    return role_of(user) == Role.CITY
+
+
+def check_manage_periods(user):
+    if not can_manage_periods(user):
+        raise Http404("页面不存在或不在您的数据范围内")
 
 
 def writable_units(user):

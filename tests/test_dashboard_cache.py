@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hezuo.access import CONSOLE
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import FundRecord
@@ -130,7 +131,7 @@ class KeptDashboardTestCase(BaseTestCase):
             book.save(path)
             before = freshness.generation()
             with self.captureOnCommitCallbacks(execute=True):
-                result = import_workbook(path, None)
+                result = import_workbook(path, CONSOLE)
             self.assertEqual([str(p) for p in result.problems], [])
         self.assertEqual(freshness.generation(), before + 1)
         cards, _, _ = self.view(self.alice)

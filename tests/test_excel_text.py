@@ -15,6 +15,7 @@ import python_calamine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from hezuo.access import CONSOLE
 from hezuo import workbooks
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.exchanges.models import Activity, Dispatch
@@ -253,7 +254,7 @@ class RoundTripTestCase(ExcelTextTestCase):
         before = snapshot()
         for model in WIPED:
             model.objects.all().delete()
-        result = import_workbook(self.path(), None)
+        result = import_workbook(self.path(), CONSOLE)
         self.assertEqual([str(p) for p in result.problems], [])
         self.assertEqual(snapshot(), before)
         self.assertEqual(Project.objects.get(name=PROJECT_NAME).program.name, PROGRAM_NAME)

@@ -13,6 +13,7 @@ import xlwt
 from openpyxl.utils.exceptions import IllegalCharacterError
 from django.test import override_settings
 
+from hezuo.access import CONSOLE
 from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import FundRecord, Project
 from tests.base import BaseTestCase
@@ -41,7 +42,7 @@ class WorkbookTestCase(BaseTestCase):
         return [row[h] for h in PROJECT_HEADER]
 
     def run_import(self, path, user=None, dry_run=False):
-        return import_workbook(path, user, dry_run=dry_run)
+        return import_workbook(path, user or CONSOLE, dry_run=dry_run)
 
     def assertRefused(self, result, *fragments):
         self.assertFalse(result.ok)
@@ -243,7 +244,7 @@ class FuzzTestCase(BaseTestCase):
 
     def check(self, path):
         before = self.counts()
-        result = import_workbook(path, None)
+        result = import_workbook(path, CONSOLE)
         if not result.ok:
             self.assertEqual(self.counts(), before, "a failed import wrote something")
             self.assertTrue(all(str(p) for p in result.problems))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
+from hezuo.access import CONSOLE
 from hezuo.assistance.models import InKindAid
 from hezuo.exchanges.models import Cadre, Dispatch
 from hezuo.honors.models import Case, Honor
@@ -36,7 +37,7 @@ class EveryKindTestCase(BaseTestCase):
         return self.dir / name
 
     def import_ok(self, path, user=None):
-        result = import_workbook(path, user)
+        result = import_workbook(path, user or CONSOLE)
         self.assertEqual([str(p) for p in result.problems], [])
         return result
 
@@ -45,7 +46,7 @@ class EveryKindTestCase(BaseTestCase):
 
     def refused(self, sheets, *fragments, user=None):
         counts = {model: model.objects.count() for model in (*NEW_MODELS, Park, Project, FundRecord, Dispatch)}
-        result = import_workbook(self.workbook(sheets), user)
+        result = import_workbook(self.workbook(sheets), user or CONSOLE)
         self.assertFalse(result.ok)
         text = "\n".join(str(p) for p in result.problems)
         for fragment in fragments:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
+from hezuo.access import CONSOLE
 from hezuo import rules
 from hezuo.core.filters import in_year
 from hezuo.imports import cells
@@ -115,7 +116,7 @@ class CollectorPausedTest(WorkbookTestCase):
     def test_an_import_that_fails_resumes_it(self):
         path = write_workbook(self.path("failing.xlsx"), {"资金": [["项目编号", "日期", "环节", "金额（万元）", "资金来源"],
                                         ["NO-SUCH", "2024-03-05", "拨付", 10, "财政援助资金"]]})
-        self.assertFalse(import_workbook(path, None).ok)
+        self.assertFalse(import_workbook(path, CONSOLE).ok)
         self.assertTrue(gc.isenabled())
 
 
@@ -126,7 +127,7 @@ class FundSheetFastReadTest(WorkbookTestCase):
         rows = [[project.code, "2024.03.05", "拨付", 10, "财政援助资金", None],
                 [project.code, "2024.03.05", "安排", 20, "财政援助资金", ""],
                 [project.code, "2024.03.05", "下达", 15, "财政援助资金", "湖财预〔2024〕5号"]]
-        result = import_workbook(write_workbook(self.path("funds.xlsx"), {"资金": [header, *rows]}), None)
+        result = import_workbook(write_workbook(self.path("funds.xlsx"), {"资金": [header, *rows]}), CONSOLE)
         self.assertTrue(result.ok, result.problems)
         stored = FundRecord.objects.filter(project=project, date=datetime.date(2024, 3, 5))
         self.assertEqual(sorted(stored.values_list("stage", "amount", "note")), [

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from hezuo.access import CONSOLE
 from hezuo.imports.mapping import Mapping
 from hezuo.imports.models import ImportRecord
 from hezuo.imports.services.importer import import_workbook
@@ -29,7 +30,7 @@ class UnknownValuesTestCase(WorkbookTestCase):
         path = self.workbook({"项目": [PROJECT_HEADER, self.project_row("NX-1", 状态="开工建设"),
                                      self.project_row("NX-2", 状态="开工建设"), self.project_row("NX-3", 状态="完成了"),
                                      self.project_row("NX-4", 实施单位="南浔")]})
-        result = import_workbook(path, None)
+        result = import_workbook(path, CONSOLE)
         found = {(u.sheet, u.column, u.value): u for u in result.unknown}
         self.assertEqual(set(found), {("项目", "状态", "开工建设"), ("项目", "状态", "完成了"), ("项目", "实施单位", "南浔")})
         self.assertEqual(found[("项目", "状态", "开工建设")].rows, 2)
@@ -45,7 +46,7 @@ class UnknownValuesTestCase(WorkbookTestCase):
         path = self.workbook({"项目": [PROJECT_HEADER, *rows]})
         with mock.patch.object(Words, "suggest", autospec=True, side_effect=Words.suggest) as suggest, \
                 mock.patch("hezuo.imports.services.importer.vocabulary.closest", wraps=closest) as near:
-            result = import_workbook(path, None, dry_run=True)
+            result = import_workbook(path, CONSOLE, dry_run=True)
         self.assertEqual([(u.value, u.rows) for u in result.unknown], [("开工建设", 3000), ("南浔", 3000)])
         # Once per distinct word, not per row: the name once for its message, once among the names offered.
         self.assertEqual((suggest.call_count, near.call_count), (1, 2))
@@ -64,7 +65,7 @@ class UnknownValuesTestCase(WorkbookTestCase):
         Project.objects.filter(pk=self.own["projects"].pk).update(code="NX-9")
         path = self.workbook({"项目": [PROJECT_HEADER, self.project_row("NX-9", 项目名称="新名称", 状态="已完工"),
                                      self.project_row("NX-10")]})
-        result = import_workbook(path, None, dry_run=True)
+        result = import_workbook(path, CONSOLE, dry_run=True)
         sheet = result.sheets[0]
         self.assertEqual((sheet.created, sheet.updated, sheet.unchanged), (1, 1, 0))
         fields = {f[0]: f[1:] for f in result.changes["项目"]["rows"][0]["fields"]}

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from hezuo.access import CONSOLE
 from hezuo.imports.services.importer import import_workbook
 from hezuo.org.models import Pairing, Region, Unit
 from hezuo.projects.models import Project
@@ -114,7 +115,7 @@ class EmptyRegionTableTestCase(TestCase):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "in.xlsx"
             wb.save(path)
-            result = import_workbook(path, None)
+            result = import_workbook(path, CONSOLE)
         self.assertEqual([str(p) for p in result.problems], [
             "工作表“结对关系” 第2行 B列（结对地区）：地区表为空，请先运行 hezuo loadregions 加载全国行政区划，值为“柯坪县”"])
         self.assertFalse(Pairing.objects.exists())

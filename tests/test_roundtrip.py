@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TestCase
 
+from hezuo.access import CONSOLE
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.demo.huzhou import load_demo
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
@@ -63,7 +64,7 @@ class TempDirMixin:
         return Path(self.tmp.name) / name
 
     def import_ok(self, path):
-        result = import_workbook(path, None)
+        result = import_workbook(path, CONSOLE)
         self.assertEqual([str(p) for p in result.problems], [])
         return result
 

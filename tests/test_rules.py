@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from hezuo.access import CONSOLE
 from hezuo import rules
 from hezuo.exchanges.models import Dispatch
 from hezuo.imports.models import ImportRecord
@@ -164,24 +165,24 @@ class RowRulesInImportTestCase(ImportTestCase):
             "资金": [FUND_HEADER, ["NX-100", "2024-03-01", "安排", 100, "财政援助资金"],
                      ["NX-100", "2024-06-01", "拨付", -30, "财政援助资金"]],
         })
-        result = import_workbook(path, None)
+        result = import_workbook(path, CONSOLE)
         self.assertIn("工作表“项目” 第3行 G列（年度）：年份 20244 不在 2000—2100 之间", self.problems(result))
         self.assertIn("工作表“资金” 第3行 D列（金额（万元））：金额不能为负数，值为“-30”", self.problems(result))
         self.assertNothingWritten(result)
 
     def test_a_year_before_2000_is_refused(self):
-        result = import_workbook(self.workbook({"项目": [PROJECT_HEADER, self.project_row(年度=1999)]}), None)
+        result = import_workbook(self.workbook({"项目": [PROJECT_HEADER, self.project_row(年度=1999)]}), CONSOLE)
         self.assertEqual(self.problems(result), ["工作表“项目” 第2行 G列（年度）：年份 1999 不在 2000—2100 之间"])
         self.assertNothingWritten(result)
 
     def test_a_fund_dated_after_next_year_is_refused_naming_its_cell(self):
         day = too_late()
         path = self.workbook({"资金": [FUND_HEADER, [self.own["projects"].code, day, "拨付", 10, "财政援助资金"]]})
-        result = import_workbook(path, None, dry_run=True)  # a dry run already says so
+        result = import_workbook(path, CONSOLE, dry_run=True)  # a dry run already says so
         self.assertEqual(self.problems(result), [
             f"工作表“资金” 第2行 B列（日期）：{day:%Y-%m-%d} 晚于明年年底（{rules.latest_allowed_date():%Y-%m-%d}），"
             "请检查年份"])
-        self.assertNothingWritten(import_workbook(path, None))
+        self.assertNothingWritten(import_workbook(path, CONSOLE))
 
     def test_a_completion_before_the_start_and_a_dispatch_of_nobody_are_refused(self):
         path = self.workbook({"人员派遣": [
@@ -189,7 +190,7 @@ class RowRulesInImportTestCase(ImportTestCase):
             ["第一批专家", "柔性专家", "援疆", "南浔区", "652929", "2024-05-06", "2024-05-01", 8],
             ["第二批专家", "柔性专家", "援疆", "南浔区", "652929", "2024-06-06", "", 0],
         ]})
-        result = import_workbook(path, None)
+        result = import_workbook(path, CONSOLE)
         self.assertEqual(self.problems(result), [
             "工作表“人员派遣” 第2行 G列（结束日期）：结束日期不能早于开始日期",
             "工作表“人员派遣” 第3行 H列（人次）：人次必须大于 0",
@@ -208,7 +209,7 @@ class WarningsInImportTestCase(ImportTestCase):
         })
 
     def test_a_project_disbursing_three_times_what_was_arranged_imports_with_a_warning_naming_its_code(self):
-        result = import_workbook(self.three_times_what_was_arranged(), None)
+        result = import_workbook(self.three_times_what_was_arranged(), CONSOLE)
         self.assertTrue(result.ok)
         self.assertEqual(Project.objects.get(code="NX-300").funds.count(), 3)
         self.assertEqual([str(w) for w in result.warnings], [
@@ -222,7 +223,7 @@ class WarningsInImportTestCase(ImportTestCase):
         from hezuo.imports.services import importer
 
         with mock.patch.object(importer, "WARNINGS_LISTED", 1):  # the limit, not the 200 rows it takes
-            result = import_workbook(self.three_times_what_was_arranged(), None)
+            result = import_workbook(self.three_times_what_was_arranged(), CONSOLE)
         self.assertTrue(result.ok)
         self.assertEqual(len(result.warnings), 1)
         self.assertIn("另有 1 条提醒未逐条列出，请在“数据质量”页查看全部", result.notes)
@@ -239,10 +240,10 @@ class WarningsInImportTestCase(ImportTestCase):
         ])
 
     def test_a_dry_run_lists_the_warnings_and_writes_nothing(self):
-        real = [str(w) for w in import_workbook(self.three_times_what_was_arranged(), None, dry_run=True).warnings]
+        real = [str(w) for w in import_workbook(self.three_times_what_was_arranged(), CONSOLE, dry_run=True).warnings]
         self.assertTrue(real)
         self.assertEqual(self.record_counts(), self.counts)
-        self.assertEqual([str(w) for w in import_workbook(self.three_times_what_was_arranged(), None).warnings], real)
+        self.assertEqual([str(w) for w in import_workbook(self.three_times_what_was_arranged(), CONSOLE).warnings], real)
 
     def test_the_command_prints_the_warnings_after_the_summary(self):
         out = io.StringIO()

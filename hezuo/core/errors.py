@@ -10,7 +10,7 @@ and shows a fixed navigation and an error number that is also written to the log
 import logging
 import secrets
 
-from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,6 +40,14 @@ def bad_request(request, exception, template_name="400.html"):
 
 def permission_denied(request, exception, template_name="403.html"):
     return HttpResponseForbidden(loader.render_to_string(template_name, {"back": back_url(request)}, request))
+
+
+def refused(request, error, verb="修改", obj_url=None):
+    """The page for a write the gate refused (gate.WriteRefused): 409 with the closed period
+    and who can reopen it, or 403; in the site's layout."""
+    context = {"message": str(error), "locked": bool(getattr(error, "lock", None)), "verb": verb,
+               "status": getattr(error, "status", 403), "obj_url": obj_url, "back": back_url(request)}
+    return HttpResponse(loader.render_to_string("refused.html", context, request), status=context["status"])
 
 
 def page_not_found(request, exception, template_name="404.html"):

@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from hezuo import access, rules
+from hezuo import access, gate, rules
 from hezuo.core.busy import DatabaseBusy
 from hezuo.core.filters import PickSelect
 
 from hezuo.audit import display as audit_display
 from hezuo.audit import queries as audit_queries
 from hezuo.core.entry import DeleteForm, preselect_only_choices
+from hezuo.core import errors
 from hezuo.core.errors import same_site_url
 from hezuo.core.fields import RecordPickField, RegionField
 from hezuo.core.kinds import REGISTRY, kind_for_model
@@ -173,7 +174,7 @@ def record_create(request, slug):
             result = save_record(form, request.user)
         except (PermissionDenied, DatabaseBusy) as error:
             form.add_error(None, str(error))
-            status = 503 if isinstance(error, DatabaseBusy) else 422
+            status = 503 if isinstance(error, DatabaseBusy) else 409 if getattr(error, "lock", None) else 422
         else:
             messages.success(request, f"已新增{kind.title}：{result.obj}")
             # Opened from a parent's page (＋ 新增资金 on a project): back to that page.
@@ -184,10 +185,19 @@ def record_create(request, slug):
                   status=status)
 
 
+def refused_page(request, kind, obj, error, verb):
+    """A write the gate refused because of where the record is (a closed period): the gate's
+    words on a page of their own, since nothing typed into the form could change them."""
+    return errors.refused(request, error, verb, reverse(kind.url_name("detail"), args=[obj.pk]))
+
+
 def record_edit(request, slug, pk):
     kind = get_kind(slug, request.user)
     obj = access.get_visible_or_404(request.user, kind.model, pk)
     access.check_change(request.user, obj)
+    closed = gate.closed_for(request.user, gate.CHANGE, obj)
+    if closed:
+        return refused_page(request, kind, obj, closed, "修改")
     Form = form_class(kind)
     form = Form(request.POST or None, instance=obj)
     access.limit_choices(form, request.user)
@@ -204,6 +214,7 @@ def record_edit(request, slug, pk):
                 status = 409
             except PermissionDenied as error:
                 form.add_error(None, str(error))
+                status = getattr(error, "status", 422) if getattr(error, "lock", None) else 422
             except DatabaseBusy as error:
                 form.add_error(None, str(error))
                 status = 503
@@ -219,6 +230,9 @@ def record_delete(request, slug, pk):
     kind = get_kind(slug, request.user)
     obj = access.get_visible_or_404(request.user, kind.model, pk)
     access.check_change(request.user, obj)
+    closed = gate.closed_for(request.user, gate.DELETE, obj)
+    if closed:
+        return refused_page(request, kind, obj, closed, "删除")
     form = DeleteForm(request.POST or None)
     error, status, found = None, 200, None
     try:
@@ -233,6 +247,8 @@ def record_delete(request, slug, pk):
                               reason=form.cleaned_data["reason"])
             except (VersionConflict, StillReferenced) as problem:
                 error, status = str(problem), 409
+            except gate.WriteRefused as problem:  # what goes with it lies in a closed period
+                return refused_page(request, kind, obj, problem, "删除")
             except DatabaseBusy:
                 error, status = "系统正忙（正在写入其他数据，如批量导入），这条记录没有删除。请稍等片刻后再点击确认删除。", 503
             else:

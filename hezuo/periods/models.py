@@ -3,6 +3,13 @@ from django.db import models
 from django.utils import timezone
 
 
+class ActiveLocks(models.Manager):
+    """The locks that close their period now (not released)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(released_at__isnull=True)
+
+
 class PeriodLock(models.Model):
     """A closed period. A unit's month (`month` set) closes the records of that unit and of
     the units below it dated in that month; a year (`month` None) closes the records of
@@ -24,6 +31,15 @@ class PeriodLock(models.Model):
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name="锁定人", db_index=False)
     locked_at = models.DateTimeField("锁定时间", default=timezone.now)
+    # Reopening keeps the row (the history of who closed and reopened what, and why); only
+    # locks not released close anything.
+    released_at = models.DateTimeField("解锁时间", null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="解锁人", db_index=False)
+    release_reason = models.CharField("解锁原因", max_length=200, blank=True)
+
+    objects = models.Manager()
+    active = ActiveLocks()
 
     class Meta:
         verbose_name = verbose_name_plural = "期间锁定"
@@ -36,6 +52,10 @@ class PeriodLock(models.Model):
     @property
     def period_label(self):
         return f"{self.year}年{self.month}月" if self.month else f"{self.year}年"
+
+    @property
+    def unit_label(self):
+        return self.unit.name if self.unit_id else "全市"
 
     @property
     def by_label(self):

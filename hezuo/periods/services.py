@@ -1,10 +1,16 @@
-"""Closing and reopening periods. The gate (hezuo/gate.py) asks `lock_covering` on every
-write; approving a unit's month in the review cycle calls `lock`; a city officer (a page) or
-the console (`hezuo period`) calls `lock`, `unlock` and `close_year`."""
+"""Closing and reopening periods. The gate (hezuo/gate.py) reads the active locks on every
+write; approving a unit's month in the review cycle calls `lock`; a city officer (the
+/periods/ page) or the console (`hezuo period`) calls `lock`, `unlock` and `close_year`.
+
+A lock is never deleted: reopening stamps it released (when, by whom, why), so the page and
+the audit trail (django-auditlog logs PeriodLock's create and update, reasons included) keep
+the history of every period."""
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from hezuo import access
 from hezuo.periods.models import PeriodLock
 
 
@@ -17,30 +23,45 @@ def _check_month(month):
         raise PeriodError(f"月份 {month} 无效，应为 1—12")
 
 
+def _check_actor(actor):
+    # Locks are the city office's: the review cycle approves as a city officer, the console
+    # acts as the city office. Nobody else closes or reopens a period (failing closed).
+    if actor is None or access.role_of(actor) != access.Role.CITY:
+        raise PeriodError("只有市区域合作办可以锁定或解锁期间")
+
+
+def label(unit, year, month):
+    return f"{unit.name if unit else '全市'} {year}年{month}月" if month else f"{unit.name if unit else '全市'} {year}年"
+
+
 @transaction.atomic
 def lock(unit, year, month, *, actor, reason="", cause=PeriodLock.Cause.MANUAL):
     """Close `unit`'s `month` of `year` (the whole year when month is None). Returns the
     lock; closing what is closed already returns the lock there is."""
+    _check_actor(actor)
     _check_month(month)
-    found = PeriodLock.objects.select_for_update().filter(unit=unit, year=year, month=month).first()
+    found = PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month).first()
     if found:
         return found
-    return PeriodLock.objects.create(unit=unit, year=year, month=month, cause=cause, reason=reason,
-                                     locked_by=actor)
+    return PeriodLock.objects.create(unit=unit, year=year, month=month, cause=cause, reason=(reason or "")[:200],
+                                     locked_by=access.user_of(actor))
 
 
 @transaction.atomic
 def unlock(unit, year, month, *, actor, reason):
     """Reopen `unit`'s `month` of `year`. A reason is required; raises PeriodError when the
     period is not closed by a lock of its own (a year's close is reopened as a year)."""
+    _check_actor(actor)
     _check_month(month)
     if not (reason or "").strip():
         raise PeriodError("解锁须填写原因")
-    found = PeriodLock.objects.select_for_update().filter(unit=unit, year=year, month=month).first()
+    found = PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month).first()
     if found is None:
-        label = f"{year}年{month}月" if month else f"{year}年"
-        raise PeriodError(f"{unit.name if unit else '全市'} {label} 未锁定")
-    found.delete()
+        raise PeriodError(f"{label(unit, year, month)} 未锁定")
+    found.released_at = timezone.now()
+    found.released_by = access.user_of(actor)
+    found.release_reason = reason.strip()[:200]
+    found.save(update_fields=["released_at", "released_by", "release_reason"])
     return found
 
 
@@ -50,11 +71,12 @@ def close_year(year, *, actor, reason=""):
 
 
 def lock_covering(unit, day):
-    """The lock closing a record of `unit` dated `day`, or None: the unit's or an ancestor's
-    month or year, or the whole year's close."""
-    if unit is None or day is None:
+    """The active lock closing a record of `unit` dated `day`, or None: the unit's or an
+    ancestor's month or year, or the whole year's close."""
+    if day is None:
         return None
-    return (PeriodLock.objects.filter(year=day.year)
+    units = Q(unit__isnull=True) if unit is None else Q(unit__isnull=True) | Q(unit__path__in=unit.ancestor_paths())
+    return (PeriodLock.active.filter(year=day.year)
             .filter(Q(month=day.month) | Q(month__isnull=True))
-            .filter(Q(unit__isnull=True) | Q(unit__path__in=unit.ancestor_paths()))
+            .filter(units)
             .select_related("unit", "locked_by").order_by("month", "id").first())

@@ -56,9 +56,25 @@ class Project(Record):
 
     def save(self, *args, **kwargs):
         adding = self._state.adding
+        if not adding:
+            self.check_funds_may_follow()
         super().save(*args, **kwargs)
         if not adding:  # its fund records carry its program (FundRecord.program)
             self.funds.exclude(program=self.program_id).update(program=self.program_id)
+
+    def check_funds_may_follow(self):
+        """A project's funds take its program (stored on them) and its unit (their owner):
+        changing either changes every fund record of the project, so none may lie in a
+        closed period (hezuo/gate.py), the unit's before and after. Who changes the project
+        was checked by the gate already."""
+        from hezuo import gate
+
+        before = Project.objects.filter(pk=self.pk).values("program_id", "unit_id").first()
+        if before is None or (before["program_id"], before["unit_id"]) == (self.program_id, self.unit_id):
+            return
+        funds = list(gate.stored_targets(FundRecord, project=self.pk).values())
+        moved = [gate.Target(self.unit_id, t.day, t.year, t.where) for t in funds] if before["unit_id"] != self.unit_id else []
+        gate.check_cascade(FundRecord, funds + moved)
 
     @property
     def is_key(self):
@@ -83,7 +99,12 @@ class Project(Record):
 class FundRecordQuerySet(models.QuerySet):
     def follow_projects(self):
         """Give these records their project's program again (after projects were written in
-        bulk, bypassing Project.save). Returns the number of records updated."""
+        bulk, bypassing Project.save). Returns the number of records updated. Refused
+        (gate.WriteRefused) when a record that would change lies in a closed period."""
+        from hezuo import gate
+
+        moving = self.exclude(program=Subquery(Project.objects.filter(pk=OuterRef("project")).values("program")[:1]))
+        gate.check_cascade(FundRecord, gate.stored_targets(FundRecord, pk__in=moving.values("pk")).values())
         return self.update(program=Subquery(Project.objects.filter(pk=OuterRef("project")).values("program")[:1]))
 
 

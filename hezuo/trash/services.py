@@ -1,7 +1,8 @@
 """The 回收站: deleting a record keeps it (and what went with it) for restoring.
 
 Only `core.services.records.delete_record` calls `move_to_trash`, inside its transaction
-after the scope and version checks, so no page or service deletes a record past the trash.
+after the write gate (hezuo/gate.py) passed the record and what goes with it
+(`check_deletable`), so no page or service deletes a record past the trash or the gate.
 Restoring re-creates the rows with their ids in one transaction, or refuses in Chinese
 naming what stands in the way; both are audited.
 """
@@ -16,7 +17,7 @@ from django.db import router
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from hezuo import access
+from hezuo import access, gate
 from hezuo.audit.events import record_event
 from hezuo.core.kinds import kind_for_model
 from hezuo.trash.models import TrashEntry, describe
@@ -94,6 +95,17 @@ def _group(model, instances):
     return Group(title, len(instances), totals)
 
 
+def check_deletable(user, obj, found):
+    """The gate for what deleting `obj` deletes with it (a project's funds …): the actor was
+    checked on `obj`, so these are checked for their periods — a fund of a closed month goes
+    with its project only when that month is open. One query a model."""
+    for model, instances in _instances(found.collector).items():
+        others = [o.pk for o in instances if not (model is type(obj) and o.pk == obj.pk)]
+        for start in range(0, len(others), 900):
+            gate.check_cascade(model, gate.stored_targets(model, pk__in=others[start:start + 900]).values(),
+                               gate.DELETE)
+
+
 def move_to_trash(obj, user, reason="", *, found=None):
     """Delete `obj` with what goes with it, keeping all of it in the trash. Call inside the
     write transaction; raises ProtectedError / RestrictedError (nothing deleted)."""
@@ -113,7 +125,7 @@ def move_to_trash(obj, user, reason="", *, found=None):
     unit = obj.owning_unit() if type(obj).scope_path else None
     entry = TrashEntry.objects.create(
         kind=kind.slug, object_id=obj.pk, label=str(obj)[:300], unit=unit, unit_name=str(unit or ""),
-        deleted_by=user, reason=reason[:200], rows=rows, links=links,
+        deleted_by=access.user_of(user), reason=reason[:200], rows=rows, links=links,
         summary=[{"title": g.title, "count": g.count, "totals": g.totals} for g in found.groups]
         + [{"title": text, "count": None, "totals": []} for text in found.link_texts()],
     )
@@ -169,6 +181,19 @@ def restore(entry_id, user):
         obj.save_base(raw=True, force_insert=True)
     _relink(entry)
     _follow_projects(restored)
+    # Checked on the rows as they now stand, in the transaction (a restored fund's unit is
+    # its project's, which may be restored with it): a refusal rolls all of it back. The
+    # record restored is checked for the actor too; what comes back with it for its periods.
+    by_model = defaultdict(list)
+    for obj in restored:
+        by_model[type(obj)].append(obj.pk)
+    for model, pks in by_model.items():
+        for start in range(0, len(pks), 900):
+            targets = gate.stored_targets(model, pk__in=pks[start:start + 900])
+            if getattr(kind_for_model(model), "slug", None) == entry.kind:
+                gate.check(user, gate.RESTORE, model, targets.values())
+            else:
+                gate.check_cascade(model, targets.values(), gate.RESTORE)
     root = next(o for o in restored
                 if o.pk == entry.object_id and getattr(kind_for_model(type(o)), "slug", None) == entry.kind)
     entry.delete()
@@ -225,6 +250,8 @@ def _relink(entry):
     for link in entry.links:
         model = apps.get_model(link["model"])
         fk = model._meta.get_field(link["field"])
+        # Records getting their link back change (a project its park): their periods are checked.
+        gate.check_cascade(model, gate.stored_targets(model, pk__in=link["pks"]).values())
         for obj in model.objects.filter(pk__in=link["pks"], **{f"{fk.name}__isnull": True}):
             setattr(obj, fk.attname, link["value"])
             obj.save(update_fields=[fk.name])

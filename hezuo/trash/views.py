@@ -53,7 +53,8 @@ def trash_restore(request, pk):
     except TrashEntry.DoesNotExist:
         raise Http404("回收站中没有这条记录，可能已被恢复或已超过保留期限")
     except (CannotRestore, PermissionDenied) as problem:
-        return trash_list(request, error=str(problem), status=409 if isinstance(problem, CannotRestore) else 403)
+        return trash_list(request, error=str(problem),
+                          status=409 if isinstance(problem, CannotRestore) else getattr(problem, "status", 403))
     except DatabaseBusy as problem:
         return trash_list(request, error=str(problem), status=503)
     kind = kind_for_model(type(result.obj))

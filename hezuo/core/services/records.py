@@ -1,5 +1,6 @@
-"""Writing records from a page: scope check, optimistic version check, audit; deleting
-them into the 回收站 (hezuo.trash) and restoring them from it.
+"""Writing records from a page: the write gate (hezuo/gate.py: role, scope, period lock),
+optimistic version check, audit; deleting them into the 回收站 (hezuo.trash) and restoring
+them from it.
 
 The audit entry (django-auditlog's LogEntry, written by its post_save/post_delete
 signals) is created inside the same transaction as the change, so a change that rolls
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from hezuo import access
+from hezuo import access, gate
 from hezuo.core.busy import DatabaseBusy, is_locked
 from hezuo.trash import services as trash
 
@@ -70,7 +71,8 @@ def write_transaction():
 
 
 def save_record(form, user, expected_version=None):
-    """Save a validated ModelForm for `user`. Raises VersionConflict, PermissionDenied or DatabaseBusy."""
+    """Save a validated ModelForm for `user`. Raises VersionConflict, gate.WriteRefused (a
+    PermissionDenied) or DatabaseBusy."""
     with write_transaction():
         return _save(form, user, expected_version)
 
@@ -87,18 +89,20 @@ def _save(form, user, expected_version=None):
     model = type(obj)
     created = obj.pk is None
     if created:
-        access.check_create(user, model)
-        obj.created_by = user
+        # Checked on what is about to be saved: a district reporter cannot put a record in
+        # another unit, nor anyone in a closed period, whatever the form posted.
+        gate.check_record(user, gate.CREATE, obj)
+        obj.created_by = access.user_of(user)
     else:
         current = model.objects.select_for_update().get(pk=obj.pk)
+        # Where it is and where it goes: moving a record out of a closed month changes that month.
+        gate.check_record(user, gate.CHANGE, obj, before=gate.target_of(current))
         if expected_version is None or not same_version(current, expected_version):
             raise VersionConflict(current)
         obj.version = current.version + 1
-    obj.updated_by = user
-    # Scope is checked on what is about to be saved: a district reporter cannot move
-    # a record to another unit, whatever the form posted.
-    if not access.in_scope(user, obj):
-        raise PermissionDenied("不能把记录保存到您数据范围以外的单位")
+    if getattr(obj, "from_package", False):
+        raise PermissionDenied("国家区划数据来自区划包，不能修改")
+    obj.updated_by = access.user_of(user)
     obj = form.save()
     obj.on_written()
     return SaveResult(obj, created)
@@ -115,19 +119,23 @@ def delete_preview(obj):
 def delete_record(obj, user, expected_version=None, reason=""):
     """Delete `obj` and what goes with it into the 回收站, the only way records are deleted.
 
-    Raises VersionConflict, PermissionDenied, StillReferenced or DatabaseBusy; nothing is
+    Raises VersionConflict, gate.WriteRefused, StillReferenced or DatabaseBusy; nothing is
     deleted then. Returns the TrashEntry."""
     model = type(obj)
     with write_transaction():
         current = model.objects.select_for_update().get(pk=obj.pk)
-        access.check_change(user, current)
+        gate.check_record(user, gate.DELETE, current)
+        if getattr(current, "from_package", False):
+            raise PermissionDenied("国家区划数据来自区划包，不能删除")
         if expected_version is None or not same_version(current, expected_version):
             raise VersionConflict(current, "删除")
-        return trash.move_to_trash(current, user, reason, found=delete_preview(current))
+        found = delete_preview(current)
+        trash.check_deletable(user, current, found)  # what goes with it passes the gate too
+        return trash.move_to_trash(current, user, reason, found=found)
 
 
 def restore_record(entry_id, user):
     """Bring a trash entry's records back (city officers). Raises CannotRestore,
-    PermissionDenied, TrashEntry.DoesNotExist or DatabaseBusy."""
+    gate.WriteRefused, TrashEntry.DoesNotExist or DatabaseBusy."""
     with write_transaction():
         return trash.restore(entry_id, user)

@@ -22,13 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from hezuo import access, numbers, rules
+from hezuo import access, gate, numbers, rules
 from hezuo.core.models import AmountField
 from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
 from hezuo.imports.services.bulk import fast_insert
-from hezuo.imports.services.lookups import PENDING, Lookups
+from hezuo.imports.services.lookups import Lookups
 from hezuo.imports.services.writers import WRITERS
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS, TARGETS
 from hezuo.projects.models import Project
@@ -202,7 +202,7 @@ class Row:
 
 class Importer:
     def __init__(self, user, *, dry_run=False, progress=None, cause="", record=None, mappings=()):
-        self.user = user  # None: the operator at the command line, who may write everything
+        self.user = user  # who imports: a User, or access.CONSOLE for the command line; None is refused
         self.mappings = list(mappings)  # mapping.Mapping: what an office's own words mean, for this import
         self.mapped = {}  # (sheet, field) → {word: label} of the mappings that are right
         self.used = set()  # the mappings some cell used
@@ -218,6 +218,7 @@ class Importer:
         self.aliases = {}  # the office's saved words (字典别名): column key → {word: value}
         self.unknown = {}  # (sheet, field, word) → UnknownValue: each distinct word is described once
         self.name_choices = {}  # reference kind → names the user may pick
+        self.locks = None  # the active period locks (gate.active_locks), read once at the check
 
     # -- reading -------------------------------------------------------------------------
 
@@ -265,6 +266,8 @@ class Importer:
         except DatabaseError as error:
             # Validation should have caught it; the transaction rolled back, so nothing is written.
             self.result.problems.append(Problem("", None, "", "", "", f"写入数据库时出错，未写入任何数据：{error}"))
+        except gate.WriteRefused as error:  # a period closed while the import ran: rolled back
+            self.result.problems.append(Problem("", None, "", "", "", f"{error}未写入任何数据。"))
         else:
             if not self.result.problems:
                 self.check_projects(parsed)
@@ -285,6 +288,8 @@ class Importer:
                 transaction.set_rollback(True)
         except DatabaseError as error:
             self.result.problems.append(Problem("", None, "", "", "", f"校验时数据库出错，未写入任何数据：{error}"))
+        except gate.WriteRefused as error:
+            self.result.problems.append(Problem("", None, "", "", "", f"{error}未写入任何数据。"))
 
     def recognise(self, raw):
         """The spec for a sheet: by its name, or (CSV, or a misnamed sheet) by its header."""
@@ -509,7 +514,8 @@ class Importer:
         """The names of units or programs the user may pick: a district reporter's own units."""
         if kind not in self.name_choices:
             model = TARGETS[kind].model
-            records = access.writable_units(self.user) if kind == "unit" and self.user is not None else model.objects
+            records = access.writable_units(self.user) if kind == "unit" and self.user is not None else model.objects.none() \
+                if kind == "unit" else model.objects
             self.name_choices[kind] = list(records.order_by("pk").values_list(TARGETS[kind].key[0], flat=True))
         return self.name_choices[kind]
 
@@ -596,6 +602,7 @@ class Importer:
             return
         self.check_scope(spec, rows)
         self.match_existing(spec, rows)
+        self.check_gate(spec, rows)
         self.check_rules(spec, rows)
 
     def resolve_parent(self, spec, rows, parent, kind, written):
@@ -720,13 +727,98 @@ class Importer:
         owner = self.column_of(spec, spec.model.scope_path.split("__")[0])
         for row in rows:
             unit_id = self.lookups.unit_of(spec, row.values)
-            if unit_id is not PENDING and unit_id not in allowed:
-                if owner is not None and owner.kind == "unit":
+            if unit_id not in allowed:  # None, a unit that cannot be determined, too: failing closed
+                if owner is not None and owner.kind == "unit" and unit_id is not None:
                     typed = self.lookups.unit_name(unit_id)
                     message = f"单位“{typed}”不在您的数据范围内，您只能导入本单位及下属单位的数据"
                 else:
                     typed, message = "", "这条记录不在您的数据范围内，您只能导入本单位及下属单位的数据"
                 self.problem(spec.name, row.number, self.bound(spec, owner), typed, message)
+
+    def check_gate(self, spec, rows):
+        """The write gate (hezuo/gate.py) for the rows this import would create or change:
+        role, scope and closed periods, where each row is now and where it would be. An
+        unchanged row of a closed month is fine; any other row of one refuses the whole
+        import, each named with its sheet, row and the month. A few queries a sheet: the
+        locks, the units' paths, the stored places of the updated rows and of the records
+        that follow them (a project's funds)."""
+        if any(p.sheet == spec.name for p in self.result.problems):
+            return  # role and scope were refused row by row already, in their own words
+        if self.locks is None:
+            self.locks = gate.active_locks()  # one query for the whole import
+        if not gate.places_matter(self.user, spec.model, self.locks) and not (self.locks and self.follower_fields(spec)):
+            for refusal in gate.refusals(self.user, gate.CREATE, spec.model, []):
+                self.problem(spec.name, None, None, "", refusal.message)
+            return
+        unit_of, period = self.lookups.unit_of, self.period_reader(spec)
+        created, changed, updated = [], [], {}
+        for row in rows:
+            if row.action == "create":
+                created.append(gate.Target(unit_of(spec, row.values), *period(row.values), row.number))
+            elif row.action == "update":
+                changed.append(gate.Target(unit_of(spec, row.values), *period(row.values), row.number))
+                updated[row.existing["id"]] = row.number
+        ids = list(updated)
+        for start in range(0, len(ids), 900):  # where the updated records are now
+            for pk, before in gate.stored_targets(spec.model, pk__in=ids[start:start + 900]).items():
+                changed.append(gate.Target(before.unit_id, before.day, before.year, updated[pk]))
+        found = gate.refusals(self.user, gate.CREATE, spec.model, created, locks=self.locks) if created else []
+        found += gate.refusals(self.user, gate.CHANGE, spec.model, changed, locks=self.locks) if changed else []
+        found += self.followers_refused(spec, rows)
+        seen = set()
+        for refusal in sorted(found, key=lambda r: r.target.where if r.target else 0):
+            number = refusal.target.where if refusal.target else None
+            if (number, refusal.message) in seen:
+                continue
+            seen.add((number, refusal.message))
+            self.problem(spec.name, number, None, "", refusal.message)
+
+    def period_reader(self, spec):
+        """values → (date, year) a row's record is put in a period by (gate.period_fields)."""
+        day_field, year_field = gate.period_fields(spec.model)
+
+        def read(values):
+            day = values.get(day_field) if day_field else None
+            year = values.get(year_field) if year_field else None
+            return (day if isinstance(day, datetime.date) else None), (year if isinstance(year, int) else None)
+        return read
+
+    def followers_refused(self, spec, rows):
+        """Records of other kinds that change with an updated row: a project's funds carry its
+        program and belong to its unit, so changing either changes them, in their periods."""
+        found = []
+        for child, parent, field in self.follower_fields(spec):
+            follows_unit = child.scope_path.startswith(parent + "__")  # a fund's unit is its project's
+            attname = spec.model._meta.get_field(field).attname
+            changing = {}  # parent id → (row number, its new unit or None)
+            for row in rows:
+                if row.action != "update":
+                    continue
+                new_unit = row.values.get("unit") if follows_unit else None
+                if new_unit is not None and same(row.existing.get("unit_id"), new_unit):
+                    new_unit = None
+                moved = field in row.values and not same(row.existing.get(attname), row.values[field])
+                if moved or new_unit is not None:
+                    # A unit the workbook itself creates has no locks of its own yet.
+                    changing[row.existing["id"]] = (row.number, None if isinstance(new_unit, tuple) else new_unit)
+            ids = list(changing)
+            for start in range(0, len(ids), 900):
+                stored = gate.stored_targets(child, where=parent, **{f"{parent}__in": ids[start:start + 900]})
+                targets = []
+                for target in stored.values():
+                    number, new_unit = changing[target.where]
+                    targets.append(gate.Target(target.unit_id, target.day, target.year, number))
+                    if new_unit is not None:
+                        targets.append(gate.Target(new_unit, target.day, target.year, number))
+                found += [r for r in gate.refusals(self.user, gate.CHANGE, child, targets, locks=self.locks)
+                          if r.reason == "lock"]
+        return found
+
+    @staticmethod
+    def follower_fields(spec):
+        """(child model, parent field, field) for each field another sheet copies from this sheet's records."""
+        return [(other.model, parent, field) for other in SHEETS for field, parent in other.copies
+                if other.model._meta.get_field(parent).related_model is spec.model]
 
     def match_existing(self, spec, rows):
         sheet = next(s for s in self.result.sheets if s.name == spec.name)
@@ -741,7 +833,8 @@ class Importer:
                     self.problem(spec.name, row.number, None, "",
                                  f"与第 {first} 行重复（{key_headers}相同），请合并为一行")
         existing = self.lookups.existing(spec, rows)
-        may_write = self.user is None or access.can_create(self.user, spec.model)
+        refused = gate.role_refusal(self.user, gate.CREATE, spec.model)
+        may_write = refused is None
         personal = [c for c in spec.columns if c.personal]
         if not existing and may_write and not personal:  # a first import: every row is new
             for row in rows:
@@ -775,7 +868,7 @@ class Importer:
                     self.problem(spec.name, row.number, self.bound(spec, first), typed,
                                  f"{key_headers}已被使用，该记录不在您的数据范围内，不能通过导入修改")
             if not may_write:
-                self.problem(spec.name, row.number, None, "", f"您没有新增或修改“{spec.name}”的权限")
+                self.problem(spec.name, row.number, None, "", refused.message)
             elif row.existing and current.get("from_package"):
                 self.problem(spec.name, row.number, None, "", "国家区划数据中的地区不能通过导入修改")
             if row.action == "update" and self.dry_run:

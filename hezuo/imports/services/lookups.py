@@ -17,7 +17,6 @@ from hezuo.org.models import Region
 from hezuo.org.regions import RegionError, RegionResolver
 from hezuo.org.services import load_codes, load_paired
 
-PENDING = "pending"  # the unit owning a row is one the workbook itself creates
 BATCH = 900  # ids per IN (…): SQLite's limit on variables, with room to spare
 
 
@@ -175,18 +174,34 @@ class Lookups:
         return next((key[0] for key, (pk, _unit) in self.records("unit").items() if pk == unit_id), "")
 
     def unit_of(self, spec, values):
-        """The id of the unit that owns a row, or PENDING when the workbook creates it (or its parent)."""
+        """The id of the unit that owns a row; for a record the workbook itself creates (a
+        fund of a new project), the unit its own row names. None when it cannot be
+        determined (a unit the workbook creates, a reference that failed): the write gate
+        refuses such a row for a district reporter instead of skipping it."""
         path = spec.model.scope_path
         if path is None:
-            return PENDING
+            return None
         first = path.split("__")[0]
         value = values.get(first)
-        if isinstance(value, tuple):
-            return PENDING  # created by this workbook: its own row is checked
         if first == "unit":
-            return value
+            return None if isinstance(value, tuple) else value
         kind = spec.model._meta.get_field(first).related_model._meta.model_name
-        return self.owners(kind).get(value, PENDING)
+        if isinstance(value, tuple):
+            return self.unit_of_new(kind, value[1])
+        return self.owners(kind).get(value)
+
+    def unit_of_new(self, kind, key):
+        """The unit the workbook's own row creating the `kind` record `key` names, or None."""
+        index = self.__dict__.setdefault("_new_rows", {})
+        if kind not in index:
+            target = TARGETS[kind]
+            spec = self.parsed.get(target.sheet, (None, []))[0]
+            key_of = itemgetter(*target.key)
+            index[kind] = (spec, {(key_of(r.values) if len(target.key) > 1 else (key_of(r.values),)): r.values
+                                  for r in self.rows(target.sheet)})
+        spec, rows = index[kind]
+        values = rows.get(tuple(key))
+        return None if spec is None or values is None else self.unit_of(spec, values)
 
     def owners(self, kind):
         """Record id → its unit id, for the target's records the workbook names."""

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from hezuo import access
 from hezuo.imports.mapping import parse_mappings
 from hezuo.imports.models import ImportRecord
 from hezuo.imports.reader import XLS_MAGIC, XLSX_MAGIC
@@ -61,7 +62,7 @@ def keep_file(source, user, *, name=None, dry_run=False, origin="page", mappings
         size += len(chunk)
     handle.seek(0)
     record = ImportRecord(original_name=Path(name).name[:255], size=size, checksum=digest.hexdigest(),
-                          uploaded_by=user, dry_run=dry_run, source=origin, mappings=[str(m) for m in mappings])
+                          uploaded_by=access.user_of(user), dry_run=dry_run, source=origin, mappings=[str(m) for m in mappings])
     record.file.save(Path(name).name, File(handle), save=False)
     if isinstance(source, (str, Path)):
         handle.close()
@@ -138,6 +139,14 @@ def run_import(record):
     return result
 
 
+def actor_of(record):
+    """Who runs an import: its uploader; the console for one started by `hezuo import` without
+    --user. Anything else has no actor, and the write gate refuses it (failing closed)."""
+    if record.uploaded_by_id is not None:
+        return record.uploaded_by
+    return access.CONSOLE if record.source == "command" else None
+
+
 def _import(record):
     last = [0]
 
@@ -158,7 +167,7 @@ def _import(record):
         record.generation = generation()
         ImportRecord.objects.filter(pk=record.pk).update(generation=record.generation)
     cause = f"导入文件“{record.original_name}”（导入记录 #{record.pk}）"
-    return import_workbook(record.file.path, record.uploaded_by, dry_run=record.dry_run,
+    return import_workbook(record.file.path, actor_of(record), dry_run=record.dry_run,
                            name=record.original_name, progress=progress, cause=cause, record=record,
                            mappings=parse_mappings(record.mappings))
 
@@ -180,7 +189,7 @@ def rerun(record, user):
             raise NotRerunnable("原始文件已不在服务器上，请重新上传")
         again = ImportRecord.objects.create(
             file=original.file.name, original_name=original.original_name, size=original.size,
-            checksum=original.checksum, uploaded_by=user, source=original.source, dry_run=original.dry_run,
+            checksum=original.checksum, uploaded_by=access.user_of(user), source=original.source, dry_run=original.dry_run,
             mappings=original.mappings, retry_of=original)
     return again, True
 
@@ -246,7 +255,7 @@ def _follow(original, user, *, dry_run, mappings):
         raise NotFollowable("服务器上保存的文件与上传时的校验值（SHA-256）不一致，请重新上传")
     return ImportRecord.objects.create(
         file=original.file.name, original_name=original.original_name, size=original.size,
-        checksum=original.checksum, uploaded_by=user, source=original.source, dry_run=dry_run,
+        checksum=original.checksum, uploaded_by=access.user_of(user), source=original.source, dry_run=dry_run,
         mappings=mappings, follows=original)
 
 

@@ -16,6 +16,7 @@ Writers run inside the import's transaction; they tell the import's audit
 from auditlog.context import disable_auditlog
 from django.db.models import OuterRef, Subquery
 
+from hezuo import access, gate
 from hezuo.imports.services.bulk import fast_insert, fast_update
 from hezuo.imports.specs import SHEETS
 
@@ -30,7 +31,8 @@ class Writer:
         self.now = now
         meta = spec.model._meta
         self.attnames = {f: meta.get_field(f).attname for f in spec.stored}
-        user_id = importer.user.pk if importer.user else None
+        self.user = access.user_of(importer.user)  # stamped: None for the console
+        user_id = self.user.pk if self.user else None
         self.stamps = {"created_by_id": user_id, "updated_by_id": user_id}
 
     def final_values(self, row):
@@ -48,7 +50,7 @@ class Writer:
             for name, value in values.items():
                 setattr(obj, name, value)
         obj.version = row.existing["version"] + 1
-        obj.updated_by = self.importer.user
+        obj.updated_by = self.user
         obj.updated_at = self.now
         return obj, self.importer.diff(row.existing, values)
 
@@ -168,11 +170,15 @@ class ChildWriter(FlatWriter):
 
 def follow(child, parent, field, ids):
     """Give the children of the records `ids` their parent's `field` again (after the parents
-    were written in bulk, bypassing save(); e.g. FundRecord.program, its project's)."""
+    were written in bulk, bypassing save(); e.g. FundRecord.program, its project's). The
+    importer's check phase refused the import if one of them lies in a closed period; checked
+    again here, in the write transaction (gate.WriteRefused rolls it back)."""
     related = child._meta.get_field(parent).related_model
     for start in range(0, len(ids), 900):
-        child.objects.filter(**{f"{parent}__in": ids[start:start + 900]}).update(
-            **{field: Subquery(related.objects.filter(pk=OuterRef(parent)).values(field)[:1])})
+        children = child.objects.filter(**{f"{parent}__in": ids[start:start + 900]})
+        value = Subquery(related.objects.filter(pk=OuterRef(parent)).values(field)[:1])
+        gate.check_cascade(child, gate.stored_targets(child, pk__in=children.exclude(**{field: value}).values("pk")).values())
+        children.update(**{field: value})
 
 
 WRITERS = {"tree": TreeWriter, "flat": FlatWriter, "child": ChildWriter}
