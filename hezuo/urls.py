@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("hezuo.stats.urls")),
     path("reports/", include("hezuo.reports.urls")),
     path("trash/", include("hezuo.trash.urls")),
+    path("reporting/", include("hezuo.reporting.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("quality/", views.data_quality, name="data_quality"),
     path("healthz", login_not_required(lambda request: HttpResponse("ok")), name="healthz"),
