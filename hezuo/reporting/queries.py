@@ -104,7 +104,8 @@ def review(submission, viewer):
             _mark(kind.model, rows, mark, upto, since.reviewed_at, viewer, readable)
         blocks.append(KindBlock(kind, rows))
     return {"blocks": blocks, "since": since, "warnings": month_warnings(submission),
-            "figures": month_figures(submission)}
+            "figures": month_figures(submission),
+            "empty_kinds": [str(block.kind.title) for block in blocks if not block.rows]}
 
 
 def _mark(model, rows, mark, upto, approved_at, viewer, readable):
@@ -155,7 +156,7 @@ class MonthFigure:
 def month_figures(submission):
     """What the unit's month adds to the city's, measure by measure (the statistics'
     measures of dated records): the unit's sum, the city's for the month, the unit's share.
-    Amounts in 万元."""
+    Amounts in 万元. A measure the city has nothing of that month is left out."""
     from hezuo.stats.queries import MEASURES, SOURCES
 
     first, following = submission.task.month_range()
@@ -169,10 +170,12 @@ def month_figures(submission):
         mine = Q(**{f"{source.unit}__path__startswith": submission.unit.path})
         totals = rows.aggregate(city=measure.aggregate(), unit=_and(measure, mine))
         city, own = totals["city"] or 0, totals["unit"] or 0
+        if not city:
+            continue
         write = ((lambda v: numbers.format_amount(v, "万元")) if measure.is_amount
                  else (lambda v: numbers.format_count(v, measure.unit)))
-        share = numbers.format_percent(numbers.to_decimal(own) * 100 / numbers.to_decimal(city)) if city else "—"
-        figures.append(MonthFigure(measure.label, write(own), write(city), share))
+        share = numbers.format_percent(numbers.to_decimal(own) * 100 / numbers.to_decimal(city)) if own else "—"
+        figures.append(MonthFigure(measure.label, write(own) if own else "—", write(city), share))
     return figures
 
 
