@@ -69,6 +69,8 @@ def task_detail(request, pk):
         submission.task = task
         submission.can_submit = access.can_submit(request.user, submission)
         submission.late = submission.late_days(today)
+        owes = submission.state in (Submission.State.PENDING, Submission.State.RETURNED)
+        submission.overdue = max((today - task.deadline).days, 0) if owes else 0
     late = [s for s in submissions if s.state in (Submission.State.PENDING, Submission.State.RETURNED)]
     return render(request, "reporting/task_detail.html", {
         "task": task, "submissions": submissions, "can_review": access.can_review(request.user),
