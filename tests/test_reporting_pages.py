@@ -255,6 +255,8 @@ class TodoTestCase(BaseTestCase):
         self.assertIn("待报送（1）", html)
         self.assertIn("退回原因：缺少&lt;5月&gt;消费帮扶", html)
         self.assertIn("未读通知", html)
+        form = html[html.index('action="/reporting/notices/read/"'):]
+        self.assertIn('name="csrfmiddlewaretoken"', form[:400])
 
     def test_a_city_officer_sees_what_waits_for_review_and_the_late_units(self):
         found = queries.todo(self.alice, today=datetime.date(2024, 6, 15))

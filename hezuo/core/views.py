@@ -295,9 +295,8 @@ def region_suggest(request):
 
 def home(request):
     from hezuo.core.queries import home_summary
-    from hezuo.reporting.queries import todo
 
-    return render(request, "core/home.html", {"summary": home_summary(request.user), "todo": todo(request.user)})
+    return render(request, "core/home.html", {"summary": home_summary(request.user)})
 
 
 def record_urls(kind):
