@@ -11,7 +11,7 @@ class TaskForm(forms.Form):
                                               "max_value": "年度应在 2000—2100 之间"})
     month = forms.IntegerField(label="月份", min_value=1, max_value=12,
                                error_messages={"min_value": "月份应为 1—12", "max_value": "月份应为 1—12"})
-    deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}),
+    deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"invalid": "截止日期：请填写有效日期，如 2024-12-10"})
     title = forms.CharField(label="任务名称", max_length=100, required=False,
                             help_text="不填则为“2024年11月 月度数据报送”的形式")
