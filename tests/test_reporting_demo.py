@@ -1,5 +1,6 @@
 """The demo's reporting cycle: November 2024 issued to the districts with one waiting for
-review, one returned with a reason, the others late; 南浔区's October approved and locked."""
+review, one returned with a reason, the others late; 南浔区's October approved and locked;
+吴兴区's October approved, reopened, corrected and waiting for review again."""
 
 import datetime
 
@@ -7,6 +8,7 @@ from hezuo.org.models import Unit
 from hezuo.periods.services import lock_covering
 from hezuo.reporting import queries
 from hezuo.reporting.models import ReportingTask, Submission
+from hezuo.reporting.queries import review
 from tests.base import DemoTestCase
 
 State = Submission.State
@@ -36,3 +38,17 @@ class ReportingDemoTestCase(DemoTestCase):
         self.client.force_login(self.bob)
         html = self.client.get("/").content.decode()
         self.assertIn("退回原因：11月只报了3个项目的支出", html)
+
+    def test_wuxings_correction_shows_the_changed_note_against_its_first_approval(self):
+        correction = Submission.objects.get(task__title="2024年10月 月度数据更正报送", unit__name="吴兴区")
+        self.assertEqual(correction.state, State.SUBMITTED)
+        self.assertIsNone(lock_covering(correction.unit, datetime.date(2024, 10, 20)))  # reopened
+        data = review(correction, self.alice)
+        self.assertEqual(data["since"].task.title, "2024年10月 月度数据报送")
+        rows = [row for block in data["blocks"] for row in block.rows]
+        changed = [row for row in rows if row.status]
+        self.assertEqual([(row.status, str(row.obj)) for row in changed], [("修改", "云和雪梨（2024-10-20）")])
+        [entry] = changed[0].changes
+        self.assertEqual([(c.label, c.before.text, c.after.text) for c in entry.changes],
+                         [("备注", "（空）", "湖州农博会云和馆展销，含线上订单")])
+        self.assertEqual(entry.actor, "吴芳")
