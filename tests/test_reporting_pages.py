@@ -91,6 +91,25 @@ class ReviewPageTestCase(BaseTestCase):
         self.assertEqual((figures["派遣人次"].unit_value, figures["派遣人次"].city_value), ("8人次", "16人次"))
         self.assertNotIn("拨付资金", figures)  # nothing of it in the city that month
 
+    def test_a_long_month_shows_new_and_changed_records_first_and_says_how_many_more(self):
+        ConsumptionRecord.objects.bulk_create([
+            ConsumptionRecord(date=datetime.date(2024, 5, 1), year=2024, program=self.xinjiang, unit=self.nanxun,
+                              origin=self.kalpin, product=f"核桃{i}", amount=Decimal("100"))
+            for i in range(queries.SHOWN_ROWS + 2)])
+        [block] = [b for b in queries.review(self.second, self.alice)["blocks"] if b.kind.slug == "consumption"]
+        self.assertEqual((block.total, len(block.rows), block.more, block.new), (queries.SHOWN_ROWS + 4,
+                                                                                queries.SHOWN_ROWS, 4,
+                                                                                queries.SHOWN_ROWS + 3))
+        self.assertTrue(all(row.status == "新增" for row in block.rows))
+        self.assertIn("另有 4 条记录未列出", self.page().content.decode())
+
+    def test_the_page_says_whether_the_month_is_locked(self):
+        self.assertIn("未锁定，数据可修改", self.page().content.decode())  # reopened for the correction
+        services.approve(self.second, self.alice)
+        html = self.page().content.decode()
+        self.assertIn("已锁定（审核通过，Alice）", html)
+        self.assertIn("第 2 版（资金 1 条、人员派遣 1 条、交流活动 1 条、消费帮扶 2 条、物资帮扶 1 条）", html)
+
     def test_the_page_is_404_outside_the_scope_and_for_the_admin_roles(self):
         for user in (self.charlie, self.adam, self.sara, self.otto):
             with self.subTest(user=user.username):

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from hezuo import access
+from hezuo.accounts.models import User
 from hezuo.periods.models import PeriodLock
 from hezuo.periods.services import lock_covering
 from hezuo.reporting import services
@@ -97,6 +98,13 @@ class ReportingTransitionsTestCase(BaseTestCase):
         with self.assertRaises(Http404):
             services.submit(self.mine, self.charlie)
         self.assertEqual(services.submit(self.theirs, self.charlie).state, State.SUBMITTED)
+
+    def test_a_reporter_of_a_sub_unit_cannot_submit_the_district(self):
+        dora = User.objects.create_user("dora", role=User.Role.DISTRICT, unit=self.nanxun_agri)
+        with self.assertRaises(Http404):
+            services.submit(self.mine, dora)
+        self.assertEqual(Submission.objects.get(pk=self.mine.pk).state, State.PENDING)
+        self.assertNotIn(dora, access.reporters_of(self.nanxun))
 
     def test_only_a_city_officer_approves_and_the_month_is_locked(self):
         self.set_state(State.SUBMITTED)

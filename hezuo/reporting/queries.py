@@ -50,18 +50,29 @@ class RecordRow:
     changes: list = field(default_factory=list)  # audit.display.Row of each change since
 
 
+# A kind's table on the review page shows at most this many rows, new and changed ones first.
+SHOWN_ROWS = 200
+
+
 @dataclass
 class KindBlock:
     kind: object
     rows: list
+    total: int = 0
+    new_count: int = 0
+    changed_count: int = 0
+
+    @property
+    def more(self):
+        return self.total - len(self.rows)
 
     @property
     def new(self):
-        return sum(1 for row in self.rows if row.status == "新增")
+        return self.new_count
 
     @property
     def changed(self):
-        return sum(1 for row in self.rows if row.status == "修改")
+        return self.changed_count
 
 
 def figure_of(obj):
@@ -102,9 +113,14 @@ def review(submission, viewer):
                           getattr(obj, kind.model.year_from)) for obj in objs]
         if objs and since is not None:
             _mark(kind.model, rows, mark, upto, since.reviewed_at, viewer, readable)
-        blocks.append(KindBlock(kind, rows))
+        new = sum(1 for row in rows if row.status == "新增")
+        changed = sum(1 for row in rows if row.status == "修改")
+        shown = sorted(rows, key=lambda row: not row.status)[:SHOWN_ROWS]  # stable: dates stay in order
+        blocks.append(KindBlock(kind, shown, len(rows), new, changed))
+    counts = submission.approved_counts or {}
     return {"blocks": blocks, "since": since, "warnings": month_warnings(submission),
             "figures": month_figures(submission),
+            "approved_counts": [(kind.title, counts[kind.slug]) for kind in dated_kinds() if counts.get(kind.slug)],
             "empty_kinds": [str(block.kind.title) for block in blocks if not block.rows]}
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hezuo import access
+from hezuo.periods.services import lock_covering
 from hezuo.reporting import queries, services
 from hezuo.reporting.forms import TaskForm
 from hezuo.reporting.models import ReportingTask, Submission
@@ -90,6 +91,7 @@ def submission_detail(request, pk, error=None, status=200):
         and submission.state in (Submission.State.PENDING, Submission.State.RETURNED),
         "can_review": access.can_review(request.user) and submission.state == Submission.State.SUBMITTED,
         "late": submission.late_days(timezone.localdate()),
+        "lock": lock_covering(submission.unit, datetime.date(submission.task.year, submission.task.month, 1)),
     })
     return render(request, "reporting/submission.html", context, status=status)
 
