@@ -387,3 +387,83 @@ def can_read_import_contents(user):
 def check_import_contents(user):
     if not can_read_import_contents(user):
         raise PermissionDenied("系统管理员只能查看导入记录，不能查看导入文件的内容")
+
+
+# -- The reporting cycle (hezuo.reporting) ----------------------------------------------
+# City officers issue reporting tasks, review (通过 / 退回) and send reminders; a district
+# reporter submits the units its scope holds. A submission is scoped like a record of its
+# unit (`visible`): a district sees its subtree's, city officers and leaders all; the leader
+# reads and does nothing; the admin roles see none (404). Outside the scope is a 404.
+
+REPORTING_READ_ROLES = (Role.CITY, Role.DISTRICT, Role.LEADER)
+
+
+def can_read_reporting(user):
+    return role_of(user) in REPORTING_READ_ROLES
+
+
+def check_read_reporting(user):
+    if not can_read_reporting(user):
+        raise Http404("页面不存在或不在您的数据范围内")
+
+
+def can_read_board(user):
+    """The 催报 board compares every unit: city officers and leaders."""
+    return role_of(user) in READ_ALL_ROLES
+
+
+def can_issue_tasks(user):
+    return role_of(user) == Role.CITY
+
+
+def check_issue_tasks(user):
+    if not can_issue_tasks(user):
+        raise PermissionDenied("只有市级业务人员可以下发填报任务")
+
+
+def can_review(user):
+    """审核 (通过 / 退回) and 催报: city officers only."""
+    return role_of(user) == Role.CITY
+
+
+def check_review(user):
+    if not can_review(user):
+        raise PermissionDenied("只有市区域合作办的业务人员可以审核报送")
+
+
+def check_remind(user):
+    if not can_review(user):
+        raise PermissionDenied("只有市区域合作办的业务人员可以发送催报提醒")
+
+
+def can_submit(user, submission):
+    """报送 a unit's month: a district reporter whose scope holds the unit."""
+    return (role_of(user) == Role.DISTRICT and user.unit_id is not None
+            and submission.unit.path.startswith(user.unit.path))
+
+
+def check_submit(user, submission):
+    if not can_submit(user, submission):
+        raise PermissionDenied("只有本单位的区县填报员可以报送")
+
+
+def check_sees_submission(user, submission):
+    """A 404 for anyone whose scope does not hold the submission's unit (the same words as a
+    record outside the scope)."""
+    if not can_read_reporting(user) or not visible(user, type(submission).objects.filter(pk=submission.pk)).exists():
+        raise Http404("记录不存在或不在您的数据范围内")
+
+
+def visible_tasks(user, queryset):
+    """Tasks issued to at least one unit the user sees."""
+    role = role_of(user)
+    if role in READ_ALL_ROLES:
+        return queryset
+    if role == Role.DISTRICT and user.unit_id:
+        return queryset.filter(submissions__unit__path__startswith=user.unit.path).distinct()
+    return queryset.none()
+
+
+def reporters_of(unit):
+    """The active district reporters whose scope holds `unit` (its own and its ancestors')."""
+    return User.objects.filter(role=Role.DISTRICT, is_active=True, unit__path__in=unit.ancestor_paths())

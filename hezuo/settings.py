@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "hezuo.imports",
     "hezuo.vocabulary",
     "hezuo.periods",
+    "hezuo.reporting",
     "hezuo.stats",
     "hezuo.reports",
     "hezuo.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", include("hezuo.reports.urls")),
     path("trash/", include("hezuo.trash.urls")),
     path("periods/", include("hezuo.periods.urls")),
+    path("reporting/", include("hezuo.reporting.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("quality/", views.data_quality, name="data_quality"),
     path("healthz", login_not_required(lambda request: HttpResponse("ok")), name="healthz"),

@@ -31,6 +31,7 @@ def navigation(request):
         "can_import": role in (access.Role.CITY, access.Role.DISTRICT, access.Role.LEADER),
         "can_read_statistics": access.can_read_statistics(user),
         "can_read_trash": access.can_read_trash(user),
+        "can_read_reporting": access.can_read_reporting(user),
         "trash_keep_days": settings.HEZUO_TRASH_KEEP_DAYS,
         "user_role": role,
         "demo_notice": settings.DEMO_NOTICE,

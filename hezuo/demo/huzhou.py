@@ -19,6 +19,7 @@ from django.db import transaction
 
 from hezuo.accounts.models import User
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
+from hezuo.demo.reporting import load_reporting
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
 from hezuo.honors.models import Case, Honor, Level
 from hezuo.org.models import Pairing, Program, Region, Unit
@@ -789,5 +790,6 @@ def load_demo():
         load_consumption(ld)
         load_in_kind(ld)
         load_honors(ld)
+        load_reporting()
     ld.result.counts = {label: model.objects.count() for label, model in SUMMARY_MODELS}
     return ld.result
