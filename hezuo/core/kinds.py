@@ -26,7 +26,7 @@ class Kind:
     group: str
     fields: list
     columns: list
-    filters: dict = field(default_factory=dict)
+    filters: dict = field(default_factory=dict)  # besides the model's declared ones (see __post_init__)
     search: tuple = ("name",)
     sorts: tuple = ()
     default_sort: str = ""
@@ -42,6 +42,13 @@ class Kind:
     # A unique field people type to pick a record (项目编号): a form's dropdown of this kind
     # becomes a search box (core.fields.RecordPickField) fed by the kind's suggest page.
     pick_key: str = ""
+
+    def __post_init__(self):
+        # The program, year, unit and region filters are the model's declaration (its
+        # program_path, year_path, scope_path, region_path); `filters` adds the kind's own
+        # and may override one (None drops it).
+        merged = {**self.model.declared_paths(), **self.filters}
+        self.filters = {name: path for name, path in merged.items() if path is not None}
 
     def queryset(self):
         """All rows of the kind, with the joins its list columns need."""

@@ -31,15 +31,36 @@ class AmountField(models.DecimalField):
 class Record(models.Model):
     """A record someone reports: versioned for optimistic locking, stamped with who wrote it.
 
-    `scope_path` is the lookup from the record to the Unit that owns it; access.py
-    filters by that unit's subtree. `write_roles` are the roles that may change it.
+    What a record is, declared once on its model and read everywhere else — the list
+    filters (core/kinds.py: a kind's program, year, unit and region filters), the statistics
+    (stats/queries.py SOURCES), import and export (imports/specs.py SheetSpec.year_field), the
+    dashboard's cache (stats/freshness.py WATCHED), data scope (access.py) and the period lock:
+
+    - `scope_path`: the lookup to the Unit that owns it; access.py scopes by that unit's
+      subtree. None for dictionaries, which belong to no unit.
+    - `program_path`: the lookup to its Program (工作类别); None: it has none.
+    - `region_path`: the lookup to its partner Region (结对地区, 产地 …); None: it has none.
+    - `year_path`: the lookup to the year it counts in, or (start, end) years for what is in
+      force over years (a pairing); None: it counts in no year.
+    - `year_from`: the date field a dated record's stored `year` derives from (None: the
+      record has no derived year); a through-month statistic and the period lock cut on it.
+
+    `write_roles` are the roles that may change it.
     """
 
     scope_path = "unit"
-    write_roles = ("city", "district")
-    # A dated record's `year` is its date's, stored for the indexes and filters of a year:
-    # `year_from` names the date field it comes from (None: the record has no derived year).
+    program_path = None
+    region_path = None
+    year_path = None
     year_from = None
+    write_roles = ("city", "district")
+
+    @classmethod
+    def declared_paths(cls):
+        """{filter name: lookup} of the declaration, in the order a filter bar shows them."""
+        named = {"program": cls.program_path, "year": cls.year_path, "unit": cls.scope_path,
+                 "region": cls.region_path}
+        return {name: path for name, path in named.items() if path is not None}
 
     @classmethod
     def derived_fields(cls):

@@ -194,6 +194,11 @@ class Unit(Record):
 class Pairing(Record):
     """Our unit paired with a partner region under a program, from a year."""
 
+    # What the record is, declared once (core.models.Record).
+    program_path = "program"
+    region_path = "region"
+    year_path = ("start_year", "end_year")
+
     write_roles = ("city",)
 
     unit = models.ForeignKey(Unit, models.PROTECT, verbose_name="本地单位", related_name="pairings")

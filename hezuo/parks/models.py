@@ -6,6 +6,10 @@ from hezuo.core.models import AmountField, Record
 class Park(Record):
     """An industrial park, enclave (飞地) or cooperation platform built with a partner."""
 
+    # What the record is, declared once (core.models.Record).
+    program_path = "program"
+    region_path = "partner_region"
+
     class Kind(models.TextChoices):
         PARK = "park", "产业园"
         ENCLAVE = "enclave", "产业飞地"
@@ -36,7 +40,11 @@ class Park(Record):
 
 
 class Enterprise(Record):
+    # What the record is, declared once (core.models.Record).
     scope_path = "park__unit"
+    program_path = "park__program"
+    region_path = "park__partner_region"
+
 
     park = models.ForeignKey(Park, models.CASCADE, verbose_name="所在园区", related_name="enterprises")
     name = models.CharField("企业名称", max_length=120)
@@ -57,7 +65,11 @@ class Enterprise(Record):
 class ParkFigure(Record):
     """Yearly figures of a park, or of one enterprise in it, and which side they count for."""
 
+    # What the record is, declared once (core.models.Record).
     scope_path = "park__unit"
+    program_path = "park__program"
+    region_path = "park__partner_region"
+    year_path = "year"
 
     class CreditedTo(models.TextChoices):
         OURS = "ours", "计入我方"

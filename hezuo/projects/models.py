@@ -5,6 +5,11 @@ from hezuo.core.models import AmountField, Record
 
 
 class Project(Record):
+    # What the record is, declared once (core.models.Record).
+    program_path = "program"
+    region_path = "partner_region"
+    year_path = "year"
+
     class Category(models.TextChoices):
         INDUSTRY = "industry", "产业合作"
         RURAL = "rural", "乡村振兴"
@@ -90,7 +95,12 @@ class FundRecordQuerySet(models.QuerySet):
 class FundRecord(Record):
     """Money moving for a project: arranged → allocated → disbursed → spent."""
 
+    # What the record is, declared once (core.models.Record).
     scope_path = "project__unit"
+    program_path = "program"
+    region_path = "project__partner_region"
+    year_path = "year"
+    year_from = "date"
 
     class Stage(models.TextChoices):
         ARRANGED = "arranged", "安排"
@@ -116,7 +126,6 @@ class FundRecord(Record):
                                 editable=False, db_index=False)
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False)
-    year_from = "date"
     stage = models.CharField("环节", max_length=20, choices=Stage.choices)
     amount = AmountField("金额")
     source = models.CharField("资金来源", max_length=20, choices=Source.choices, default=Source.FISCAL_AID)

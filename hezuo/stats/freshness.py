@@ -7,7 +7,7 @@ Django's cache under the *generation* of the data: a counter in the database (on
 app server reads the same counter, so a change made through any of them is seen by all at
 their next request; a built dashboard is never shown once a later change has committed.
 
-What counts as a change: saving or deleting any model in WATCHED (signals, connected in
+What counts as a change: saving or deleting any model `watched()` names (signals, connected in
 StatsConfig.ready), and the writes that send no signals — imports (fast inserts, bulk
 updates), the region loader — which call `changed()` themselves. Changes made outside
 Hezuo (SQL typed by a DBA) are not seen: entries expire after
@@ -24,12 +24,23 @@ from django.db.models import F
 
 from hezuo import access
 
-# The models whose rows the statistics and the dashboard read (by "app_label.ModelName").
-WATCHED = (
-    "projects.Project", "projects.FundRecord", "assistance.ConsumptionRecord", "exchanges.Dispatch",
-    "exchanges.Activity", "parks.Park", "parks.ParkFigure", "org.Pairing", "org.Program", "org.Unit",
-    "org.Region",
-)
+def watched():
+    """The models whose rows the statistics and the dashboard read, from the declarations
+    (core.models.Record): each source's model, every model its unit, program and region paths
+    pass through (a park figure's park and the park's unit, program and region), and pairings
+    (the dashboard's map, queries.paired_places)."""
+    from hezuo.org.models import Pairing
+    from hezuo.stats.queries import SOURCES
+
+    models = {Pairing}
+    for source in SOURCES.values():
+        models.add(source.model)
+        for path in (source.unit, source.program, source.region):
+            model = source.model
+            for part in path.split("__"):
+                model = model._meta.get_field(part).related_model
+                models.add(model)
+    return models
 
 
 def _bump():

@@ -43,16 +43,34 @@ MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: their 
 
 @dataclass(frozen=True)
 class Source:
-    """A record kind figures are counted from, and how its records reach program, unit and region."""
+    """A record kind figures are counted from. How its records reach program, unit, region
+    and the date a through-month cuts on is its model's declaration (core.models.Record)."""
 
     slug: str  # the record kind (list page) a figure drills down to
     model: type
-    program: str
-    unit: str
-    region: str
-    date: str | None = None  # the date a through-month cuts on; None: figures of the whole year
     where: tuple = ()  # lookups every figure of the source applies …
     params: tuple = ()  # … and the same as list-page filters
+
+    @property
+    def program(self):
+        return self.model.program_path
+
+    @property
+    def unit(self):
+        return self.model.scope_path
+
+    @property
+    def region(self):
+        return self.model.region_path
+
+    @property
+    def year(self):
+        return self.model.year_path
+
+    @property
+    def date(self):
+        """The date a through-month cuts on; None: figures of the whole year."""
+        return self.model.year_from
 
 
 @dataclass(frozen=True)
@@ -78,16 +96,15 @@ class Measure:
 
 
 SOURCES = {s.slug: s for s in [
-    Source("projects", Project, "program", "unit", "partner_region"),
+    Source("projects", Project),
     # A fund record carries its project's program (FundRecord.program): no join for programs.
-    Source("funds", FundRecord, "program", "project__unit", "project__partner_region", date="date"),
-    Source("consumption", ConsumptionRecord, "program", "unit", "origin", date="date"),
-    Source("dispatches", Dispatch, "program", "unit", "destination", date="start_date"),
-    Source("activities", Activity, "program", "unit", "partner_region", date="date"),
+    Source("funds", FundRecord),
+    Source("consumption", ConsumptionRecord),
+    Source("dispatches", Dispatch),
+    Source("activities", Activity),
     # A park's own yearly figures: not running totals (cumulative), not one enterprise's
     # share (which the park's figure already holds).
-    Source("park-figures", ParkFigure, "park__program", "park__unit", "park__partner_region",
-           where=(("cumulative", False), ("enterprise__isnull", True)),
+    Source("park-figures", ParkFigure, where=(("cumulative", False), ("enterprise__isnull", True)),
            params=(("cumulative", "0"), ("whole_park", "1"))),
 ]}
 
@@ -438,10 +455,10 @@ def _grouped(user, source, measures, years, through_month, only, by):
     if source.date and through_month:
         period = Q()
         for y in years:
-            period |= Q(year=y, **{f"{source.date}__lte": month_end(y, through_month)})
+            period |= Q(**{source.year: y, f"{source.date}__lte": month_end(y, through_month)})
         rows = rows.filter(period)
     else:
-        rows = rows.filter(year__in=years)
+        rows = rows.filter(**{f"{source.year}__in": years})
     if source.where:
         rows = rows.filter(**dict(source.where))
     narrowed = _narrowing(measures)
@@ -449,7 +466,7 @@ def _grouped(user, source, measures, years, through_month, only, by):
         rows = rows.filter(**narrowed)
     if only is not None:
         rows = rows.filter(**{f"{source.program}__in": sorted(only)})
-    dims = {"y": F("year")}
+    dims = {"y": F(source.year)}
     if "program" in by:
         dims["p"] = F(source.program)
     if "unit" in by:
