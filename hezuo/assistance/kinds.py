@@ -1,5 +1,5 @@
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
-from hezuo.core.kinds import Kind, register
+from hezuo.kinds import Kind, register
 
 register(Kind(
     model=ConsumptionRecord, slug="consumption", group="帮扶", icon="🛒",

@@ -1,12 +1,13 @@
 from django.db import models
 
-from hezuo.core.models import AmountField, Record
+from hezuo.core.models import AmountField
+from hezuo.records import Record
 
 
 class ConsumptionRecord(Record):
     """Products of a partner region sold with our help (消费帮扶)."""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     program_path = "program"
     region_path = "origin"
     year_path = "year"
@@ -51,7 +52,7 @@ class ConsumptionRecord(Record):
 class InKindAid(Record):
     """Goods given in kind (物资帮扶): the quantity keeps its own unit (万株, 公斤 …)."""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     program_path = "program"
     region_path = "region"
     year_path = "year"

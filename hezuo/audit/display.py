@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from hezuo import access, numbers
 from hezuo.audit.events import EVENTS
-from hezuo.core.kinds import kind_for_model
+from hezuo.kinds import kind_for_model
 from hezuo.core.models import AmountField
 
 EMPTY = "（空）"

@@ -6,7 +6,7 @@ import hashlib
 from django.db.models import Count, Sum
 
 from hezuo import access
-from hezuo.core.kinds import REGISTRY
+from hezuo.kinds import REGISTRY
 
 
 def home_summary(user):

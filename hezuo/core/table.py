@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from hezuo import access, numbers
 from hezuo.core.filters import resolve_field
-from hezuo.core.kinds import kind_for_model
+from hezuo.kinds import kind_for_model
 from hezuo.core.models import AmountField
 
 

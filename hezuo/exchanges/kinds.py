@@ -1,4 +1,4 @@
-from hezuo.core.kinds import Kind, Related, register
+from hezuo.kinds import Kind, Related, register
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
 
 register(Kind(

@@ -1,13 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from hezuo.core.models import AmountField, Record
+from hezuo.core.models import AmountField
+from hezuo.records import Record
 
 
 class Dispatch(Record):
     """A batch of people sent to a partner region (人员派遣)."""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     program_path = "program"
     region_path = "destination"
     year_path = "year"
@@ -52,7 +53,7 @@ class Cadre(Record):
     """A named person in a dispatch. Phone and ID number are personal data: pages mask
     them for anyone who may not edit the dispatch."""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     scope_path = "dispatch__unit"
     program_path = "dispatch__program"
     region_path = "dispatch__destination"
@@ -88,7 +89,7 @@ class Cadre(Record):
 class Activity(Record):
     """An exchange activity: promotion, job fair, study tour, joint meeting, training …"""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     program_path = "program"
     region_path = "partner_region"
     year_path = "year"

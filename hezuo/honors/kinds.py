@@ -1,4 +1,4 @@
-from hezuo.core.kinds import Kind, register
+from hezuo.kinds import Kind, register
 from hezuo.honors.models import Case, Honor
 
 register(Kind(

@@ -1,6 +1,6 @@
 from django.db import models
 
-from hezuo.core.models import Record
+from hezuo.records import Record
 
 
 class Level(models.TextChoices):
@@ -11,7 +11,7 @@ class Level(models.TextChoices):
 
 
 class Honor(Record):
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     program_path = "program"
     year_path = "year"
 
@@ -37,7 +37,7 @@ class Honor(Record):
 class Case(Record):
     """A best-practice or typical case (典型案例) selected by a higher level."""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     program_path = "program"
     year_path = "year"
 

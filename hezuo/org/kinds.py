@@ -1,4 +1,4 @@
-from hezuo.core.kinds import Kind, Related, register
+from hezuo.kinds import Kind, Related, register
 from hezuo.org.models import Pairing, Program, Region, Unit
 
 register(Kind(

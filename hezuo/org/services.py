@@ -14,7 +14,7 @@ from django.db import transaction
 
 from hezuo.org.models import Region
 from hezuo.org.package import Package
-from hezuo.stats.freshness import changed as stats_changed
+from hezuo.changes import changed as stats_changed
 
 BATCH = 2000
 

@@ -1,4 +1,4 @@
-from hezuo.core.kinds import Kind, Related, register
+from hezuo.kinds import Kind, Related, register
 from hezuo.parks.models import Enterprise, Park, ParkFigure
 
 register(Kind(

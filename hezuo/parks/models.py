@@ -1,12 +1,13 @@
 from django.db import models
 
-from hezuo.core.models import AmountField, Record
+from hezuo.core.models import AmountField
+from hezuo.records import Record
 
 
 class Park(Record):
     """An industrial park, enclave (飞地) or cooperation platform built with a partner."""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     program_path = "program"
     region_path = "partner_region"
 
@@ -40,7 +41,7 @@ class Park(Record):
 
 
 class Enterprise(Record):
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     scope_path = "park__unit"
     program_path = "park__program"
     region_path = "park__partner_region"
@@ -65,7 +66,7 @@ class Enterprise(Record):
 class ParkFigure(Record):
     """Yearly figures of a park, or of one enterprise in it, and which side they count for."""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     scope_path = "park__unit"
     program_path = "park__program"
     region_path = "park__partner_region"

@@ -1,5 +1,5 @@
 from hezuo import access
-from hezuo.core.kinds import Kind, Related, register
+from hezuo.kinds import Kind, Related, register
 from hezuo.projects.models import FundRecord, Project
 
 register(Kind(

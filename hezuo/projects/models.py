@@ -1,11 +1,12 @@
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum
 
-from hezuo.core.models import AmountField, Record
+from hezuo.core.models import AmountField
+from hezuo.records import Record
 
 
 class Project(Record):
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     program_path = "program"
     region_path = "partner_region"
     year_path = "year"
@@ -95,7 +96,7 @@ class FundRecordQuerySet(models.QuerySet):
 class FundRecord(Record):
     """Money moving for a project: arranged → allocated → disbursed → spent."""
 
-    # What the record is, declared once (core.models.Record).
+    # What the record is, declared once (hezuo.records.Record).
     scope_path = "project__unit"
     program_path = "program"
     region_path = "project__partner_region"

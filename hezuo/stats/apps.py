@@ -7,8 +7,9 @@ class StatsConfig(AppConfig):
     verbose_name = "统计与驾驶舱"
 
     def ready(self):
-        from hezuo.core.kinds import load
-        from hezuo.stats.freshness import changed, watched
+        from hezuo.kinds import load
+        from hezuo.changes import changed
+        from hezuo.stats.freshness import watched
 
         # Every record kind too: the list pages keep their footers under the same counter.
         models = watched() | {kind.model for kind in load().values()}

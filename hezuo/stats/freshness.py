@@ -9,7 +9,8 @@ their next request; a built dashboard is never shown once a later change has com
 
 What counts as a change: saving or deleting any model `watched()` names (signals, connected in
 StatsConfig.ready), and the writes that send no signals — imports (fast inserts, bulk
-updates), the region loader — which call `changed()` themselves. Changes made outside
+updates), the region loader — which call `changed()` themselves. The counter itself is the
+neutral hezuo/changes.py, which every app that writes may call without importing this one. Changes made outside
 Hezuo (SQL typed by a DBA) are not seen: entries expire after
 settings.HEZUO_DASHBOARD_CACHE_SECONDS anyway (0 turns the keeping off).
 
@@ -19,14 +20,14 @@ or kept in the cache: the request sees its own writes, as the list pages do.
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import F
 
 from hezuo import access
+from hezuo.changes import generation, pending
+
 
 def watched():
     """The models whose rows the statistics and the dashboard read, from the declarations
-    (core.models.Record): each source's model, every model its unit, program and region paths
+    (hezuo.records.Record): each source's model, every model its unit, program and region paths
     pass through (a park figure's park and the park's unit, program and region), and pairings
     (the dashboard's map, queries.paired_places)."""
     from hezuo.org.models import Pairing
@@ -43,42 +44,13 @@ def watched():
     return models
 
 
-def _bump():
-    from hezuo.stats.models import Generation
-
-    if not Generation.objects.filter(pk=1).update(value=F("value") + 1):
-        Generation.objects.get_or_create(pk=1, defaults={"value": 1})
-
-
-def changed(**_signal_kwargs):
-    """Records the statistics read were written: count the generation up when this commits."""
-    if not _pending():
-        transaction.on_commit(_bump)
-
-
-def _pending():
-    """Has this connection's open transaction changed records? (Its commit will count up.)"""
-    return any(func is _bump for _savepoints, func, *_robust in connection.run_on_commit)
-
-
-def generation():
-    from hezuo.stats.models import Generation
-
-    return Generation.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-
-
-def scope_key(user):
-    """Who sees the same figures: everyone who reads all units, or one unit's subtree."""
-    role = access.role_of(user)
-    return "all" if role in access.READ_ALL_ROLES else f"{role}-{user.unit_id}"
-
-
 def kept(name, user, parts, build):
     """`build()`, or what it returned before for the same name, scope, parts and generation."""
     seconds = settings.HEZUO_DASHBOARD_CACHE_SECONDS
-    if not seconds or _pending():
+    if not seconds or pending():
         return build()
-    key = ":".join(["hezuo", name, str(generation()), scope_key(user), *map(str, parts)])
+    # Those with the same data scope see the same figures: one entry for all who read every unit.
+    key = ":".join(["hezuo", name, str(generation()), access.data_scope(user), *map(str, parts)])
     value = cache.get(key)
     if value is None:
         value = build()

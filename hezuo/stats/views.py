@@ -3,19 +3,14 @@
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from hezuo import access
-from hezuo.imports.services.exporter import download
 from hezuo.stats import dashboard as board
 from hezuo.stats import freshness
 from hezuo.stats.export import write_statistics
 from hezuo.stats.forms import DashboardForm, StatsForm
-from hezuo.stats.queries import latest_year, statistics
-
-
-def default_year(user):
-    return latest_year(user) or timezone.localdate().year
+from hezuo.stats.queries import default_year, statistics
+from hezuo.workbooks import download
 
 
 def dashboard(request):

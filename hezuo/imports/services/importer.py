@@ -32,7 +32,7 @@ from hezuo.imports.services.lookups import PENDING, Lookups
 from hezuo.imports.services.writers import WRITERS
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS, TARGETS
 from hezuo.projects.models import Project
-from hezuo.stats.freshness import changed as stats_changed
+from hezuo.changes import changed as stats_changed
 from hezuo.vocabulary import words as vocabulary
 from hezuo.vocabulary.services import REFERENCES as ALIASABLE_NAMES
 from hezuo.vocabulary.synonyms import SYNONYMS

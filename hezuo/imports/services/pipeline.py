@@ -35,7 +35,7 @@ from hezuo.imports.models import ImportRecord
 from hezuo.imports.reader import XLS_MAGIC, XLSX_MAGIC
 from hezuo.imports.services.importer import import_workbook
 from hezuo.imports.services.leases import Heartbeat, claim, save_progress
-from hezuo.stats.freshness import generation
+from hezuo.changes import generation
 
 logger = logging.getLogger(__name__)
 
