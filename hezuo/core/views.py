@@ -22,12 +22,12 @@ from hezuo.audit import queries as audit_queries
 from hezuo.core.entry import DeleteForm, preselect_only_choices
 from hezuo.core.errors import same_site_url
 from hezuo.core.fields import RecordPickField, RegionField
-from hezuo.kinds import REGISTRY, kind_for_model
 from hezuo.core.paging import paginate
 from hezuo.core.queries import list_footer
+from hezuo.core.queries import list_rows
 from hezuo.core.services.records import StillReferenced, VersionConflict, delete_preview, delete_record, save_record
 from hezuo.core.table import Table
-from hezuo.core.queries import list_rows
+from hezuo.kinds import REGISTRY, kind_for_model
 from hezuo.org.models import Region
 from hezuo.text import formfield as text_formfield
 

@@ -1,5 +1,5 @@
-from hezuo.kinds import Kind, Related, register
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
+from hezuo.kinds import Kind, Related, register
 
 register(Kind(
     model=Dispatch, slug="dispatches", group="人员与交流", icon="✈",

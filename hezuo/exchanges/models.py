@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from hezuo.core.models import AmountField
+from hezuo.amounts import AmountField
 from hezuo.records import Record
 
 

@@ -1,5 +1,5 @@
-from hezuo.kinds import Kind, register
 from hezuo.honors.models import Case, Honor
+from hezuo.kinds import Kind, register
 
 register(Kind(
     model=Honor, slug="honors", group="荣誉与案例", icon="★",

@@ -1,6 +1,6 @@
 from django.db import models
 
-from hezuo.core.models import AmountField
+from hezuo.amounts import AmountField
 from hezuo.records import Record
 
 

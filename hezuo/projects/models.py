@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum
 
-from hezuo.core.models import AmountField
+from hezuo.amounts import AmountField
 from hezuo.records import Record
 
 

@@ -9,20 +9,17 @@ their next request; a built dashboard is never shown once a later change has com
 
 What counts as a change: saving or deleting any model `watched()` names (signals, connected in
 StatsConfig.ready), and the writes that send no signals — imports (fast inserts, bulk
-updates), the region loader — which call `changed()` themselves. The counter itself is the
-neutral hezuo/changes.py, which every app that writes may call without importing this one. Changes made outside
+updates), the region loader — which call `changed()` themselves. Changes made outside
 Hezuo (SQL typed by a DBA) are not seen: entries expire after
 settings.HEZUO_DASHBOARD_CACHE_SECONDS anyway (0 turns the keeping off).
+
+The counter and the keeping (`changed`, `generation`, `kept`) are the neutral module
+hezuo/changes.py, which every app that writes or keeps figures calls without importing an
+app; this module says which models' signals count (`watched`).
 
 Within a transaction that has changed records and not yet committed, nothing is read from
 or kept in the cache: the request sees its own writes, as the list pages do.
 """
-
-from django.conf import settings
-from django.core.cache import cache
-
-from hezuo import access
-from hezuo.changes import generation, pending
 
 
 def watched():
@@ -42,17 +39,3 @@ def watched():
                 model = model._meta.get_field(part).related_model
                 models.add(model)
     return models
-
-
-def kept(name, user, parts, build):
-    """`build()`, or what it returned before for the same name, scope, parts and generation."""
-    seconds = settings.HEZUO_DASHBOARD_CACHE_SECONDS
-    if not seconds or pending():
-        return build()
-    # Those with the same data scope see the same figures: one entry for all who read every unit.
-    key = ":".join(["hezuo", name, str(generation()), access.data_scope(user), *map(str, parts)])
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds)
-    return value

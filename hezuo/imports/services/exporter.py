@@ -22,7 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from hezuo import access, numbers
-from hezuo.core.models import AmountField
+from hezuo.amounts import AmountField
 from hezuo.core.table import Table
 from hezuo.imports.cells import KINDS
 from hezuo.vocabulary.words import synonyms_of

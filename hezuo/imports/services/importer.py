@@ -23,7 +23,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from hezuo import access, numbers, rules
-from hezuo.core.models import AmountField
+from hezuo.amounts import AmountField
 from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
