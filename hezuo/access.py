@@ -74,11 +74,6 @@ def reader(user):
     return user
 
 
-def sees_every_unit(user):
-    """Does `user` read every unit's records (the city office, leaders, the console)?"""
-    return role_of(reader(user)) in READ_ALL_ROLES
-
-
 def scope_q(user, model):
     """A Q object limiting `model` rows to what `user` may see."""
     if model.scope_path is None:
