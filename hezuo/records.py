@@ -12,9 +12,10 @@ class Record(models.Model):
     """A record someone reports: versioned for optimistic locking, stamped with who wrote it.
 
     What a record is, declared once on its model and read everywhere else — the list
-    filters (core/kinds.py: a kind's program, year, unit and region filters), the statistics
+    filters (hezuo/kinds.py: a kind's program, year, unit and region filters), the statistics
     (stats/queries.py SOURCES), import and export (imports/specs.py SheetSpec.year_field), the
-    dashboard's cache (stats/freshness.py WATCHED), data scope (access.py) and the period lock:
+    dashboard's cache (stats/freshness.py watched), data scope (access.py) and the period lock
+    (docs/architecture.md has the table of every model's declaration):
 
     - `scope_path`: the lookup to the Unit that owns it; access.py scopes by that unit's
       subtree. None for dictionaries, which belong to no unit.
