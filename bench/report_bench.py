@@ -58,10 +58,11 @@ def main():
 
     from docx import Document
 
+    from hezuo import access
     from hezuo.reports.services import render
     from hezuo.reports.services.report import build_report
 
-    report = build_report(None, args.year)
+    report = build_report(access.CONSOLE, args.year)
     paragraphs = [b.plain for b in report.blocks if b.kind != "table"]
     tables = [b for b in report.blocks if b.kind == "table"]
     appendix = [[str(r.number), r.figure.label, r.text, r.figure.exact, r.figure.url] for r in report.appendix]
@@ -83,10 +84,10 @@ def main():
         document.save(io.BytesIO())
 
     def hezuo_docx():
-        render.to_docx(build_report(None, args.year), io.BytesIO())
+        render.to_docx(build_report(access.CONSOLE, args.year), io.BytesIO())
 
     def hezuo_pdf():
-        render.to_pdf(build_report(None, args.year))
+        render.to_pdf(build_report(access.CONSOLE, args.year))
 
     a = best(floor, args.repeat)
     b = best(hezuo_docx, args.repeat)

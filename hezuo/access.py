@@ -66,11 +66,19 @@ def role_of(user):
     return user.effective_role if user.is_authenticated else None
 
 
+def reader(user):
+    """`user`, checked to be someone: a read for nobody in particular is refused (fails
+    closed) rather than read as "everything". The console passes CONSOLE."""
+    if user is None:
+        raise TypeError("no reader given: pass the signed-in user, or access.CONSOLE for the console")
+    return user
+
+
 def scope_q(user, model):
     """A Q object limiting `model` rows to what `user` may see."""
     if model.scope_path is None:
         return Q()
-    role = role_of(user)
+    role = role_of(reader(user))
     if role in READ_ALL_ROLES:
         return Q()
     if role == Role.DISTRICT and user.unit_id:
@@ -83,10 +91,39 @@ def visible(user, queryset):
     return queryset.filter(scope_q(user, queryset.model))
 
 
+def readable_units(user):
+    """The units whose records `user` reads: every unit, their own subtree, or none."""
+    role = role_of(reader(user))
+    if role in READ_ALL_ROLES:
+        return Unit.objects.all()
+    if role == Role.DISTRICT and user.unit_id:
+        return user.unit.subtree()
+    return Unit.objects.none()
+
+
+def filter_units(user):
+    """The units a list's unit filter offers: a district reporter's own subtree (what they
+    read); everyone else every unit, since the unit tree is a dictionary read by all."""
+    if role_of(reader(user)) == Role.DISTRICT:
+        return readable_units(user)
+    return Unit.objects.all()
+
+
+def data_scope(user):
+    """A text naming the records `user` reads: "all", a unit's path (it and below), or
+    "none". Those with the same data scope see the same figures (the dashboard's cache)."""
+    role = role_of(reader(user))
+    if role in READ_ALL_ROLES:
+        return "all"
+    if role == Role.DISTRICT and user.unit_id:
+        return user.unit.path
+    return "none"
+
+
 def scope_key(user):
     """A text that changes whenever what `user` may see changes (role, unit, the unit's place
     in the tree): work done later for them (a background export) is refused if it differs."""
-    role = role_of(user)
+    role = role_of(reader(user))
     unit = user.unit.path if role == Role.DISTRICT and user.unit_id else ""
     return f"{role}:{unit}:{'active' if user.is_active else 'inactive'}"
 
@@ -332,6 +369,12 @@ def can_import(user):
     return role_of(user) in IMPORT_ROLES
 
 
+def can_export(user):
+    """Export what one reads as the standard workbook: the business roles (a leader reads and
+    exports, never imports); not the admin, who reads no business records."""
+    return role_of(user) in BUSINESS_ROLES
+
+
 def can_manage_aliases(user):
     """City officers keep the office's aliases (字典别名): they hold for every unit's imports."""
     return role_of(user) == Role.CITY
@@ -361,11 +404,16 @@ def check_follow_import(user, record):
         raise PermissionDenied("只有导入人或市级业务人员可以继续这次导入")
 
 
+def sees_all_imports(user):
+    """City officers oversee every import, the admin sees them all for audit; a district
+    reporter sees their own."""
+    return role_of(user) in (Role.CITY, Role.ADMIN)
+
+
 def visible_imports(user, queryset):
-    role = role_of(user)
-    if role in (Role.CITY, Role.ADMIN):
+    if sees_all_imports(user):
         return queryset
-    if role == Role.DISTRICT:
+    if role_of(user) == Role.DISTRICT:
         return queryset.filter(uploaded_by=user)
     return queryset.none()
 

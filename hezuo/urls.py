@@ -3,7 +3,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from hezuo.core import views
-from hezuo.core.kinds import load
+from hezuo.imports.views import list_or_export
+from hezuo.kinds import load
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,7 +21,7 @@ urlpatterns = [
     path("quality/", views.data_quality, name="data_quality"),
     path("healthz", login_not_required(lambda request: HttpResponse("ok")), name="healthz"),
 ]
-urlpatterns += [views.record_urls(kind) for kind in load().values()]
+urlpatterns += [views.record_urls(kind, list_view=list_or_export) for kind in load().values()]
 
 handler400 = "hezuo.core.errors.bad_request"
 handler403 = "hezuo.core.errors.permission_denied"

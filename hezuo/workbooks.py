@@ -19,9 +19,11 @@ string cells with Excel's quote prefix (the ' shown in the formula bar), which k
 text even when edited; calamine and openpyxl read them back exactly as written.
 """
 
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
@@ -135,3 +137,13 @@ class WorkbookWriter:
         if not self.workbook.worksheets:
             self.workbook.create_sheet("Sheet")
         self.workbook.save(out)
+
+
+def download(filename, write):
+    """A file response for a workbook `write(handle)` produces (spooled to disk: exports can be big)."""
+    handle = tempfile.TemporaryFile()
+    write(handle)
+    handle.seek(0)
+    # FileResponse writes a non-ASCII name as RFC 5987 filename*=utf-8''….
+    return FileResponse(handle, as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -28,6 +28,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from hezuo import access
 from hezuo.accounts.models import User
 from hezuo.audit import chain
 from hezuo.audit.events import record_event
@@ -74,7 +75,7 @@ class AuditChainTestCase(BaseTestCase):
     def import_fund_change(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "export.xlsx"
-            export_workbook(path)
+            export_workbook(path, access.CONSOLE)
             book = openpyxl.load_workbook(path)
             sheet = book["资金"]
             header = [cell.value for cell in sheet[1]]

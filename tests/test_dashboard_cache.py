@@ -12,11 +12,11 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hezuo import access, changes
 from hezuo.access import CONSOLE
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import FundRecord
-from hezuo.stats import freshness
 from tests.base import BaseTestCase
 from tests.record_data import copy_of
 
@@ -27,7 +27,7 @@ class KeptDashboardTestCase(BaseTestCase):
     def setUp(self):
         # The records of setUpTestData were written in the transaction every test runs in, so
         # its commit (which never comes) is still to count up: as if it had, forget that.
-        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not freshness._bump]
+        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not changes._bump]
 
     def view(self, user, **params):
         self.client.force_login(user)
@@ -61,30 +61,30 @@ class KeptDashboardTestCase(BaseTestCase):
 
     def test_a_committed_change_is_shown_at_the_next_view(self):
         self.view(self.alice)
-        before = freshness.generation()
+        before = changes.generation()
         fund = self.own["funds"]
         self.client.force_login(self.alice)
         with self.captureOnCommitCallbacks(execute=True):  # as when the request's transaction commits
             r = self.client.post(reverse("funds:delete", args=[fund.pk]), {"version": fund.version})
         self.assertEqual(r.status_code, 302)
-        self.assertEqual(freshness.generation(), before + 1)
+        self.assertEqual(changes.generation(), before + 1)
         cards, _, _ = self.view(self.alice)
         self.assertEqual(cards[ARRANGED].value, Decimal("1200000"))
 
     def test_a_change_not_yet_committed_bypasses_what_is_kept(self):
         self.view(self.alice)
         copy_of(self.own["funds"], amount=Decimal("1"))  # inside this test's open transaction
-        self.assertTrue(freshness._pending())
+        self.assertTrue(changes.pending())
         cards, _, _ = self.view(self.alice)
         self.assertEqual(cards[ARRANGED].value, Decimal("2400001"))
 
     def test_one_commit_counts_once_however_many_records_it_wrote(self):
-        before = freshness.generation()
+        before = changes.generation()
         with self.captureOnCommitCallbacks(execute=True) as callbacks:
             for n in range(1, 4):
                 copy_of(self.own["funds"], n)
         self.assertEqual(len(callbacks), 1)
-        self.assertEqual(freshness.generation(), before + 1)
+        self.assertEqual(changes.generation(), before + 1)
 
     def test_scopes_never_share_a_kept_dashboard(self):
         city, _, _ = self.view(self.alice)
@@ -111,10 +111,10 @@ class KeptDashboardTestCase(BaseTestCase):
         """Imports and the region loader write without signals and say so themselves."""
         from hezuo.org.services import load_regions
 
-        before = freshness.generation()
+        before = changes.generation()
         with self.captureOnCommitCallbacks(execute=True):
             load_regions()
-        self.assertEqual(freshness.generation(), before + 1)
+        self.assertEqual(changes.generation(), before + 1)
         self.assertEqual(FundRecord.objects.count(), 2)
 
     def test_an_import_is_a_change(self):
@@ -122,17 +122,17 @@ class KeptDashboardTestCase(BaseTestCase):
         self.view(self.alice)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "export.xlsx"
-            export_workbook(path)
+            export_workbook(path, access.CONSOLE)
             book = openpyxl.load_workbook(path)
             sheet = book["资金"]
             header = [cell.value for cell in sheet[1]]
             first = next(n for n in range(2, sheet.max_row + 1) if sheet.cell(n, 1).value == "南浔-001")
             sheet.cell(first, next(i for i, h in enumerate(header, 1) if h.startswith("金额"))).value = 150  # 万元
             book.save(path)
-            before = freshness.generation()
+            before = changes.generation()
             with self.captureOnCommitCallbacks(execute=True):
                 result = import_workbook(path, CONSOLE)
             self.assertEqual([str(p) for p in result.problems], [])
-        self.assertEqual(freshness.generation(), before + 1)
+        self.assertEqual(changes.generation(), before + 1)
         cards, _, _ = self.view(self.alice)
         self.assertEqual(cards[ARRANGED].value, Decimal("2700000"))

@@ -15,8 +15,8 @@ import python_calamine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from hezuo import access, workbooks
 from hezuo.access import CONSOLE
-from hezuo import workbooks
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.exchanges.models import Activity, Dispatch
 from hezuo.honors.models import Case
@@ -250,7 +250,7 @@ class RoundTripTestCase(ExcelTextTestCase):
         self.assertEqual(snapshot(), before)
 
     def test_export_then_import_into_an_emptied_database_restores_the_values_exactly(self):
-        export_workbook(self.path())
+        export_workbook(self.path(), access.CONSOLE)
         before = snapshot()
         for model in WIPED:
             model.objects.all().delete()

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from hezuo import access
 from hezuo.exchanges.models import Cadre
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook
@@ -157,7 +158,7 @@ class ScopeTestCase(ExportTestCase):
         self.assertEqual(len(column_values(wb["单位"], "A")), Unit.objects.count())
 
     def test_the_operator_and_the_city_officer_export_everything(self):
-        for user in (None, self.alice, self.lily):
+        for user in (access.CONSOLE, self.alice, self.lily):
             wb = self.export(user)
             self.assertEqual(sorted(column_values(wb["项目"], "A")), ["南浔-001", "吴兴-001"])
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
+from hezuo import access
 from hezuo.access import CONSOLE
 from hezuo.assistance.models import InKindAid
 from hezuo.exchanges.models import Cadre, Dispatch
@@ -85,7 +86,7 @@ class RoundTripTestCase(EveryKindTestCase):
         before = snapshot(specs)
         for name in NEW_SHEETS:
             self.assertTrue(before[name], name)
-        export_workbook(self.path())
+        export_workbook(self.path(), access.CONSOLE)
         for model in (FundRecord, *NEW_MODELS, Project, Park):
             model.objects.all().delete()
 
@@ -100,7 +101,7 @@ class RoundTripTestCase(EveryKindTestCase):
 
     def test_importing_the_export_again_changes_nothing(self):
         self.enrich()
-        export_workbook(self.path())
+        export_workbook(self.path(), access.CONSOLE)
         result = self.import_ok(self.path())
         for sheet in result.sheets:
             self.assertEqual((sheet.created, sheet.updated), (0, 0), sheet.name)

@@ -13,12 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from hezuo import changes
 from hezuo.access import CONSOLE
 from hezuo.imports.mapping import Mapping
 from hezuo.imports.models import ImportRecord
 from hezuo.imports.services.importer import import_workbook
 from hezuo.projects.models import Project
-from hezuo.stats import freshness
 from hezuo.vocabulary.models import Alias
 from hezuo.vocabulary.words import Words, closest
 from tests.test_import_bad_input import FUND_HEADER, PROJECT_HEADER, WorkbookTestCase
@@ -159,7 +159,7 @@ class PreviewPageTestCase(WorkbookTestCase):
     def test_confirm_is_refused_after_the_data_changed(self):
         record = self.upload(self.bob, [self.project_row("NX-1")])
         # Someone else's change commits; inside a TestCase nothing commits, so count up as the commit would.
-        freshness._bump()
+        changes._bump()
         r = self.client.post(reverse("imports:confirm", args=[record.pk]))
         self.assertEqual(r.status_code, 409)
         self.assertIn("数据在预览后有变化，请重新预览", r.content.decode())

@@ -9,15 +9,15 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hezuo import changes
 from hezuo.projects.models import FundRecord
-from hezuo.stats import freshness
 from tests.base import BaseTestCase
 
 
 class KeptListFooterTestCase(BaseTestCase):
     def setUp(self):
         # setUpTestData's writes are in the transaction every test runs in: as if it had committed.
-        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not freshness._bump]
+        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not changes._bump]
 
     def footer(self, user, **params):
         self.client.force_login(user)
@@ -29,9 +29,9 @@ class KeptListFooterTestCase(BaseTestCase):
     def commit(self):
         """What the end of a writing transaction does: count the generation up."""
         for _sids, func, *_ in list(connection.run_on_commit):
-            if func is freshness._bump:
+            if func is changes._bump:
                 func()
-        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not freshness._bump]
+        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] is not changes._bump]
 
     def test_a_second_view_reads_the_kept_footer(self):
         _, first, built = self.footer(self.alice)

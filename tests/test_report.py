@@ -15,6 +15,7 @@ import pypdf
 from django.core.management import call_command
 from django.test import TestCase
 
+from hezuo import access
 from hezuo.accounts.models import User
 from hezuo.demo.huzhou import load_demo
 from hezuo.reports.services import render
@@ -109,7 +110,7 @@ class ReportFilesTestCase(TestCase):
         sheet = workbook["按工作类别"]
         rows = list(sheet.iter_rows(values_only=True))
         total = next(r for r in rows if r[0] == "合计")
-        stats = statistics(None, 2024)
+        stats = statistics(access.CONSOLE, 2024)
         header = rows[0]
         projects = header.index("项目数（个）")
         self.assertEqual(total[projects], stats.total["projects"].value)
@@ -159,7 +160,7 @@ class ReportPreviewTestCase(TestCase):
 
     def test_a_reporter_gets_only_their_own_units_figures(self):
         nanxun = User.objects.get(username="nanxun")
-        whole = build_report(None, 2024)
+        whole = build_report(access.CONSOLE, 2024)
         own = build_report(nanxun, 2024)
         self.assertLess(len(own.appendix), len(whole.appendix))
         self.assertNotIn("超1.1亿元", own.text())

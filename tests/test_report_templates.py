@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from hezuo import access
 from hezuo.reports import sentences
 from hezuo.reports.sentences import TemplateError, parse_template
 from hezuo.reports.services.report import build_report
@@ -77,7 +78,7 @@ class TemplateSentencesTestCase(BaseTestCase):
               "安排援疆项目{援疆/projects}，投入资金{援疆/funds_arranged}；\n"
               "投入援青资金{援青/funds_arranged}，安排援青项目{援青/projects}；\n"
               "派出专家{援疆/dispatch_person_times}。\n")
-        report = build_report(None, 2024, template_dir=self.dir)
+        report = build_report(access.CONSOLE, 2024, template_dir=self.dir)
         text = report.text()
         self.assertIn("安排援疆项目1个，投入资金120万元；派出专家8人次。", text)
         section = text.split("（二）")[0]
@@ -88,11 +89,11 @@ class TemplateSentencesTestCase(BaseTestCase):
 
     def test_the_last_kept_sentence_ends_the_paragraph(self):
         write(self.dir, "对口支援.txt", "安排援疆项目{援疆/projects}，\n投入援青资金{援青/funds_arranged}。\n")
-        self.assertIn("安排援疆项目1个。", build_report(None, 2024, template_dir=self.dir).text())
+        self.assertIn("安排援疆项目1个。", build_report(access.CONSOLE, 2024, template_dir=self.dir).text())
 
     def test_a_sub_heading_without_sentences_is_left_out(self):
         write(self.dir, "对口支援.txt", "## 援青\n投入援青资金{援青/funds_arranged}。\n## 援疆\n投入援疆资金{援疆/funds_arranged:超}。\n")
-        text = build_report(None, 2024, template_dir=self.dir).text()
+        text = build_report(access.CONSOLE, 2024, template_dir=self.dir).text()
         self.assertIn("1.援疆\n投入援疆资金120万元。", text)
         self.assertNotIn("援青", text)
 
@@ -100,17 +101,17 @@ class TemplateSentencesTestCase(BaseTestCase):
         project = self.own["projects"]
         project.status = project.Status.SUSPENDED
         project.save()
-        text = build_report(None, 2024, template_dir=self.dir).text()
+        text = build_report(access.CONSOLE, 2024, template_dir=self.dir).text()
         self.assertIn("2024年度有1个项目已终止（南浔示范项目），需分析原因、做好资金收回或调整。", text)
 
     def test_the_directory_setting_overrides_the_packaged_wording(self):
         write(self.dir, "对口支援.txt", "本年共有援疆项目{援疆/projects}。\n")
         with override_settings(HEZUO_REPORT_TEMPLATES_DIR=self.dir):
-            text = build_report(None, 2024).text()
+            text = build_report(access.CONSOLE, 2024).text()
         self.assertIn("本年共有援疆项目1个。", text)
 
     def test_a_family_without_a_template_gets_a_placeholder(self):
-        text = build_report(None, 2024, template_dir=self.dir).text()
+        text = build_report(access.CONSOLE, 2024, template_dir=self.dir).text()
         self.assertIn("【请填写：对口支援工作情况（未找到该类别的句式模板）。】", text)
 
     def test_the_command_reports_a_bad_template_in_chinese(self):
@@ -144,7 +145,7 @@ class OfficeWordTemplateTestCase(BaseTestCase):
         own.add_paragraph("模板里的示例正文")
         own.save(directory / "office.docx")
         with override_settings(HEZUO_REPORT_DOCX_TEMPLATE=str(directory / "office.docx")):
-            render.to_docx(build_report(None, 2024), directory / "out.docx")
+            render.to_docx(build_report(access.CONSOLE, 2024), directory / "out.docx")
         written = docx.Document(str(directory / "out.docx"))
         self.assertEqual(round(written.sections[0].page_width.mm), 200)
         self.assertEqual(written.sections[0].header.paragraphs[0].text, "湖州市区域合作办文件")

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TestCase
 
+from hezuo import access
 from hezuo.access import CONSOLE
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.demo.huzhou import load_demo
@@ -81,7 +82,7 @@ class RoundTripDemoTestCase(TempDirMixin, TestCase):
     def test_export_then_import_into_an_emptied_database_restores_every_field(self):
         before = snapshot()
         path = self.path()
-        result = export_workbook(path)
+        result = export_workbook(path, access.CONSOLE)
         self.assertEqual(dict(result.sheets), {name: len(rows) for name, rows in before.items()})
         for model in WIPED:
             model.objects.all().delete()
@@ -100,7 +101,7 @@ class RoundTripDemoTestCase(TempDirMixin, TestCase):
         for i, fund in enumerate(FundRecord.objects.order_by("pk")[:50]):  # the demo's are whole 元
             FundRecord.objects.filter(pk=fund.pk).update(amount=fund.amount + Decimal(i * 7 % 100) / 100)
         amounts = sorted(FundRecord.objects.values_list("project__code", "date", "stage", "source", "amount"))
-        export_workbook(self.path())
+        export_workbook(self.path(), access.CONSOLE)
         FundRecord.objects.all().delete()
         self.import_ok(self.path())
         self.assertEqual(
@@ -109,7 +110,7 @@ class RoundTripDemoTestCase(TempDirMixin, TestCase):
     def test_export_then_import_into_the_same_database_changes_nothing(self):
         before = snapshot()
         versions = sorted(Project.objects.values_list("code", "version"))
-        export_workbook(self.path())
+        export_workbook(self.path(), access.CONSOLE)
 
         result = self.import_ok(self.path())
 
@@ -159,7 +160,7 @@ class RoundTripAmountsTestCase(TempDirMixin, TestCase):
             for i, amount in enumerate(wanted)])
         Activity.objects.create(name="推介会", kind=Activity.Kind.PROMOTION, program=self.program, unit=self.unit,
                                 date=day, signed_investment=Decimal("123456789.01"))
-        export_workbook(self.path())
+        export_workbook(self.path(), access.CONSOLE)
         FundRecord.objects.all().delete()
         Activity.objects.all().delete()
         Project.objects.all().delete()
@@ -195,7 +196,7 @@ class RoundTripNewDictionaryTestCase(TempDirMixin, TestCase):
 
     def test_new_units_towns_and_their_records_come_back_after_deletion(self):
         before = snapshot()
-        export_workbook(self.path())
+        export_workbook(self.path(), access.CONSOLE)
         Project.objects.all().delete()
         ConsumptionRecord.objects.all().delete()
         Pairing.objects.all().delete()

@@ -1,12 +1,11 @@
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
-from hezuo.core.kinds import Kind, register
+from hezuo.kinds import Kind, register
 
 register(Kind(
     model=ConsumptionRecord, slug="consumption", group="帮扶", icon="🛒",
     fields=["date", "program", "unit", "origin", "product", "channel", "amount", "note"],
     columns=["date", "product", "program", "unit", "origin", "channel", "amount"],
-    filters={"program": "program", "year": "year", "unit": "unit", "region": "origin", "channel": "channel",
-             "since": "date", "until": "date"},
+    filters={"channel": "channel", "since": "date", "until": "date"},
     search=("product",),
     sorts=("date", "amount", "product"),
     default_sort="-date",
@@ -18,7 +17,6 @@ register(Kind(
     fields=["item", "program", "unit", "region", "date", "quantity", "quantity_unit", "value", "beneficiaries",
             "outcome"],
     columns=["item", "program", "unit", "region", "date", "quantity", "value", "beneficiaries"],
-    filters={"program": "program", "year": "year", "unit": "unit", "region": "region"},
     search=("item",),
     sorts=("date", "item", "value"),
     default_sort="-date",

@@ -1,10 +1,17 @@
 from django.db import models
 
-from hezuo.core.models import AmountField, Record
+from hezuo.amounts import AmountField
+from hezuo.records import Record
 
 
 class ConsumptionRecord(Record):
     """Products of a partner region sold with our help (消费帮扶)."""
+
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    region_path = "origin"
+    year_path = "year"
+    year_from = "date"
 
     class Channel(models.TextChoices):
         CANTEEN = "canteen", "机关食堂采购"
@@ -18,7 +25,6 @@ class ConsumptionRecord(Record):
 
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False)
-    year_from = "date"
     program = models.ForeignKey("org.Program", models.PROTECT, verbose_name="工作类别", related_name="consumption")
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="实施单位", related_name="consumption")
     origin = models.ForeignKey("org.Region", models.PROTECT, verbose_name="产地", related_name="consumption")
@@ -46,13 +52,18 @@ class ConsumptionRecord(Record):
 class InKindAid(Record):
     """Goods given in kind (物资帮扶): the quantity keeps its own unit (万株, 公斤 …)."""
 
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    region_path = "region"
+    year_path = "year"
+    year_from = "date"
+
     item = models.CharField("物资名称", max_length=120)
     program = models.ForeignKey("org.Program", models.PROTECT, verbose_name="工作类别", related_name="in_kind_aid")
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="实施单位", related_name="in_kind_aid")
     region = models.ForeignKey("org.Region", models.PROTECT, verbose_name="受援地区", related_name="in_kind_aid")
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False)
-    year_from = "date"
     quantity = models.DecimalField("数量", max_digits=18, decimal_places=4)
     quantity_unit = models.CharField("计量单位", max_length=20, help_text="如：万株、公斤、台、套")
     value = AmountField("折合金额", null=True, blank=True)

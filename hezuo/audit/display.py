@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hezuo import access, numbers
+from hezuo.amounts import AmountField
 from hezuo.audit.events import EVENTS
-from hezuo.core.kinds import kind_for_model
-from hezuo.core.models import AmountField
+from hezuo.kinds import kind_for_model
 
 EMPTY = "（空）"
 ACTIONS = {LogEntry.Action.CREATE: "新增", LogEntry.Action.UPDATE: "修改", LogEntry.Action.DELETE: "删除",

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Subquery
 
 from hezuo.audit.models import ImportedRange
-from hezuo.core.kinds import REGISTRY
+from hezuo.kinds import REGISTRY
 
 
 def audited_content_types():

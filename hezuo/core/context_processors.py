@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from hezuo import access
-from hezuo.core.kinds import NAV_GROUPS, REGISTRY
+from hezuo.kinds import NAV_GROUPS, REGISTRY
 
 
 def navigation(request):
@@ -28,7 +28,8 @@ def navigation(request):
         "is_admin": role == access.Role.ADMIN,
         "can_manage_users": access.can_manage_accounts(user) or access.can_manage_security(user),
         "can_read_audit": access.can_read_audit(user),
-        "can_import": role in (access.Role.CITY, access.Role.DISTRICT, access.Role.LEADER),
+        "can_import": access.can_import(user),
+        "can_export": access.can_export(user),
         "can_read_statistics": access.can_read_statistics(user),
         "can_read_trash": access.can_read_trash(user),
         "can_read_reporting": access.can_read_reporting(user),

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 
 from hezuo import access
 from hezuo.core.fields import RegionField
-from hezuo.org.models import Program, Region, Unit, subtree_ids
+from hezuo.org.models import Program, Region, subtree_ids
 
 
 def resolve_field(model, path):
@@ -126,8 +126,7 @@ class FilterForm(forms.Form):
         if name in ("program", "parent"):
             return PickField(Program.objects.all(), "parent_id", label=label, required=False)
         if name == "unit":
-            units = access.writable_units(user) if access.role_of(user) == access.Role.DISTRICT else Unit.objects.all()
-            return PickField(units, "path", label=label, required=False)
+            return PickField(access.filter_units(user), "path", label=label, required=False)
         if name == "region":
             return RegionField(Region.objects.all(), load=False, label=label, required=False)
         if name == "year":

@@ -6,7 +6,8 @@ import hashlib
 from django.db.models import Count, Sum
 
 from hezuo import access
-from hezuo.core.kinds import REGISTRY
+from hezuo.changes import kept
+from hezuo.kinds import REGISTRY
 
 
 def home_summary(user):
@@ -32,21 +33,19 @@ def home_summary(user):
 def list_footer(user, kind, queryset):
     """The row count and the exact totals of a list's filtered rows, in one aggregate.
 
-    Kept until the next committed change, as the dashboard is (hezuo/stats/freshness.py): at
+    Kept until the next committed change, as the dashboard is (hezuo/changes.py `kept`): at
     2,000,000 fund records the footer of an unfiltered list or of a district's year is most
     of the page's time, and it is the same for every page of the list and every visitor in
     the same scope. The key is the filtered query itself, so any filter, search or scope
     gives its own entry.
     """
-    from hezuo.stats.freshness import kept
-
     sql, params = queryset.order_by().query.sql_with_params()
     key = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
 
     def build():
         return queryset.aggregate(row_count=Count("*"), **{name: Sum(name) for name in kind.totals})
 
-    totals = dict(kept("list-footer", user, [kind.slug, key], build))
+    totals = dict(kept("list-footer", access.data_scope(user), [kind.slug, key], build))
     return totals, totals.pop("row_count")
 
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from hezuo import access, numbers
+from hezuo.amounts import AmountField
 from hezuo.core.filters import resolve_field
-from hezuo.core.kinds import kind_for_model
-from hezuo.core.models import AmountField
+from hezuo.kinds import kind_for_model
 
 
 @dataclass

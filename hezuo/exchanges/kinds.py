@@ -1,12 +1,11 @@
-from hezuo.core.kinds import Kind, Related, register
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
+from hezuo.kinds import Kind, Related, register
 
 register(Kind(
     model=Dispatch, slug="dispatches", group="人员与交流", icon="✈",
     fields=["batch_name", "kind", "program", "unit", "destination", "start_date", "end_date", "person_times", "note"],
     columns=["batch_name", "kind", "program", "unit", "destination", "start_date", "person_times"],
-    filters={"program": "program", "year": "year", "unit": "unit", "region": "destination", "kind": "kind",
-             "since": "start_date", "until": "start_date"},
+    filters={"kind": "kind", "since": "start_date", "until": "start_date"},
     search=("batch_name",),
     sorts=("start_date", "person_times", "batch_name"),
     default_sort="-start_date",
@@ -18,8 +17,6 @@ register(Kind(
     model=Cadre, slug="cadres", group="人员与交流", icon="☺",
     fields=["dispatch", "name", "gender", "employer", "position", "phone", "id_number"],
     columns=["name", "gender", "dispatch", "position", "phone"],
-    filters={"program": "dispatch__program", "year": "dispatch__year", "unit": "dispatch__unit",
-             "region": "dispatch__destination"},
     search=("name", "position"),
     sorts=("name",),
     default_sort="name",
@@ -31,8 +28,7 @@ register(Kind(
             "enterprises", "signed_projects", "signed_investment", "description"],
     columns=["name", "kind", "program", "unit", "date", "batches", "person_times", "signed_projects",
              "signed_investment"],
-    filters={"program": "program", "year": "year", "unit": "unit", "region": "partner_region", "kind": "kind",
-             "since": "date", "until": "date"},
+    filters={"kind": "kind", "since": "date", "until": "date"},
     sorts=("date", "person_times", "signed_investment", "name"),
     default_sort="-date",
     totals=("batches", "person_times", "signed_projects", "signed_investment"),

@@ -1,11 +1,18 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from hezuo.core.models import AmountField, Record
+from hezuo.amounts import AmountField
+from hezuo.records import Record
 
 
 class Dispatch(Record):
     """A batch of people sent to a partner region (人员派遣)."""
+
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    region_path = "destination"
+    year_path = "year"
+    year_from = "start_date"
 
     class Kind(models.TextChoices):
         CADRE = "cadre", "党政干部"
@@ -23,7 +30,6 @@ class Dispatch(Record):
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
     year = models.PositiveIntegerField("年度", editable=False)
-    year_from = "start_date"
     person_times = models.PositiveIntegerField("人次")
     note = models.TextField("备注", blank=True)
 
@@ -47,7 +53,11 @@ class Cadre(Record):
     """A named person in a dispatch. Phone and ID number are personal data: pages mask
     them for anyone who may not edit the dispatch."""
 
+    # What the record is, declared once (hezuo.records.Record).
     scope_path = "dispatch__unit"
+    program_path = "dispatch__program"
+    region_path = "dispatch__destination"
+    year_path = "dispatch__year"
 
     class Gender(models.TextChoices):
         MALE = "M", "男"
@@ -79,6 +89,12 @@ class Cadre(Record):
 class Activity(Record):
     """An exchange activity: promotion, job fair, study tour, joint meeting, training …"""
 
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    region_path = "partner_region"
+    year_path = "year"
+    year_from = "date"
+
     class Kind(models.TextChoices):
         PROMOTION = "promotion", "推介会"
         JOB_FAIR = "job_fair", "招聘会"
@@ -98,7 +114,6 @@ class Activity(Record):
     )
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False)
-    year_from = "date"
     location = models.CharField("地点", max_length=120, blank=True)
     batches = models.PositiveIntegerField("批次", default=1)
     person_times = models.PositiveIntegerField("人次", default=0)

@@ -1,6 +1,6 @@
 from django.db import models
 
-from hezuo.core.models import Record
+from hezuo.records import Record
 
 
 class Level(models.TextChoices):
@@ -11,6 +11,10 @@ class Level(models.TextChoices):
 
 
 class Honor(Record):
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    year_path = "year"
+
     name = models.CharField("荣誉名称", max_length=200)
     level = models.CharField("级别", max_length=20, choices=Level.choices)
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="获得单位", related_name="honors")
@@ -32,6 +36,10 @@ class Honor(Record):
 
 class Case(Record):
     """A best-practice or typical case (典型案例) selected by a higher level."""
+
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    year_path = "year"
 
     title = models.CharField("案例名称", max_length=200)
     level = models.CharField("入选级别", max_length=20, choices=Level.choices)

@@ -95,12 +95,17 @@ class SheetSpec:
     columns: tuple
     key: tuple  # fields that identify a record
     note: str = ""
-    date_field: str = ""  # for --year filtering on export
-    year_field: str = ""
     order: tuple = field(default=("pk",))
     shape: str = "flat"  # tree, flat or child: which writer writes it
     copies: tuple = ()  # child sheets: (field, parent field) copied from the parent record
     combine: tuple = ()  # functions making a field of several cells: values → None or (field, message)
+
+    @property
+    def year_field(self):
+        """The year its rows count in (`hezuo export --year`): the model's declared year_path;
+        "" when it has none, or is in force over years (a pairing), and is written whole."""
+        path = getattr(self.model, "year_path", None)
+        return path if isinstance(path, str) else ""
 
     def column(self, field_name):
         return next(c for c in self.columns if c.field == field_name)
@@ -191,7 +196,7 @@ SHEETS = (
         Column("完工日期", "end_date", "date", required=False, width=12),
         Column("建设内容", "description", "text", required=False, width=40),
         Column("所在园区", "park", "park", required=False, width=24, note="须是系统中已有的园区，或在本文件“园区·飞地”表中新增"),
-    ), key=("code",), year_field="year", order=("year", "code"), combine=(key_level_of,)),
+    ), key=("code",), order=("year", "code"), combine=(key_level_of,)),
     SheetSpec("资金", FundRecord, (
         Column("项目编号", "project", "project", width=18),
         Column("日期", "date", "date", width=12),
@@ -199,7 +204,7 @@ SHEETS = (
         Column("金额", "amount", "amount", unit="万元"),
         Column("资金来源", "source", "choice", width=20),
         Column("备注", "note", "text", required=False, width=30, note="如拨付文件的文号"),
-    ), key=("project", "date", "stage", "source"), year_field="year", order=("date", "project__code", "stage"),
+    ), key=("project", "date", "stage", "source"), order=("date", "project__code", "stage"),
         shape="child", copies=(("program", "project"),),  # FundRecord.program: see docs/architecture.md
         note="同一项目同一天同一环节同一来源只能有一行；再次导入同一行会更新金额。"),
     SheetSpec("人员派遣", Dispatch, (
@@ -211,7 +216,7 @@ SHEETS = (
         Column("开始日期", "start_date", "date", width=12),
         Column("结束日期", "end_date", "date", required=False, width=12),
         Column("人次", "person_times", "int", width=8),
-    ), key=("batch_name", "unit", "start_date"), year_field="year", order=("start_date", "batch_name")),
+    ), key=("batch_name", "unit", "start_date"), order=("start_date", "batch_name")),
     SheetSpec("援派干部人才", Cadre, (
         Column("姓名", "name", "text", width=10),
         Column("性别", "gender", "choice", required=False, width=6),
@@ -222,7 +227,7 @@ SHEETS = (
         Column("挂职岗位", "position", "text", required=False, width=24),
         Column("联系电话", "phone", "text", required=False, personal=True),
         Column("身份证号", "id_number", "text", required=False, width=20, personal=True),
-    ), key=("dispatch", "name"), year_field="dispatch__year",
+    ), key=("dispatch", "name"),
         order=("dispatch__start_date", "dispatch__batch_name", "name"), shape="child",
         note="每人一行。批次名称、派出单位、开始日期三列合起来指明“人员派遣”中的一个批次。"
              "联系电话、身份证号是个人信息：无权查看的角色导出时为脱敏值，脱敏值导入时保持原值不变。"),
@@ -238,7 +243,7 @@ SHEETS = (
         Column("企业数", "enterprises", "int", required=False, width=8),
         Column("签约项目数", "signed_projects", "int", required=False, width=10),
         Column("签约金额", "signed_investment", "amount", required=False, unit="亿元"),
-    ), key=("name", "unit", "date"), year_field="year", order=("date", "name")),
+    ), key=("name", "unit", "date"), order=("date", "name")),
     SheetSpec("消费帮扶", ConsumptionRecord, (
         Column("日期", "date", "date", width=12),
         Column("工作类别", "program", "program"),
@@ -247,7 +252,7 @@ SHEETS = (
         Column("产品名称", "product", "text", width=24),
         Column("销售渠道", "channel", "choice"),
         Column("金额", "amount", "amount", unit="万元"),
-    ), key=("date", "unit", "origin", "product", "channel"), year_field="year",
+    ), key=("date", "unit", "origin", "product", "channel"),
         order=("date", "product")),
     SheetSpec("物资帮扶", InKindAid, (
         Column("物资名称", "item", "text", width=24),
@@ -260,7 +265,7 @@ SHEETS = (
         Column("折合金额", "value", "amount", required=False, unit="万元"),
         Column("受益人数", "beneficiaries", "int", required=False, width=10),
         Column("成效", "outcome", "text", required=False, width=40),
-    ), key=("item", "unit", "region", "date"), year_field="year", order=("date", "item")),
+    ), key=("item", "unit", "region", "date"), order=("date", "item")),
     SheetSpec("入驻企业", Enterprise, (
         Column("企业名称", "name", "text", width=30),
         Column("所在园区", "park", "park", width=24),
@@ -281,7 +286,7 @@ SHEETS = (
         Column("引进项目总投资", "investment_introduced", "amount", required=False, unit="万元"),
         Column("统计归属", "credited_to", "choice", required=False, width=12),
         Column("累计数", "cumulative", "bool", required=False, width=8, note="是：截至该年末的累计数；否：当年数"),
-    ), key=("park", "enterprise", "year"), year_field="year", order=("year", "park__name", "enterprise__name"),
+    ), key=("park", "enterprise", "year"), order=("year", "park__name", "enterprise__name"),
         shape="child", note="企业名称为空的行是园区整体的数据；填写企业名称时，企业须在“入驻企业”中。"),
     SheetSpec("荣誉", Honor, (
         Column("荣誉名称", "name", "text", width=36),
@@ -292,7 +297,7 @@ SHEETS = (
         Column("授予机关", "awarded_by", "text", required=False, width=24),
         Column("获得者", "recipient", "text", required=False, note="个人荣誉填姓名"),
         Column("说明", "description", "text", required=False, width=40),
-    ), key=("name", "unit", "year"), year_field="year", order=("year", "name")),
+    ), key=("name", "unit", "year"), order=("year", "name")),
     SheetSpec("典型案例", Case, (
         Column("案例名称", "title", "text", width=36),
         Column("入选级别", "level", "choice", width=10),
@@ -301,7 +306,7 @@ SHEETS = (
         Column("工作类别", "program", "program"),
         Column("年度", "year", "year", width=8),
         Column("案例摘要", "summary", "text", required=False, width=40),
-    ), key=("title", "unit", "year"), year_field="year", order=("year", "title")),
+    ), key=("title", "unit", "year"), order=("year", "title")),
 )
 
 BY_NAME = {spec.name: spec for spec in SHEETS}

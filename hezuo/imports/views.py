@@ -9,17 +9,19 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hezuo import access
+from hezuo.core.queries import list_rows
+from hezuo.core.views import get_kind, record_list
 from hezuo.imports.forms import UploadForm
 from hezuo.imports.models import ExportRecord, ImportRecord
-from hezuo.imports.services.exporter import download, export_workbook
-from hezuo.imports.services.exports import export_all_or_queue
+from hezuo.imports.services.exporter import export_workbook
+from hezuo.imports.services.exports import export_all_or_queue, export_list_or_queue
 from hezuo.imports.services.leases import recover
 from hezuo.imports.services.problem_report import build_report, ordered, report_name
 from hezuo.imports.services.pipeline import (
     NotFollowable, NotRerunnable, confirm, keep_file, map_values, preview_again, rerun, runs_in_background,
     start_import,
 )
-from hezuo.projects.models import Project
+from hezuo.workbooks import download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_SHOWN = 1000  # on the page; the error report lists them all
@@ -37,7 +39,8 @@ def import_list(request):
     return render(request, "imports/list.html", {
         "page": page,
         "can_upload": access.can_import(request.user),
-        "sees_everyones": role in (access.Role.CITY, access.Role.ADMIN),
+        "sees_everyones": access.sees_all_imports(request.user),
+        "can_export": access.can_export(request.user),
         "is_leader": role == access.Role.LEADER,
         "is_admin": role == access.Role.ADMIN,
         "exports": ExportRecord.objects.filter(requested_by=request.user)[:10],
@@ -171,6 +174,18 @@ def original_file(request, pk):
 # -- Export -------------------------------------------------------------------------------
 
 
+def list_or_export(request, slug):
+    """A record kind's list page; with ?format=xlsx (its 导出 Excel button) every page of the
+    list, as filtered and sorted, as a workbook (made in the background when large)."""
+    if request.GET.get("format") != "xlsx":
+        return record_list(request, slug)
+    kind = get_kind(slug, request.user)
+    queryset, filters, _sort = list_rows(kind, request.user, request.GET)
+    if filters.errors:
+        return HttpResponseBadRequest("筛选条件有误，请修改后再导出")
+    return export_list_or_queue(request, kind, queryset)
+
+
 @require_safe
 def blank_template(request):
     """The standard workbook to fill in: headers, drop-downs, 填写说明, no data."""
@@ -184,7 +199,7 @@ def export_all(request):
     The system admin keeps users and dictionaries and sees no business records, so has
     nothing to export: 403 rather than a workbook of empty sheets.
     """
-    if not access.can_read_kind(request.user, Project):
+    if not access.can_export(request.user):
         raise PermissionDenied("系统管理员不查看业务数据，不能导出")
     year = request.GET.get("year", "").strip()
     if year and not (year.isdigit() and 1990 <= int(year) <= 2100):

@@ -1,11 +1,10 @@
-from hezuo.core.kinds import Kind, Related, register
+from hezuo.kinds import Kind, Related, register
 from hezuo.org.models import Pairing, Program, Region, Unit
 
 register(Kind(
     model=Pairing, slug="pairings", group="基础数据", icon="⇄",
     fields=["unit", "region", "program", "start_year", "end_year", "note"],
     columns=["unit", "region", "program", "start_year", "end_year"],
-    filters={"program": "program", "unit": "unit", "region": "region", "year": ("start_year", "end_year")},
     search=("region__name", "unit__name"),
     sorts=("start_year", "unit", "region"),
     select_related=("unit", "region", "program"),

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from hezuo.core.models import Record
+from hezuo.records import Record
 
 
 class Region(Record):
@@ -193,6 +193,11 @@ class Unit(Record):
 
 class Pairing(Record):
     """Our unit paired with a partner region under a program, from a year."""
+
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    region_path = "region"
+    year_path = ("start_year", "end_year")
 
     write_roles = ("city",)
 

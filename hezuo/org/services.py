@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from hezuo.changes import changed as stats_changed
 from hezuo.org.models import Region
 from hezuo.org.package import Package
-from hezuo.stats.freshness import changed as stats_changed
 
 BATCH = 2000
 

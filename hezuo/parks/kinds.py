@@ -1,4 +1,4 @@
-from hezuo.core.kinds import Kind, Related, register
+from hezuo.kinds import Kind, Related, register
 from hezuo.parks.models import Enterprise, Park, ParkFigure
 
 register(Kind(
@@ -6,7 +6,7 @@ register(Kind(
     fields=["name", "kind", "program", "unit", "partner_region", "location", "established_year", "area_mu",
             "description"],
     columns=["name", "kind", "program", "unit", "partner_region", "established_year"],
-    filters={"program": "program", "unit": "unit", "region": "partner_region", "kind": "kind"},
+    filters={"kind": "kind"},
     sorts=("name", "established_year"),
     default_sort="name",
     select_related=("program", "unit", "partner_region"),
@@ -21,7 +21,6 @@ register(Kind(
     model=Enterprise, slug="enterprises", group="园区·飞地", icon="⚙",
     fields=["park", "name", "credit_code", "industry", "from_our_side", "settled_year"],
     columns=["name", "park", "industry", "settled_year", "from_our_side"],
-    filters={"program": "park__program", "unit": "park__unit", "region": "park__partner_region"},
     sorts=("name", "settled_year"),
     default_sort="name",
     select_related=("park",),
@@ -33,8 +32,7 @@ register(Kind(
             "projects_introduced", "investment_introduced", "credited_to", "cumulative"],
     columns=["park", "enterprise", "year", "fixed_asset_investment", "industrial_output", "output", "employment",
              "credited_to"],
-    filters={"program": "park__program", "year": "year", "unit": "park__unit", "region": "park__partner_region",
-             "credited_to": "credited_to", "cumulative": "cumulative", "whole_park": "enterprise__isnull"},
+    filters={"credited_to": "credited_to", "cumulative": "cumulative", "whole_park": "enterprise__isnull"},
     search=("park__name", "enterprise__name"),
     sorts=("year", "fixed_asset_investment", "industrial_output"),
     default_sort="-year",

@@ -1,10 +1,15 @@
 from django.db import models
 
-from hezuo.core.models import AmountField, Record
+from hezuo.amounts import AmountField
+from hezuo.records import Record
 
 
 class Park(Record):
     """An industrial park, enclave (飞地) or cooperation platform built with a partner."""
+
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    region_path = "partner_region"
 
     class Kind(models.TextChoices):
         PARK = "park", "产业园"
@@ -36,7 +41,11 @@ class Park(Record):
 
 
 class Enterprise(Record):
+    # What the record is, declared once (hezuo.records.Record).
     scope_path = "park__unit"
+    program_path = "park__program"
+    region_path = "park__partner_region"
+
 
     park = models.ForeignKey(Park, models.CASCADE, verbose_name="所在园区", related_name="enterprises")
     name = models.CharField("企业名称", max_length=120)
@@ -57,7 +66,11 @@ class Enterprise(Record):
 class ParkFigure(Record):
     """Yearly figures of a park, or of one enterprise in it, and which side they count for."""
 
+    # What the record is, declared once (hezuo.records.Record).
     scope_path = "park__unit"
+    program_path = "park__program"
+    region_path = "park__partner_region"
+    year_path = "year"
 
     class CreditedTo(models.TextChoices):
         OURS = "ours", "计入我方"

@@ -1,5 +1,5 @@
 from hezuo import access
-from hezuo.core.kinds import Kind, Related, register
+from hezuo.kinds import Kind, Related, register
 from hezuo.projects.models import FundRecord, Project
 
 register(Kind(
@@ -7,8 +7,7 @@ register(Kind(
     fields=["code", "name", "program", "unit", "partner_region", "category", "year", "total_investment",
             "status", "park", "key_level", "start_date", "end_date", "description"],
     columns=["code", "name", "program", "unit", "partner_region", "year", "total_investment", "status"],
-    filters={"program": "program", "year": "year", "unit": "unit", "region": "partner_region",
-             "status": "status", "category": "category", "key_level": "key_level"},
+    filters={"status": "status", "category": "category", "key_level": "key_level"},
     search=("name", "code"),
     sorts=("code", "name", "year", "total_investment", "status"),
     default_sort="-year",
@@ -24,9 +23,7 @@ register(Kind(
     model=FundRecord, slug="funds", group="项目与资金", icon="¥",
     fields=["project", "date", "stage", "amount", "source", "note"],
     columns=["project", "date", "stage", "amount", "source"],
-    filters={"program": "program", "year": "year", "unit": "project__unit",
-             "region": "project__partner_region", "stage": "stage", "source": "source", "since": "date",
-             "until": "date"},
+    filters={"stage": "stage", "source": "source", "since": "date", "until": "date"},
     search=("project__name", "project__code"),
     sorts=("date", "amount", "stage"),
     default_sort="-date",

@@ -1,10 +1,16 @@
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum
 
-from hezuo.core.models import AmountField, Record
+from hezuo.amounts import AmountField
+from hezuo.records import Record
 
 
 class Project(Record):
+    # What the record is, declared once (hezuo.records.Record).
+    program_path = "program"
+    region_path = "partner_region"
+    year_path = "year"
+
     class Category(models.TextChoices):
         INDUSTRY = "industry", "产业合作"
         RURAL = "rural", "乡村振兴"
@@ -111,7 +117,12 @@ class FundRecordQuerySet(models.QuerySet):
 class FundRecord(Record):
     """Money moving for a project: arranged → allocated → disbursed → spent."""
 
+    # What the record is, declared once (hezuo.records.Record).
     scope_path = "project__unit"
+    program_path = "program"
+    region_path = "project__partner_region"
+    year_path = "year"
+    year_from = "date"
 
     class Stage(models.TextChoices):
         ARRANGED = "arranged", "安排"
@@ -137,7 +148,6 @@ class FundRecord(Record):
                                 editable=False, db_index=False)
     date = models.DateField("日期")
     year = models.PositiveIntegerField("年度", editable=False)
-    year_from = "date"
     stage = models.CharField("环节", max_length=20, choices=Stage.choices)
     amount = AmountField("金额")
     source = models.CharField("资金来源", max_length=20, choices=Source.choices, default=Source.FISCAL_AID)

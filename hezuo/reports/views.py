@@ -11,7 +11,7 @@ from hezuo.reports.sentences import TemplateError
 from hezuo.reports.services import export
 from hezuo.reports.services.report import build_report
 from hezuo.stats.forms import PeriodForm
-from hezuo.stats.views import default_year
+from hezuo.stats.queries import default_year
 
 
 class DownloadForm(PeriodForm):

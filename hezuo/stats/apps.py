@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
 
@@ -7,11 +7,12 @@ class StatsConfig(AppConfig):
     verbose_name = "统计与驾驶舱"
 
     def ready(self):
-        from hezuo.core.kinds import load
-        from hezuo.stats.freshness import WATCHED, changed
+        from hezuo.kinds import load
+        from hezuo.changes import changed
+        from hezuo.stats.freshness import watched
 
         # Every record kind too: the list pages keep their footers under the same counter.
-        models = {apps.get_model(label) for label in WATCHED} | {kind.model for kind in load().values()}
+        models = watched() | {kind.model for kind in load().values()}
         for model in models:
             label = model._meta.label
             post_save.connect(changed, sender=model, dispatch_uid=f"stats-changed-save-{label}")

@@ -7,69 +7,35 @@ Django's cache under the *generation* of the data: a counter in the database (on
 app server reads the same counter, so a change made through any of them is seen by all at
 their next request; a built dashboard is never shown once a later change has committed.
 
-What counts as a change: saving or deleting any model in WATCHED (signals, connected in
+What counts as a change: saving or deleting any model `watched()` names (signals, connected in
 StatsConfig.ready), and the writes that send no signals — imports (fast inserts, bulk
 updates), the region loader — which call `changed()` themselves. Changes made outside
 Hezuo (SQL typed by a DBA) are not seen: entries expire after
 settings.HEZUO_DASHBOARD_CACHE_SECONDS anyway (0 turns the keeping off).
 
+The counter and the keeping (`changed`, `generation`, `kept`) are the neutral module
+hezuo/changes.py, which every app that writes or keeps figures calls without importing an
+app; this module says which models' signals count (`watched`).
+
 Within a transaction that has changed records and not yet committed, nothing is read from
 or kept in the cache: the request sees its own writes, as the list pages do.
 """
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import F
 
-from hezuo import access
+def watched():
+    """The models whose rows the statistics and the dashboard read, from the declarations
+    (hezuo.records.Record): each source's model, every model its unit, program and region paths
+    pass through (a park figure's park and the park's unit, program and region), and pairings
+    (the dashboard's map, queries.paired_places)."""
+    from hezuo.org.models import Pairing
+    from hezuo.stats.queries import SOURCES
 
-# The models whose rows the statistics and the dashboard read (by "app_label.ModelName").
-WATCHED = (
-    "projects.Project", "projects.FundRecord", "assistance.ConsumptionRecord", "exchanges.Dispatch",
-    "exchanges.Activity", "parks.Park", "parks.ParkFigure", "org.Pairing", "org.Program", "org.Unit",
-    "org.Region",
-)
-
-
-def _bump():
-    from hezuo.stats.models import Generation
-
-    if not Generation.objects.filter(pk=1).update(value=F("value") + 1):
-        Generation.objects.get_or_create(pk=1, defaults={"value": 1})
-
-
-def changed(**_signal_kwargs):
-    """Records the statistics read were written: count the generation up when this commits."""
-    if not _pending():
-        transaction.on_commit(_bump)
-
-
-def _pending():
-    """Has this connection's open transaction changed records? (Its commit will count up.)"""
-    return any(func is _bump for _savepoints, func, *_robust in connection.run_on_commit)
-
-
-def generation():
-    from hezuo.stats.models import Generation
-
-    return Generation.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-
-
-def scope_key(user):
-    """Who sees the same figures: everyone who reads all units, or one unit's subtree."""
-    role = access.role_of(user)
-    return "all" if role in access.READ_ALL_ROLES else f"{role}-{user.unit_id}"
-
-
-def kept(name, user, parts, build):
-    """`build()`, or what it returned before for the same name, scope, parts and generation."""
-    seconds = settings.HEZUO_DASHBOARD_CACHE_SECONDS
-    if not seconds or _pending():
-        return build()
-    key = ":".join(["hezuo", name, str(generation()), scope_key(user), *map(str, parts)])
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, seconds)
-    return value
+    models = {Pairing}
+    for source in SOURCES.values():
+        models.add(source.model)
+        for path in (source.unit, source.program, source.region):
+            model = source.model
+            for part in path.split("__"):
+                model = model._meta.get_field(part).related_model
+                models.add(model)
+    return models

@@ -30,11 +30,12 @@ from urllib.parse import urlencode
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils import timezone
 
 from hezuo import access, numbers
 from hezuo.assistance.models import ConsumptionRecord
 from hezuo.exchanges.models import Activity, Dispatch
-from hezuo.org.models import Pairing, Program, Region, Unit, subtree_ids
+from hezuo.org.models import Pairing, Program, Region, subtree_ids
 from hezuo.parks.models import ParkFigure
 from hezuo.projects.models import FundRecord, Project
 
@@ -43,16 +44,34 @@ MUNICIPALITIES = ("11", "12", "31", "50")  # 北京 天津 上海 重庆: their 
 
 @dataclass(frozen=True)
 class Source:
-    """A record kind figures are counted from, and how its records reach program, unit and region."""
+    """A record kind figures are counted from. How its records reach program, unit, region
+    and the date a through-month cuts on is its model's declaration (hezuo.records.Record)."""
 
     slug: str  # the record kind (list page) a figure drills down to
     model: type
-    program: str
-    unit: str
-    region: str
-    date: str | None = None  # the date a through-month cuts on; None: figures of the whole year
     where: tuple = ()  # lookups every figure of the source applies …
     params: tuple = ()  # … and the same as list-page filters
+
+    @property
+    def program(self):
+        return self.model.program_path
+
+    @property
+    def unit(self):
+        return self.model.scope_path
+
+    @property
+    def region(self):
+        return self.model.region_path
+
+    @property
+    def year(self):
+        return self.model.year_path
+
+    @property
+    def date(self):
+        """The date a through-month cuts on; None: figures of the whole year."""
+        return self.model.year_from
 
 
 @dataclass(frozen=True)
@@ -78,16 +97,15 @@ class Measure:
 
 
 SOURCES = {s.slug: s for s in [
-    Source("projects", Project, "program", "unit", "partner_region"),
+    Source("projects", Project),
     # A fund record carries its project's program (FundRecord.program): no join for programs.
-    Source("funds", FundRecord, "program", "project__unit", "project__partner_region", date="date"),
-    Source("consumption", ConsumptionRecord, "program", "unit", "origin", date="date"),
-    Source("dispatches", Dispatch, "program", "unit", "destination", date="start_date"),
-    Source("activities", Activity, "program", "unit", "partner_region", date="date"),
+    Source("funds", FundRecord),
+    Source("consumption", ConsumptionRecord),
+    Source("dispatches", Dispatch),
+    Source("activities", Activity),
     # A park's own yearly figures: not running totals (cumulative), not one enterprise's
     # share (which the park's figure already holds).
-    Source("park-figures", ParkFigure, "park__program", "park__unit", "park__partner_region",
-           where=(("cumulative", False), ("enterprise__isnull", True)),
+    Source("park-figures", ParkFigure, where=(("cumulative", False), ("enterprise__isnull", True)),
            params=(("cumulative", "0"), ("whole_park", "1"))),
 ]}
 
@@ -259,11 +277,6 @@ def month_end(year, month):
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def scoped(user, queryset):
-    """`user` None is the operator at the console: everything."""
-    return queryset if user is None else access.visible(user, queryset)
-
-
 def program_tree(programs):
     """{id: {ids of the program and everything under it}} from the loaded dictionary."""
     parents = {p.pk: p.parent_id for p in programs}
@@ -375,7 +388,7 @@ def statistics(user, year, through_month=None, program=None, by=DIMENSIONS, comp
 
     unit_rows = []
     if "unit" in by:
-        units = list(_units_in_scope(user))
+        units = list(access.readable_units(user).order_by("path"))
         if units:
             top = min(u.path.count("/") for u in units)
             seen = {key for (dimension, key) in totals.values if dimension == "unit"}
@@ -434,14 +447,14 @@ def zero(measure, value):
 
 def _grouped(user, source, measures, years, through_month, only, by):
     """One aggregate query: per year and the asked dimensions, the measures of one source."""
-    rows = scoped(user, source.model.objects.all())
+    rows = access.visible(user, source.model.objects.all())
     if source.date and through_month:
         period = Q()
         for y in years:
-            period |= Q(year=y, **{f"{source.date}__lte": month_end(y, through_month)})
+            period |= Q(**{source.year: y, f"{source.date}__lte": month_end(y, through_month)})
         rows = rows.filter(period)
     else:
-        rows = rows.filter(year__in=years)
+        rows = rows.filter(**{f"{source.year}__in": years})
     if source.where:
         rows = rows.filter(**dict(source.where))
     narrowed = _narrowing(measures)
@@ -449,7 +462,7 @@ def _grouped(user, source, measures, years, through_month, only, by):
         rows = rows.filter(**narrowed)
     if only is not None:
         rows = rows.filter(**{f"{source.program}__in": sorted(only)})
-    dims = {"y": F("year")}
+    dims = {"y": F(source.year)}
     if "program" in by:
         dims["p"] = F(source.program)
     if "unit" in by:
@@ -472,14 +485,6 @@ def _narrowing(measures):
         return {}
     name = fields.pop()
     return {f"{name}__in": sorted({where[name] for where in wheres})}
-
-
-def _units_in_scope(user):
-    if user is None or access.role_of(user) in access.READ_ALL_ROLES:
-        return Unit.objects.order_by("path")
-    if user.unit_id:
-        return user.unit.subtree().order_by("path")
-    return Unit.objects.none()
 
 
 def _regions(keys, dimension):
@@ -510,7 +515,7 @@ def _regions(keys, dimension):
 
 def monthly_funds(user, year, program=None, stages=(FundRecord.Stage.ARRANGED, FundRecord.Stage.DISBURSED)):
     """{stage: [Figure for January … December]}: fund records of each month, in one query."""
-    rows = scoped(user, FundRecord.objects.filter(year=year, stage__in=stages))
+    rows = access.visible(user, FundRecord.objects.filter(year=year, stage__in=stages))
     params = {"year": year}
     if program is not None:
         rows = rows.filter(program__in=program.tree_ids())
@@ -544,7 +549,7 @@ def paired_places(user, year, program=None):
     Grouped like the statistics' regions, so a place's figure drills down to the pairings
     list filtered by that region and year.
     """
-    rows = scoped(user, Pairing.objects.filter(Q(start_year__lte=year) & (Q(end_year__isnull=True) |
+    rows = access.visible(user, Pairing.objects.filter(Q(start_year__lte=year) & (Q(end_year__isnull=True) |
                                                                            Q(end_year__gte=year))))
     params = {"year": year}
     if program is not None:
@@ -568,5 +573,11 @@ def paired_places(user, year, program=None):
 
 def latest_year(user):
     """The latest year with projects in the user's scope, or None."""
-    rows = scoped(user, Project.objects.all())
+    rows = access.visible(user, Project.objects.all())
     return rows.order_by("-year").values_list("year", flat=True).first()
+
+
+def default_year(user):
+    """The year a statistics page or report shows when none is asked for: the latest with
+    projects in the user's scope, else this year."""
+    return latest_year(user) or timezone.localdate().year

@@ -3,19 +3,14 @@
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from hezuo import access
-from hezuo.imports.services.exporter import download
+from hezuo.changes import kept
 from hezuo.stats import dashboard as board
-from hezuo.stats import freshness
 from hezuo.stats.export import write_statistics
 from hezuo.stats.forms import DashboardForm, StatsForm
-from hezuo.stats.queries import latest_year, statistics
-
-
-def default_year(user):
-    return latest_year(user) or timezone.localdate().year
+from hezuo.stats.queries import default_year, statistics
+from hezuo.workbooks import download
 
 
 def dashboard(request):
@@ -24,8 +19,8 @@ def dashboard(request):
     if not form.is_valid():
         return render(request, "stats/dashboard.html", {"form": form}, status=422)
     year, program = form.cleaned_data["year"], form.cleaned_data["program"]
-    dash = freshness.kept("dashboard", request.user, [year, program.pk if program else ""],
-                          lambda: board.build(request.user, year, program).frozen())
+    dash = kept("dashboard", access.data_scope(request.user), [year, program.pk if program else ""],
+                lambda: board.build(request.user, year, program).frozen())
     return render(request, "stats/dashboard.html", {"form": form, "dash": dash, "data": dash.data,
                                                     "figures": dash.figures})
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from hezuo import access, gate
 from hezuo.audit.events import record_event
-from hezuo.core.kinds import kind_for_model
+from hezuo.kinds import kind_for_model
 from hezuo.trash.models import TrashEntry, describe
 
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from hezuo import access
 from hezuo.core.busy import DatabaseBusy
-from hezuo.core.kinds import REGISTRY, kind_for_model
 from hezuo.core.services.records import restore_record
+from hezuo.kinds import REGISTRY, kind_for_model
 from hezuo.trash.models import TrashEntry
 from hezuo.trash.services import CannotRestore, visible_entries
 

@@ -14,17 +14,15 @@ flat however many rows there are.
 """
 
 import datetime
-import tempfile
 from decimal import Decimal
 
 from django.db.models import Count
-from django.http import FileResponse
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from hezuo import access, numbers
-from hezuo.core.models import AmountField
+from hezuo.amounts import AmountField
 from hezuo.core.table import Table
 from hezuo.imports.cells import KINDS
 from hezuo.vocabulary.words import synonyms_of
@@ -48,13 +46,16 @@ GENERAL_NOTES = (
 def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, progress=None):
     """Write the standard workbook to `out` (a path or a binary file object).
 
-    `user`: only what `access.visible` lets them see (None: the operator, everything).
+    `user`: only what `access.visible` lets them see (access.CONSOLE: the operator, everything);
+    needed unless `blank`.
     `year`: rows of that year on sheets that have a year; the others (单位, 地区, 结对关系)
     are written whole. `querysets`: {sheet name: queryset} to write only those sheets with
     exactly those rows, in their order (list-page exports). `blank`: no data, plus a first
     sheet 填写说明 and a comment on every header cell.
     """
-    masked = user is not None and not access.sees_personal_data(user)
+    if not blank:
+        access.reader(user)  # whose rows: never everything by default
+    masked = not blank and not access.sees_personal_data(user)
     writer = StandardWriter(blank=blank, progress=progress, masked=masked)
     if blank:
         writer.instructions()
@@ -66,7 +67,7 @@ def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, p
             rows = querysets[spec.name]
         else:
             rows = default_rows(spec, year)
-        if rows is not None and user is not None:
+        if rows is not None:
             rows = access.visible(user, rows)
         writer.sheet(spec, rows)
     writer.save(out)
@@ -100,16 +101,6 @@ def export_list(out, kind, user, queryset, progress=None):
     writer.sheet(kind, user, access.visible(user, queryset))
     writer.save(out)
     return writer.result
-
-
-def download(filename, write):
-    """A file response for a workbook `write(handle)` produces (spooled to disk: exports can be big)."""
-    handle = tempfile.TemporaryFile()
-    write(handle)
-    handle.seek(0)
-    # FileResponse writes a non-ASCII name as RFC 5987 filename*=utf-8''….
-    return FileResponse(handle, as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 class StandardWriter(WorkbookWriter):

@@ -28,9 +28,10 @@ from django_tasks import task
 from hezuo import access
 from hezuo.audit.events import record_event
 from hezuo.imports.models import ExportRecord
-from hezuo.imports.services.exporter import default_rows, download, export_list, export_workbook
+from hezuo.imports.services.exporter import default_rows, export_list, export_workbook
 from hezuo.imports.services.leases import Heartbeat, claim, save_progress
 from hezuo.imports.specs import SHEETS
+from hezuo.workbooks import download
 
 
 def list_export_name(kind):
@@ -131,7 +132,7 @@ def write(record, user):
     os.close(handle)
     try:
         if record.what == ExportRecord.What.LIST:
-            from hezuo.core.kinds import REGISTRY
+            from hezuo.kinds import REGISTRY
             from hezuo.core.queries import list_rows
 
             kind = REGISTRY[record.kind]

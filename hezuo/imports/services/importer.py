@@ -23,7 +23,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from hezuo import access, gate, numbers, rules
-from hezuo.core.models import AmountField
+from hezuo.amounts import AmountField
 from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
@@ -32,7 +32,7 @@ from hezuo.imports.services.lookups import Lookups
 from hezuo.imports.services.writers import WRITERS
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS, TARGETS
 from hezuo.projects.models import Project
-from hezuo.stats.freshness import changed as stats_changed
+from hezuo.changes import changed as stats_changed
 from hezuo.vocabulary import words as vocabulary
 from hezuo.vocabulary.services import REFERENCES as ALIASABLE_NAMES
 from hezuo.vocabulary.synonyms import SYNONYMS

@@ -30,13 +30,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from hezuo.changes import generation
 from hezuo import access
 from hezuo.imports.mapping import parse_mappings
 from hezuo.imports.models import ImportRecord
 from hezuo.imports.reader import XLS_MAGIC, XLSX_MAGIC
 from hezuo.imports.services.importer import import_workbook
 from hezuo.imports.services.leases import Heartbeat, claim, save_progress
-from hezuo.stats.freshness import generation
 
 logger = logging.getLogger(__name__)
 

@@ -233,7 +233,7 @@ def describe(url, programs=None):
     """A drill-down URL for people: '资金：年度 2024，工作类别 援疆，环节 安排（/funds/?…）'."""
     from urllib.parse import parse_qsl
 
-    from hezuo.core.kinds import load
+    from hezuo.kinds import load
     from hezuo.org.models import Program, Region, Unit
     from hezuo.projects.models import FundRecord, Project
 

@@ -18,12 +18,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from hezuo import numbers
+from hezuo import access, numbers
 from hezuo.honors.models import Case, Honor
 from hezuo.org.models import Unit
 from hezuo.projects.models import Project
 from hezuo.reports import sentences
-from hezuo.stats.queries import BY_KEY, Figure, scoped, statistics
+from hezuo.stats.queries import BY_KEY, Figure, statistics
 
 CN_ORDINALS = "一二三四五六七八九十"
 # Measures a family's table shows (when any of the family's rows has them).
@@ -253,8 +253,8 @@ class _Builder:
         self.blocks.append(Block("table", text=f"{family.label}主要指标（{self.year}年）", columns=columns, rows=body))
 
     def honors(self):
-        honors = list(scoped(self.user, Honor.objects.filter(year=self.year)).select_related("unit"))
-        cases = list(scoped(self.user, Case.objects.filter(year=self.year)).select_related("program"))
+        honors = list(access.visible(self.user, Honor.objects.filter(year=self.year)).select_related("unit"))
+        cases = list(access.visible(self.user, Case.objects.filter(year=self.year)).select_related("program"))
         if not honors and not cases:
             self.blocks.append(Block("placeholder", text="【请填写：本年度获得的荣誉和入选的典型案例。】"))
             return
@@ -276,7 +276,7 @@ class _Builder:
 
     def problems(self):
         items = []
-        suspended = scoped(self.user, Project.objects.filter(year=self.year, status=Project.Status.SUSPENDED))
+        suspended = access.visible(self.user, Project.objects.filter(year=self.year, status=Project.Status.SUSPENDED))
         names = list(suspended.order_by("code").values_list("name", flat=True)[:5])
         count = suspended.count() if names else 0
         if count:
@@ -309,5 +309,5 @@ class _Builder:
 
 
 def build_report(user, year, template_dir=None):
-    """The summary of `year` in `user`'s scope (None: everything, for the console)."""
+    """The summary of `year` in `user`'s scope (access.CONSOLE: everything, for the console)."""
     return _Builder(user, year, template_dir).build()

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hezuo import access
 from hezuo.imports.services.exporter import export_workbook
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError(f"目录 {path.parent} 不存在")
         if path.suffix.lower() != ".xlsx":
             raise CommandError("导出文件的扩展名应为 .xlsx")
-        result = export_workbook(path, None, year=year)
+        result = export_workbook(path, access.CONSOLE, year=year)
         scope = f"{year} 年" if year else "全部年度"
         self.stdout.write(f"已导出{scope}数据到 {path}：")
         for name, rows in result.sheets:

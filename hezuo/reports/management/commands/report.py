@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hezuo import access
 from hezuo.reports.sentences import TemplateError
 from hezuo.reports.services import export
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"目录不存在：{path.parent}")
         try:
             with open(path, "wb") as out:
-                export.write(format, None, year, out)
+                export.write(format, access.CONSOLE, year, out)
         except TemplateError as error:
             path.unlink(missing_ok=True)
             raise CommandError(str(error)) from None

@@ -3,7 +3,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hezuo import numbers
+from hezuo import access, numbers
 from hezuo.stats.queries import BY_KEY, statistics
 
 # The measures of DESIGN.md's JSON, in its order; the table shows the same.
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if through_month is not None and not 1 <= through_month <= 12:
             raise CommandError("--through-month 应为 1 到 12 之间的月份")
         measures = [BY_KEY[key] for key in JSON_MEASURES] + [BY_KEY["key_projects"]]
-        stats = statistics(None, year, through_month, by=("program",), compare=False, measures=measures)
+        stats = statistics(access.CONSOLE, year, through_month, by=("program",), compare=False, measures=measures)
         if format == "json":
             self.stdout.write(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
         else:
