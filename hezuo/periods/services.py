@@ -6,6 +6,8 @@ A lock is never deleted: reopening stamps it released (when, by whom, why), so t
 the audit trail (django-auditlog logs PeriodLock's create and update, reasons included) keep
 the history of every period."""
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -80,3 +82,28 @@ def lock_covering(unit, day):
             .filter(Q(month=day.month) | Q(month__isnull=True))
             .filter(units)
             .select_related("unit", "locked_by").order_by("month", "id").first())
+
+
+REVIEWED = (PeriodLock.Cause.APPROVAL, PeriodLock.Cause.YEAR)
+
+
+def reviewed_q(model, year):
+    """A filter for `model`'s records dated in `year` whose period is reviewed: a unit's month
+    approved in the reporting cycle (and not reopened since), or the year closed (年度关账).
+    None when no period of that year is: nothing of it counts as 已审核. Only for dated
+    records (Record.year_from): a month is read off the record's own date."""
+    dated = getattr(model, "year_from", None)
+    if not dated:
+        return None
+    condition = None
+    for lock in PeriodLock.active.filter(year=year, cause__in=REVIEWED).select_related("unit"):
+        if lock.month:
+            first = datetime.date(year, lock.month, 1)
+            last = datetime.date(year + lock.month // 12, lock.month % 12 + 1, 1) - datetime.timedelta(days=1)
+        else:
+            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        term = Q(**{f"{dated}__range": (first, last)})
+        if lock.unit_id is not None:
+            term &= Q(**{f"{model.scope_path}__path__startswith": lock.unit.path})
+        condition = term if condition is None else condition | term
+    return condition

@@ -14,7 +14,7 @@ from hezuo import numbers
 from hezuo.org.models import Region
 from hezuo.projects.models import FundRecord
 from hezuo.stats import geo
-from hezuo.stats.queries import BY_KEY, monthly_funds, paired_places, statistics
+from hezuo.stats.queries import BY_KEY, Figure, monthly_funds, paired_places, reviewed, statistics
 
 TOP_REGIONS = 10
 REGION_MEASURES = ["projects", "funds_arranged", "funds_disbursed", "consumption", "dispatch_person_times"]
@@ -27,6 +27,12 @@ class Card:
     label: str
     figure: object
     extra: object = None  # a second, smaller figure (batches beside person-times …)
+    key: str = ""  # the measure of `figure`
+    reviewed: str = ""  # the part of the figure in reviewed periods (已审核), written for people
+
+    @property
+    def reviewed_title(self):
+        return "审核通过并锁定的月份（及已年度关账的年份）中的数据"
 
 
 @dataclass
@@ -102,15 +108,20 @@ def build(user, year, program=None):
     stats = statistics(user, year, program=program, by=("program", "region"), compare="total")
     total = stats.total
     cards = [
-        Card("援助资金（安排）", total["funds_arranged"]),
-        Card("援助资金（拨付）", total["funds_disbursed"]),
-        Card("项目数", total["projects"]),
-        Card("消费帮扶", total["consumption"]),
-        Card("派遣人次", total["dispatch_person_times"], total["dispatch_batches"]),
-        Card("交流活动人次", total["activity_person_times"], total["activity_batches"]),
-        Card("签约金额", total["signed_investment"], total["signed_projects"]),
-        Card("园区固定资产投资", total["park_investment"], None),
+        Card("援助资金（安排）", total["funds_arranged"], key="funds_arranged"),
+        Card("援助资金（拨付）", total["funds_disbursed"], key="funds_disbursed"),
+        Card("项目数", total["projects"], key="projects"),
+        Card("消费帮扶", total["consumption"], key="consumption"),
+        Card("派遣人次", total["dispatch_person_times"], total["dispatch_batches"], key="dispatch_person_times"),
+        Card("交流活动人次", total["activity_person_times"], total["activity_batches"], key="activity_person_times"),
+        Card("签约金额", total["signed_investment"], total["signed_projects"], key="signed_investment"),
+        Card("园区固定资产投资", total["park_investment"], None, key="park_investment"),
     ]
+    # 已审核: the part of each figure of dated records that lies in approved months.
+    done = reviewed(user, year, [card.key for card in cards], program)
+    for card in cards:
+        if card.key in done and card.figure.value:
+            card.reviewed = Figure(done[card.key], "", card.figure.unit).text
     # The bars are the programs one level below the filter (the top level without one).
     parent = program.pk if program is not None else None
     program_rows = [row for row in stats.programs if row.node.parent_id == parent] or \

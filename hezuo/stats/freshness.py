@@ -26,11 +26,13 @@ def watched():
     """The models whose rows the statistics and the dashboard read, from the declarations
     (hezuo.records.Record): each source's model, every model its unit, program and region paths
     pass through (a park figure's park and the park's unit, program and region), and pairings
-    (the dashboard's map, queries.paired_places)."""
+    (the dashboard's map, queries.paired_places), and period locks (what the dashboard shows as
+    已审核, queries.reviewed)."""
     from hezuo.org.models import Pairing
+    from hezuo.periods.models import PeriodLock
     from hezuo.stats.queries import SOURCES
 
-    models = {Pairing}
+    models = {Pairing, PeriodLock}
     for source in SOURCES.values():
         models.add(source.model)
         for path in (source.unit, source.program, source.region):

@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hezuo import access, numbers
+from hezuo.core.filters import in_year
 from hezuo.assistance.models import ConsumptionRecord
 from hezuo.exchanges.models import Activity, Dispatch
 from hezuo.org.models import Pairing, Program, Region, subtree_ids
@@ -513,14 +514,39 @@ def _regions(keys, dimension):
 # -- the dashboard's own reads --------------------------------------------------------------
 
 
+def reviewed(user, year, keys, program=None):
+    """{measure key: value} for the measures `keys` of dated records: the part of each figure
+    of `year` (in `user`'s scope, of `program` and below) dated in a reviewed period — a unit's
+    month approved in the reporting cycle, or the year closed (hezuo.periods.services.reviewed_q).
+    Empty when no period of the year is reviewed; a measure of undated records is left out."""
+    from hezuo.periods.services import reviewed_q
+
+    found = {}
+    by_source = {}
+    for key in keys:
+        by_source.setdefault(BY_KEY[key].source, []).append(BY_KEY[key])
+    for slug, measures in by_source.items():
+        source = SOURCES[slug]
+        closed = reviewed_q(source.model, year)
+        if closed is None:
+            continue
+        rows = access.visible(user, source.model.objects.filter(in_year(source.model, source.year, year)))
+        rows = rows.filter(closed, **dict(source.where))
+        if program is not None:
+            rows = rows.filter(**{f"{source.program}__in": program.tree_ids()})
+        totals = rows.aggregate(**{m.key: m.aggregate() for m in measures})
+        found.update({m.key: zero(m, totals[m.key]) for m in measures})
+    return found
+
+
 def monthly_funds(user, year, program=None, stages=(FundRecord.Stage.ARRANGED, FundRecord.Stage.DISBURSED)):
     """{stage: [Figure for January … December]}: fund records of each month, in one query."""
-    rows = access.visible(user, FundRecord.objects.filter(year=year, stage__in=stages))
+    rows = access.visible(user, FundRecord.objects.filter(in_year(FundRecord, "year", year), stage__in=stages))
     params = {"year": year}
     if program is not None:
         rows = rows.filter(program__in=program.tree_ids())
         params["program"] = program.pk
-    # Summed per day (at most 366 groups, read in date order along the (year, date) index),
+    # Summed per day (at most 366 groups, read in date order along the (date, id) index),
     # then per month here: grouping by an extracted month costs more in the database (on
     # SQLite a Python function called for every record).
     sums = {stage: Sum("amount", filter=Q(stage=stage)) for stage in stages}

@@ -744,6 +744,8 @@ class Importer:
         that follow them (a project's funds)."""
         if any(p.sheet == spec.name for p in self.result.problems):
             return  # role and scope were refused row by row already, in their own words
+        if all(row.action == "unchanged" for row in rows):
+            return  # nothing of the sheet is written: a reporter's export of the dictionaries comes back as it went
         if self.locks is None:
             self.locks = gate.active_locks()  # one query for the whole import
         if not gate.places_matter(self.user, spec.model, self.locks) and not (self.locks and self.follower_fields(spec)):
