@@ -63,9 +63,23 @@ class DashboardReviewedTest(BaseTestCase):
 
     def test_the_dashboard_page_shows_it(self):
         periods.lock(self.nanxun, 2024, 5, actor=self.alice, reason="5月审核通过", cause=APPROVAL)
+        periods.lock(self.nanxun, 2024, 6, actor=self.alice, reason="6月审核通过", cause=APPROVAL)
+        periods.lock(self.wuxing, 2024, 3, actor=self.alice, reason="3月审核通过", cause=APPROVAL)
         self.client.force_login(self.alice)
         page = self.client.get(reverse("stats:dashboard"), {"year": 2024}).content.decode()
-        self.assertIn("已审核 120万元", page)
+        self.assertIn("已审核 200万元", page)  # May and June of 南浔区
+        self.assertIn("已审核锁定：南浔区 5—6月；吴兴区 3月", page)
+        self.assertNotIn("已审核 0", page)  # a figure with nothing reviewed says nothing
+        self.client.force_login(self.bob)
+        page = self.client.get(reverse("stats:dashboard"), {"year": 2024}).content.decode()
+        self.assertIn("已审核锁定：南浔区 5—6月", page)
+        self.assertNotIn("吴兴区", page)  # another district's periods are not a reporter's to know
+
+    def test_months_read_as_runs(self):
+        self.assertEqual(periods._month_runs([1, 2, 3, 5, 10, 11]), "1—3月、5月、10—11月")
+        self.assertEqual(periods._month_runs(list(range(1, 13))), "全年")
+        periods.close_year(2024, actor=self.alice, reason="关账")
+        self.assertEqual(periods.reviewed_periods(2024), "2024年已年度关账")
 
     def test_approving_a_month_renews_the_kept_dashboard(self):
         self.client.force_login(self.alice)

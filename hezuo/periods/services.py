@@ -107,3 +107,33 @@ def reviewed_q(model, year):
             term &= Q(**{f"{model.scope_path}__path__startswith": lock.unit.path})
         condition = term if condition is None else condition | term
     return condition
+
+
+def reviewed_periods(year, units=None):
+    """What of `year` is reviewed, for people: "南浔区 10月；吴兴区 9—10月" or "2024年已年度关账";
+    "" when nothing is. `units`: the units (a queryset) whose periods to list — those the reader
+    reads (access.readable_units)."""
+    locks = PeriodLock.active.filter(year=year, cause__in=REVIEWED).select_related("unit")
+    units = set(units.values_list("id", flat=True)) if units is not None else None
+    months = {}
+    for lock in locks:
+        if lock.unit_id is None:
+            return f"{year}年已年度关账"
+        if units is not None and lock.unit_id not in units:
+            continue
+        months.setdefault(lock.unit, set()).update([lock.month] if lock.month else range(1, 13))
+    return "；".join(f"{unit.name} {_month_runs(sorted(found))}" for unit, found in
+                     sorted(months.items(), key=lambda item: item[0].path))
+
+
+def _month_runs(months):
+    """[1, 2, 3, 5] → "1—3月、5月"; all twelve → "全年"."""
+    if months == list(range(1, 13)):
+        return "全年"
+    runs, start = [], None
+    for i, month in enumerate(months):
+        start = month if start is None else start
+        if i + 1 == len(months) or months[i + 1] != month + 1:
+            runs.append(f"{start}月" if start == month else f"{start}—{month}月")
+            start = None
+    return "、".join(runs)

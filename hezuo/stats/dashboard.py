@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from hezuo import numbers
+from hezuo import access, numbers
 from hezuo.org.models import Region
+from hezuo.periods.services import reviewed_periods
 from hezuo.projects.models import FundRecord
 from hezuo.stats import geo
 from hezuo.stats.queries import BY_KEY, Figure, monthly_funds, paired_places, reviewed, statistics
@@ -57,6 +58,7 @@ class Dashboard:
     home: object
     home_coord: list | None
     figures: list = field(default_factory=list)
+    reviewed: str = ""  # the periods of the year approved or closed, in the user's scope
 
     def frozen(self):
         """The dashboard with every figure made and the counts behind them let go: what is kept."""
@@ -120,7 +122,7 @@ def build(user, year, program=None):
     # 已审核: the part of each figure of dated records that lies in approved months.
     done = reviewed(user, year, [card.key for card in cards], program)
     for card in cards:
-        if card.key in done and card.figure.value:
+        if done.get(card.key):
             card.reviewed = Figure(done[card.key], "", card.figure.unit).text
     # The bars are the programs one level below the filter (the top level without one).
     parent = program.pk if program is not None else None
@@ -136,6 +138,7 @@ def build(user, year, program=None):
 
     dash = Dashboard(year, program, total, cards, program_rows, monthly, top_regions,
                      [BY_KEY[key] for key in REGION_MEASURES], places, home, geo.locate(settings.HEZUO_HOME_REGION))
+    dash.reviewed = reviewed_periods(year, access.readable_units(user))
     figures = []
     for card in cards:
         figures += [card.figure] + ([card.extra] if card.extra else [])
