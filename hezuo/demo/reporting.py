@@ -51,7 +51,7 @@ def load_reporting():
         services.submit(submission(october, name), reporters[name], at=at(11, day, 16, 20))
         services.approve(submission(october, name), city, at=at(11, 12, 10, 5))
     wuxing = units["吴兴区"]
-    periods.unlock(wuxing, 2024, 10, actor=city, reason=UNLOCK_REASON)
+    periods.unlock(wuxing, 2024, 10, actor=city, reason=UNLOCK_REASON, at=at(11, 20, 14, 30))
     record = ConsumptionRecord.objects.filter(unit=wuxing, date__year=2024, date__month=10).order_by("pk").first()
     if record is not None:
         with set_actor(reporters["吴兴区"]):

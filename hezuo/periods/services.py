@@ -37,20 +37,21 @@ def label(unit, year, month):
 
 
 @transaction.atomic
-def lock(unit, year, month, *, actor, reason="", cause=PeriodLock.Cause.MANUAL):
+def lock(unit, year, month, *, actor, reason="", cause=PeriodLock.Cause.MANUAL, at=None):
     """Close `unit`'s `month` of `year` (the whole year when month is None). Returns the
-    lock; closing what is closed already returns the lock there is."""
+    lock; closing what is closed already returns the lock there is. `at`: when (the review
+    step that closes it, by default now)."""
     _check_actor(actor)
     _check_month(month)
     found = PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month).first()
     if found:
         return found
     return PeriodLock.objects.create(unit=unit, year=year, month=month, cause=cause, reason=(reason or "")[:200],
-                                     locked_by=access.user_of(actor))
+                                     locked_by=access.user_of(actor), locked_at=at or timezone.now())
 
 
 @transaction.atomic
-def unlock(unit, year, month, *, actor, reason):
+def unlock(unit, year, month, *, actor, reason, at=None):
     """Reopen `unit`'s `month` of `year`. A reason is required; raises PeriodError when the
     period is not closed by a lock of its own (a year's close is reopened as a year)."""
     _check_actor(actor)
@@ -60,7 +61,7 @@ def unlock(unit, year, month, *, actor, reason):
     found = PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month).first()
     if found is None:
         raise PeriodError(f"{label(unit, year, month)} 未锁定")
-    found.released_at = timezone.now()
+    found.released_at = at or timezone.now()
     found.released_by = access.user_of(actor)
     found.release_reason = reason.strip()[:200]
     found.save(update_fields=["released_at", "released_by", "release_reason"])
