@@ -132,6 +132,16 @@ class PagesTestCase(LockTestCase):
         self.assertEqual(r.status_code, 302)
         self.assertEqual(self.march().amount, Decimal("10000.00"))
 
+    def test_the_record_page_says_it_is_closed_instead_of_offering_edit(self):
+        self.client.force_login(self.bob)
+        url = reverse("funds:detail", args=[self.march_fund.pk])
+        self.assertContains(self.client.get(url), reverse("funds:edit", args=[self.march_fund.pk]))
+        self.lock_march()
+        page = self.client.get(url)
+        self.assertContains(page, "南浔区 2024年3月 已锁定（手工锁定）")
+        self.assertNotContains(page, reverse("funds:edit", args=[self.march_fund.pk]))
+        self.assertNotContains(page, reverse("funds:delete", args=[self.march_fund.pk]))
+
     def test_the_delete_page_refuses_and_keeps_the_record(self):
         self.lock_march()
         self.client.force_login(self.bob)

@@ -103,6 +103,8 @@ def record_detail(request, slug, pk):
     obj = access.get_visible_or_404(request.user, kind.model, pk,
                                     kind.queryset().select_related("created_by", "updated_by"))
     can_change = access.can_change(request.user, obj)
+    # A record of a closed period says so where 编辑/删除 would be, instead of offering them.
+    closed = gate.closed_for(request.user, gate.CHANGE, obj) if can_change else None
     related = []
     for rel in kind.related:
         child = REGISTRY[rel.slug]
@@ -127,7 +129,8 @@ def record_detail(request, slug, pk):
         "obj": obj,
         "fields": Table(kind, request.user, [], [obj]).detail_fields(obj),
         "related": related,
-        "can_change": can_change,
+        "can_change": can_change and closed is None,
+        "closed": closed,
     })
 
 
