@@ -11,13 +11,18 @@ VALUE_HELP = "金额可写 1540万元、0.2亿元 或 15400000（元）；人次
 
 
 def read_value(text, unit, label):
-    """A typed value in the indicator's unit: amounts as exact 元 (万元/亿元 written are read)."""
+    """A typed value in the indicator's unit: amounts as exact 元 (万元/亿元 written are read).
+    A target or an actual is a definite number: 约、多、超 … are refused, not dropped."""
     try:
         if unit == "元":
-            return numbers.parse_amount(text, "元")
-        return numbers.to_decimal(numbers.parse_number(text).value).quantize(Decimal("0.01"))
+            parsed = numbers.read_amount(text, "元")
+        else:
+            parsed = numbers.parse_number(text)
     except (numbers.ChineseNumberError, ValueError, ArithmeticError):
         raise forms.ValidationError(f"{label}无法识别，请填写数字，如 {'1540万元' if unit == '元' else '2264'}")
+    if parsed.qualifier:
+        raise forms.ValidationError(f"{label}应为确定的数字，不能带“{parsed.qualifier}”等字")
+    return numbers.to_decimal(parsed.value).quantize(Decimal("0.01"))
 
 
 class TargetForm(forms.ModelForm):
