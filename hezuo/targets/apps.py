@@ -7,11 +7,16 @@ class TargetsConfig(AppConfig):
     verbose_name = "目标任务"
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from hezuo import sections
         from hezuo.changes import changed
         from hezuo.targets import indicators
         from hezuo.targets.models import Indicator, Target
 
+        # Audited field by field, as the record kinds are: who set a target and a hand actual, and when.
+        for model in (Target, Indicator):
+            auditlog.register(model, exclude_fields=["version", "updated_at", "updated_by"])
         sections.provide("stats.targets", indicators.stats_json)
         sections.provide("dashboard.targets", indicators.for_dashboard)
         # The dashboard is kept under the data's change counter: a target changes it too.
