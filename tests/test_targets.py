@@ -8,6 +8,8 @@ import json
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hezuo import access, gate
@@ -238,6 +240,24 @@ class TargetsTestCase(BaseTestCase):
         self.assertContains(page, "133.3%")
         self.client.force_login(self.adam)
         self.assertEqual(self.client.get(reverse("targets:list")).status_code, 404)
+
+    def test_the_page_costs_the_same_queries_however_many_records(self):
+        self.target("consumption", 300000)
+        self.target("training", 50)
+        self.target("county_average", 150000, unit=self.nanxun)
+        self.client.force_login(self.alice)
+        url = reverse("targets:list")
+        self.client.get(url, {"year": 2024})  # the session and the like, once
+        with CaptureQueriesContext(connection) as first:
+            self.assertEqual(self.client.get(url, {"year": 2024}).status_code, 200)
+        for i in range(5):
+            ConsumptionRecord.objects.create(date=D(2024, 10, 1 + i), program=self.xinjiang, unit=self.nanxun,
+                                             origin=self.kalpin, product="红枣", amount=Decimal("1000"))
+            Activity.objects.create(name=f"培训{i}", kind=Activity.Kind.TRAINING, program=self.xinjiang,
+                                    unit=self.nanxun, date=D(2024, 11, 1 + i), person_times=3)
+        with CaptureQueriesContext(connection) as second:
+            self.client.get(url, {"year": 2024})
+        self.assertEqual(len(second), len(first))
 
     def test_names_are_escaped(self):
         indicator = Indicator.objects.create(name="<b>就业</b>", unit="人")

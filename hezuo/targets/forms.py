@@ -43,6 +43,7 @@ class TargetForm(forms.ModelForm):
             ("内置指标（按记录自动计算）", [(key, f"{i.label}（{i.unit}）") for key, i in BUILTIN.items()])] + (
             [("自定义指标（手工填报完成值）", custom)] if custom else [])
         self.fields["program"].queryset = Program.objects.order_by("sort_order", "id")
+        self.fields["program"].empty_label = "请选择工作类别"
         self.fields["unit"].queryset = Unit.objects.order_by("path")
         self.fields["unit"].empty_label = "全市"
         self.fields["year"].min_value = 2000

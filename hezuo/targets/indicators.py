@@ -43,7 +43,7 @@ from hezuo.exchanges.models import Activity, Cadre, Dispatch
 from hezuo.org.models import Pairing, Program, Region
 from hezuo.parks.models import Park
 from hezuo.projects.models import FundRecord, Project
-from hezuo.stats.queries import BY_KEY, SOURCES, Source, month_end
+from hezuo.stats.queries import BY_KEY, SOURCES, Source, month_end, program_tree
 
 TENTH = Decimal("0.1")
 
@@ -78,7 +78,7 @@ class Builtin:
     def date_path(self):
         return self.date or self.source.date if self.dated else None
 
-    def rows(self, user, target, through_month=None):
+    def rows(self, user, target, through_month=None, programs=None):
         model = self.source.model
         rows = access.visible(user, model.objects.all())
         if self.since_founded:
@@ -88,7 +88,8 @@ class Builtin:
             rows = rows.filter(in_year(model, self.source.year, target.year))
         if self.where:
             rows = rows.filter(**dict(self.where))
-        rows = rows.filter(**{f"{self.source.program}__in": Program.objects.tree_ids(target.program)})
+        programs = programs or Program.objects.tree_ids(target.program)
+        rows = rows.filter(**{f"{self.source.program}__in": sorted(programs)})
         if target.unit_id:
             rows = rows.filter(**{f"{self.source.unit}__path__startswith": target.unit.path})
         if through_month and self.date_path:
@@ -98,32 +99,32 @@ class Builtin:
     def aggregate(self):
         return Count("pk") if self.field is None else Sum(self.field)
 
-    def counties(self, user, target):
+    def counties(self, user, target, programs=None):
         """The partner regions the program is paired with in the target's year (its unit's)."""
         rows = access.visible(user, Pairing.objects.filter(
             Q(start_year__lte=target.year) & (Q(end_year__isnull=True) | Q(end_year__gte=target.year)),
-            program__in=Program.objects.tree_ids(target.program)))
+            program__in=sorted(programs or Program.objects.tree_ids(target.program))))
         if target.unit_id:
             rows = rows.filter(unit__path__startswith=target.unit.path)
         return rows.values("region").distinct().count()
 
-    def actual(self, user, target, through_month=None):
-        value = self.rows(user, target, through_month).aggregate(v=self.aggregate())["v"] or 0
+    def actual(self, user, target, through_month=None, programs=None):
+        value = self.rows(user, target, through_month, programs).aggregate(v=self.aggregate())["v"] or 0
         value = Decimal(value) if self.is_amount else int(value)
         if self.per_county:
-            n = self.counties(user, target)
+            n = self.counties(user, target, programs)
             return (Decimal(value) / n).quantize(Decimal("0.01"), ROUND_HALF_UP) if n else Decimal(0)
         return value
 
-    def crossed_on(self, user, target, through_month=None):
+    def crossed_on(self, user, target, through_month=None, programs=None):
         """The first day the running total reached the target, or None (not reached, or undated)."""
         if not self.date_path or target.value is None:
             return None
-        goal = target.value * (self.counties(user, target) if self.per_county else 1)
+        goal = target.value * (self.counties(user, target, programs) if self.per_county else 1)
         if goal <= 0:
             return None
         running = 0
-        pairs = self.rows(user, target, through_month).order_by(self.date_path, "pk")
+        pairs = self.rows(user, target, through_month, programs).order_by(self.date_path, "pk")
         for day, amount in pairs.values_list(self.date_path, self.field or "pk"):
             running += 1 if self.field is None else (amount or 0)
             if running >= goal:
@@ -143,15 +144,15 @@ class Share:
     is_amount = False
     dated = False
 
-    def actual(self, user, target, through_month=None):
+    def actual(self, user, target, through_month=None, programs=None):
         part = Q(**dict(self.part))
-        found = self.base.rows(user, target, through_month).aggregate(
+        found = self.base.rows(user, target, through_month, programs).aggregate(
             whole=Sum(self.base.field), part=Sum(self.base.field, filter=part))
         if not found["whole"]:
             return Decimal(0)
         return (Decimal(found["part"] or 0) * 100 / found["whole"]).quantize(TENTH, ROUND_HALF_UP)
 
-    def crossed_on(self, user, target, through_month=None):
+    def crossed_on(self, user, target, through_month=None, programs=None):
         return None
 
 
@@ -269,7 +270,9 @@ class Progress:
 
 
 def progress(user, targets, through_month=None):
-    """[Progress] of `targets` (already limited to what `user` reads), actuals in `user`'s scope."""
+    """[Progress] of `targets` (already limited to what `user` reads), actuals in `user`'s scope:
+    one or two queries a computed target (its sum; its records in date order), none a hand one."""
+    tree = program_tree(Program.objects.only("id", "parent_id")) if targets else {}
     out = []
     for target in targets:
         if target.custom_id:
@@ -279,8 +282,9 @@ def progress(user, targets, through_month=None):
         if indicator is None:
             out.append(Progress(target, None))
             continue
-        out.append(Progress(target, indicator.actual(user, target, through_month),
-                            indicator.crossed_on(user, target, through_month)))
+        programs = tree[target.program_id]
+        out.append(Progress(target, indicator.actual(user, target, through_month, programs),
+                            indicator.crossed_on(user, target, through_month, programs)))
     return out
 
 

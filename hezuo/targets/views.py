@@ -49,7 +49,8 @@ def _save(request, form, template, context, done):
 def target_edit(request, pk=None):
     access.check_create(request.user, Target)
     target = access.get_visible_or_404(request.user, Target, pk) if pk else Target()
-    form = TargetForm(request.POST or None, instance=target)
+    form = TargetForm(request.POST or None, instance=target,
+                      initial=None if pk else {"year": default_year(request.user)})
     context = {"target": target}
     if request.method == "POST":
         if not form.is_valid():
