@@ -17,6 +17,7 @@ from hezuo.assistance.models import ConsumptionRecord
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
 from hezuo.org.models import Pairing, Region
 from hezuo.parks.models import Park
+from hezuo.periods.models import PeriodLock
 from hezuo.projects.models import FundRecord, Project
 from hezuo.targets.indicators import BUILTIN, progress, targets_of
 from hezuo.targets.models import Indicator, Target
@@ -204,6 +205,19 @@ class TargetsTestCase(BaseTestCase):
                                                               "year": 2024, "amount": "两千多"})
         self.assertContains(response, "目标值应为确定的数字", status_code=422)
         self.assertFalse(Target.objects.exists())
+
+    def test_a_closed_year_closes_its_targets_and_hand_actuals(self):
+        indicator = Indicator.objects.create(name="劳务协作就业", unit="人")
+        target = self.target("", 500, custom=indicator)
+        PeriodLock.objects.create(year=2024, cause=PeriodLock.Cause.YEAR)  # 年度关账
+        self.client.force_login(self.alice)
+        response = self.client.post(reverse("targets:actual", args=[target.pk]), {"amount": "520", "version": 1})
+        self.assertContains(response, "2024年 已年度关账", status_code=409)
+        response = self.client.post(reverse("targets:new"), {
+            "which": "training", "program": self.xinjiang.pk, "year": 2024, "amount": "10"})
+        self.assertEqual(response.status_code, 409)
+        target.refresh_from_db()
+        self.assertEqual((target.actual_value, Target.objects.count()), (None, 1))
 
     def test_only_city_officers_set_targets(self):
         for user in (self.bob, self.lily, self.adam):
