@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "hezuo.periods",
     "hezuo.reporting",
     "hezuo.stats",
+    "hezuo.targets",
     "hezuo.reports",
     "hezuo.demo",
     "hezuo.backups",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from hezuo import access, numbers
+from hezuo import access, numbers, sections
 from hezuo.org.models import Region
 from hezuo.periods.services import reviewed_periods
 from hezuo.projects.models import FundRecord
@@ -59,6 +59,7 @@ class Dashboard:
     home_coord: list | None
     figures: list = field(default_factory=list)
     reviewed: str = ""  # the periods of the year approved or closed, in the user's scope
+    targets: list = field(default_factory=list)  # 目标任务: hezuo.targets Progress, through hezuo.sections
 
     def frozen(self):
         """The dashboard with every figure made and the counts behind them let go: what is kept."""
@@ -139,6 +140,7 @@ def build(user, year, program=None):
     dash = Dashboard(year, program, total, cards, program_rows, monthly, top_regions,
                      [BY_KEY[key] for key in REGION_MEASURES], places, home, geo.locate(settings.HEZUO_HOME_REGION))
     dash.reviewed = reviewed_periods(year, access.readable_units(user))
+    dash.targets = sections.collect("dashboard.targets", user, year, program) or []
     figures = []
     for card in cards:
         figures += [card.figure] + ([card.extra] if card.extra else [])

@@ -252,8 +252,9 @@ class Statistics:
             return f"{self.year}年"
         return f"{self.year}年1—{self.through_month}月" if self.through_month > 1 else f"{self.year}年1月"
 
-    def as_json(self):
-        """The `hezuo stats --format json` document of DESIGN.md."""
+    def as_json(self, targets=()):
+        """The `hezuo stats --format json` document of DESIGN.md; `targets` its list of targets
+        against their indicators (hezuo.targets, which the command asks through hezuo.sections)."""
         keys = ["projects", "funds_arranged", "funds_disbursed", "consumption", "dispatch_batches",
                 "dispatch_person_times", "activity_batches", "activity_person_times", "signed_projects",
                 "signed_investment"]
@@ -267,7 +268,7 @@ class Statistics:
             "key_projects": {"count": self.total["key_projects"].as_number(), "annual_plan": None, "completed": None,
                              "through_month": None, "completion_rate": None, "province_rate": None,
                              "ahead_points": None},
-            "targets": [],
+            "targets": list(targets),
         }
 
 

@@ -3,7 +3,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hezuo import access, numbers
+from hezuo import access, numbers, sections
 from hezuo.stats.queries import BY_KEY, statistics
 
 # The measures of DESIGN.md's JSON, in its order; the table shows the same.
@@ -37,7 +37,8 @@ class Command(BaseCommand):
         measures = [BY_KEY[key] for key in JSON_MEASURES] + [BY_KEY["key_projects"]]
         stats = statistics(access.CONSOLE, year, through_month, by=("program",), compare=False, measures=measures)
         if format == "json":
-            self.stdout.write(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
+            targets = sections.collect("stats.targets", access.CONSOLE, year, through_month) or []
+            self.stdout.write(json.dumps(stats.as_json(targets), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(self.table(stats, [BY_KEY[key] for key in JSON_MEASURES]))
 

@@ -1,0 +1,86 @@
+"""/targets/: the year's targets (目标任务) against their indicators; city officers set targets,
+define the office's own indicators and enter those indicators' actuals. Everyone who reads
+statistics reads the page, each in their scope (a district: the targets of its subtree)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from hezuo import access
+from hezuo.core.busy import DatabaseBusy
+from hezuo.core.services.records import VersionConflict, save_record
+from hezuo.stats.forms import StatsForm
+from hezuo.stats.queries import default_year
+from hezuo.targets.forms import ActualForm, IndicatorForm, TargetForm
+from hezuo.targets.indicators import BUILTIN, progress, targets_of
+from hezuo.targets.models import Indicator, Target
+
+
+def target_list(request):
+    access.check_statistics(request.user)
+    form = StatsForm(request.GET, default_year(request.user))
+    if not form.is_valid():
+        return render(request, "targets/list.html", {"form": form}, status=422)
+    year, month = form.cleaned_data["year"], form.cleaned_data["through_month"]
+    rows = progress(request.user, targets_of(request.user, year), month)
+    return render(request, "targets/list.html", {
+        "form": form, "year": year, "month": month, "rows": rows,
+        "can_set": access.can_create(request.user, Target), "builtin": BUILTIN.values(),
+        "indicators": Indicator.objects.all(),
+    })
+
+
+def _save(request, form, template, context, done):
+    """Save through the record service (the gate: role, scope, period); the form again if refused."""
+    try:
+        save_record(form, request.user, request.POST.get("version"))
+    except (PermissionDenied, DatabaseBusy, VersionConflict) as error:
+        status = 409 if getattr(error, "lock", None) or isinstance(error, VersionConflict) else \
+            503 if isinstance(error, DatabaseBusy) else 403
+        form.add_error(None, str(error))
+        return render(request, template, {**context, "form": form}, status=status)
+    messages.success(request, done)
+    year = getattr(form.instance, "year", None)
+    return redirect(reverse("targets:list") + (f"?year={year}" if year else ""))
+
+
+def target_edit(request, pk=None):
+    access.check_create(request.user, Target)
+    target = access.get_visible_or_404(request.user, Target, pk) if pk else Target()
+    form = TargetForm(request.POST or None, instance=target,
+                      initial=None if pk else {"year": default_year(request.user)})
+    context = {"target": target}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "targets/form.html", {**context, "form": form}, status=422)
+        return _save(request, form, "targets/form.html", context, f"已保存目标任务：{form.instance}")
+    return render(request, "targets/form.html", {**context, "form": form})
+
+
+def actual_edit(request, pk):
+    """The actual of a target on an office-defined indicator, stamped with who and when."""
+    access.check_create(request.user, Target)
+    target = access.get_visible_or_404(request.user, Target, pk)
+    if not target.custom_id:
+        raise PermissionDenied("内置指标的完成值由记录自动计算，不能手工填写")
+    form = ActualForm(request.POST or None, instance=target)
+    context = {"target": target}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "targets/actual.html", {**context, "form": form}, status=422)
+        target.actual_by = access.user_of(request.user)
+        target.actual_at = timezone.now()
+        return _save(request, form, "targets/actual.html", context, f"已填报完成值：{target}")
+    return render(request, "targets/actual.html", {**context, "form": form})
+
+
+def indicator_new(request):
+    access.check_create(request.user, Indicator)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "targets/indicator.html", {"form": form}, status=422)
+        return _save(request, form, "targets/indicator.html", {}, f"已新增自定义指标：{form.instance}")
+    return render(request, "targets/indicator.html", {"form": form})
