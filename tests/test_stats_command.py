@@ -38,11 +38,16 @@ class StatsCommandTestCase(TestCase):
         self.assertEqual([p["name"] for p in self.document["programs"]][:4], ["对口支援", "援疆", "援青", "援藏"])
         self.assertEqual(len(self.document["programs"]), Program.objects.count())
 
-    def test_key_projects_and_targets_wait_for_their_issue(self):
+    def test_key_projects_wait_for_their_reports(self):
         self.assertEqual(self.document["key_projects"], {
             "count": 27, "annual_plan": None, "completed": None, "through_month": None, "completion_rate": None,
             "province_rate": None, "ahead_points": None})
-        self.assertEqual(self.document["targets"], [])
+
+    def test_the_mountain_sea_targets_are_all_met(self):
+        found = {(t["indicator"], t["program"]): (t["actual"], t["met"]) for t in self.document["targets"]}
+        self.assertEqual(found[("消费帮扶", "山海协作")], (37_100_000.0, True))
+        self.assertEqual(found[("省定财政性援建资金", "山海协作")], (15_400_000.0, True))
+        self.assertEqual(found[("劳动力培训", "山海协作")], (2264, True))
 
     def test_it_reproduces_the_articles_figures(self):
         p = self.programs
