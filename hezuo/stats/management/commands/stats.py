@@ -4,6 +4,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 
 from hezuo import access, numbers
+from hezuo.keyprojects.queries import progress
 from hezuo.stats.queries import BY_KEY, statistics
 
 # The measures of DESIGN.md's JSON, in its order; the table shows the same.
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         measures = [BY_KEY[key] for key in JSON_MEASURES] + [BY_KEY["key_projects"]]
         stats = statistics(access.CONSOLE, year, through_month, by=("program",), compare=False, measures=measures)
         if format == "json":
-            self.stdout.write(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(stats.as_json(progress(access.CONSOLE, year, through_month)), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(self.table(stats, [BY_KEY[key] for key in JSON_MEASURES]))
 
