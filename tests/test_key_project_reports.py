@@ -2,9 +2,12 @@
 written, by whom, in which month, and what is computed from them."""
 
 import datetime
+import io
+import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from hezuo import gate
 from hezuo.keyprojects import services
@@ -139,3 +142,14 @@ class ProgressTestCase(BaseTestCase):
         found = progress(self.bob, 2024, 6)
         self.assertEqual((found.count, found.completed, found.completion_rate), (1, Decimal("6000000"), Decimal(150)))
         self.assertEqual(found.lagging, [])
+
+    def test_hezuo_stats_prints_key_projects_through_a_month(self):
+        out = io.StringIO()
+        call_command("stats", "--year", "2024", "--through-month", "5", "--format", "json", stdout=out)
+        key = json.loads(out.getvalue())["key_projects"]
+        # Through May: 南浔 2,000,000 (50%), 吴兴 1,000,000 (April's; 25%) of 8,000,000; time 41.7%.
+        self.assertEqual((key["count"], key["completed"], key["through_month"], key["completion_rate"]),
+                         (2, 3000000.0, 5, 37.5))
+        self.assertIsNone(key["province_rate"])
+        self.assertEqual([(p["code"], p["completion_rate"], p["time_progress"]) for p in key["lagging"]],
+                         [("吴兴-001", 25.0, 41.7)])  # 南浔 at 50% is ahead
