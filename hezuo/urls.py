@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("hezuo.reports.urls")),
     path("trash/", include("hezuo.trash.urls")),
     path("periods/", include("hezuo.periods.urls")),
+    path("key-projects/", include("hezuo.keyprojects.urls")),
     path("reporting/", include("hezuo.reporting.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("quality/", views.data_quality, name="data_quality"),

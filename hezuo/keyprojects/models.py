@@ -74,6 +74,12 @@ class MonthlyReport(Record):
         return (MonthlyReport.objects.filter(project_id=self.project_id, year=self.month.year, month__lt=self.month)
                 .exclude(pk=self.pk).order_by("-month").first())
 
+    def completion_since_last_month(self):
+        """This month's completion as its year-to-date less last month's (never below 0: a
+        year-to-date corrected downwards, with its reason, completed nothing this month)."""
+        before = self.previous()
+        return max(self.completed_ytd - (before.completed_ytd if before else 0), 0)
+
     def clean(self):
         super().clean()
         if self.month is not None and self.month.day != 1:

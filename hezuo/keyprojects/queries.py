@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DecimalField, OuterRef, Subquery
 
-from hezuo import access
+from hezuo import access, numbers
 from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate
 from hezuo.projects.models import Project
 
@@ -34,6 +34,12 @@ def percent(part, whole):
 def time_progress(month):
     """序时进度 through `month`, in percent: months elapsed ÷ 12."""
     return None if month is None else Decimal(month) * 100 / 12
+
+
+def compared(points, what):
+    if points is None:
+        return ""
+    return f"{'快于' if points >= 0 else '慢于'}{what}{numbers.format_points(abs(points))}"
 
 
 @dataclass
@@ -57,6 +63,11 @@ class ProjectProgress:
     @property
     def lagging(self):
         return self.gap is not None and self.gap < 0
+
+    @property
+    def behind(self):
+        """How many points behind time progress (for the 滞后 list)."""
+        return None if self.gap is None else -self.gap
 
 
 @dataclass
@@ -98,6 +109,16 @@ class Progress:
     def lagging(self):
         return [p for p in self.projects if p.lagging]
 
+    @property
+    def versus_province(self):
+        """快于全省 43.1个百分点 / 慢于全省 …, or ""."""
+        return compared(self.ahead_points, "全省")
+
+    @property
+    def versus_time(self):
+        """快于序时进度 60.3个百分点 / 慢于序时进度 …, or ""."""
+        return compared(self.ahead_of_time_points, "序时进度")
+
     def as_json(self):
         """`key_projects` of the `hezuo stats --format json` document (DESIGN.md)."""
         number = lambda rate: None if rate is None else float(rounded(rate))  # noqa: E731
@@ -114,6 +135,12 @@ class Progress:
 def key_projects(user, year, level=Project.KeyLevel.PROVINCE):
     """The key projects of `year` (of `level`) the user may read."""
     return access.visible(user, Project.objects.filter(year=year, key_level=level))
+
+
+def reported_year(user):
+    """The last year a readable key project has reported in, else this year."""
+    last = access.visible(user, MonthlyReport.objects.all()).order_by("-year").values_list("year", flat=True).first()
+    return last or datetime.date.today().year
 
 
 def latest_month(user, year):

@@ -67,9 +67,8 @@ def save_report(actor, project, month, values, expected_version=None):
     report = MonthlyReport.objects.filter(project=project, month=month).first() or prefill(project, month)
     values = dict(values)
     if "completed_month" not in values and "completed_ytd" in values and report.pk is None:
-        before = report.previous()
-        # A year-to-date corrected downwards (with its reason) completed nothing this month.
-        values["completed_month"] = max(values["completed_ytd"] - (before.completed_ytd if before else 0), 0)
+        report.completed_ytd = values["completed_ytd"]
+        values["completed_month"] = report.completion_since_last_month()
     fields = {"project": project, "month": month, "completed_month": report.completed_month,
               "decline_reason": report.decline_reason, **{n: getattr(report, n) for n in CARRIED}, **values}
     if report.pk is not None and expected_version is None:
