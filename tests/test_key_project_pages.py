@@ -3,22 +3,31 @@ monthly report form (prefilled, refused in a locked month), 全省进度 (city),
 滞后项目 block."""
 
 import datetime
+import io
 import json
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from PIL import Image
+
+from hezuo import gate
 from hezuo.keyprojects import services
-from hezuo.keyprojects.models import MonthlyReport, ProvinceRate
+from hezuo.keyprojects.models import MonthlyReport, ProvinceRate, ReportPhoto
 from hezuo.periods import services as periods
 from hezuo.projects.models import Project
 
 from .base import BaseTestCase
 
 
-class KeyProjectPagesTestCase(BaseTestCase):
+class KeyProjectWorld(BaseTestCase):
+    """南浔's and 吴兴's projects, province key projects with plans of 4,000,000 each,
+    reporting through June; the province at 60.0% in June."""
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -35,6 +44,9 @@ class KeyProjectPagesTestCase(BaseTestCase):
 
     def login(self, user):
         self.client.force_login(user)
+
+
+class KeyProjectPagesTestCase(KeyProjectWorld):
 
     def test_the_list_flags_the_projects_behind_time_progress(self):
         self.login(self.alice)
@@ -125,3 +137,37 @@ class KeyProjectPagesTestCase(BaseTestCase):
         with CaptureQueriesContext(connection) as captured:
             self.assertEqual(self.client.get(url).status_code, 200)
         return len(captured)
+
+
+class ReportPhotoTestCase(KeyProjectWorld):
+    def png(self, name="site.png"):
+        out = io.BytesIO()
+        Image.new("RGB", (1200, 800), (40, 120, 200)).save(out, "PNG")
+        return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+    def test_a_photo_is_kept_with_a_thumbnail_and_shown_to_readers_of_the_project(self):
+        june = MonthlyReport.objects.get(project=self.key, month=datetime.date(2024, 6, 1))
+        self.client.force_login(self.bob)
+        self.client.post(reverse("keyprojects:add_photo", args=[june.pk]), {"image": self.png(), "caption": "桩基施工"})
+        photo = june.photos.get()
+        self.assertEqual((photo.caption, photo.month, photo.created_by), ("桩基施工", june.month, self.bob))
+        with Image.open(photo.thumbnail.path) as thumb:
+            self.assertEqual(thumb.size, (320, 213))
+        response = self.client.get(reverse("keyprojects:thumbnail", args=[photo.pk]))
+        self.assertEqual((response.status_code, response["Content-Type"]), (200, "image/jpeg"))
+        self.client.force_login(self.charlie)  # another district: not theirs to see
+        self.assertEqual(self.client.get(reverse("keyprojects:photo", args=[photo.pk])).status_code, 404)
+
+    def test_what_is_not_an_image_is_refused_naming_the_field(self):
+        june = MonthlyReport.objects.get(project=self.key, month=datetime.date(2024, 6, 1))
+        with self.assertRaises(ValidationError) as refused:
+            services.add_photo(self.bob, june, SimpleUploadedFile("x.png", b"<script>alert(1)</script>"))
+        self.assertIn("image", refused.exception.message_dict)
+        self.assertFalse(ReportPhoto.objects.exists())
+
+    def test_a_photo_in_a_locked_month_is_refused(self):
+        june = MonthlyReport.objects.get(project=self.key, month=datetime.date(2024, 6, 1))
+        periods.lock(self.nanxun, 2024, 6, actor=self.alice)
+        with self.assertRaises(gate.WriteRefused):
+            services.add_photo(self.bob, june, self.png())
+        self.assertFalse(ReportPhoto.objects.exists())

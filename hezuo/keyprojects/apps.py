@@ -8,7 +8,7 @@ class KeyProjectsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate
+        from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate, ReportPhoto
 
-        for model in (AnnualPlan, MonthlyReport, ProvinceRate):
+        for model in (AnnualPlan, MonthlyReport, ProvinceRate, ReportPhoto):
             auditlog.register(model, exclude_fields=["version", "updated_at", "updated_by"])

@@ -127,3 +127,33 @@ class ProvinceRate(Record):
             raise ValidationError({"month": "月份应为 1 到 12"})
         if self.rate is not None and self.rate < Decimal(0):
             raise ValidationError({"rate": "全省完成率不能为负数"})
+
+
+class ReportPhoto(Record):
+    """A photo of a monthly report (现场照片), stored under the data directory (MEDIA_ROOT/
+    keyprojects/) with a thumbnail; served only to readers of its project (views.photo).
+    It carries its report's month, so the month's lock closes its photos too."""
+
+    scope_path = "report__project__unit"
+    program_path = "report__project__program"
+    region_path = "report__project__partner_region"
+    year_path = "year"
+    year_from = "month"
+
+    report = models.ForeignKey(MonthlyReport, models.CASCADE, verbose_name="月报", related_name="photos")
+    month = models.DateField("月份", editable=False)  # its report's, copied (save)
+    year = models.PositiveIntegerField("年度", editable=False)
+    image = models.FileField("照片", upload_to="keyprojects/photos/%Y/%m/")
+    thumbnail = models.FileField("缩略图", upload_to="keyprojects/thumbs/%Y/%m/")
+    caption = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月报照片"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.report} 照片{self.caption and '：' + self.caption}"
+
+    def save(self, *args, **kwargs):
+        self.month = self.report.month
+        super().save(*args, **kwargs)

@@ -3,13 +3,18 @@ the gate (hezuo/gate.py: role, scope, period lock) inside one transaction with i
 entry, through core/services/records.py; nothing is written when a check fails."""
 
 import datetime
+import io
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.forms import modelform_factory
+from PIL import Image, UnidentifiedImageError
 
+from hezuo import access, gate
 from hezuo.amounts import AmountFormField
 from hezuo.core.services.records import save_record
-from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate
+from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate, ReportPhoto
 
 # What a new month's report carries over from last month's (the rest starts empty).
 CARRIED = ("completed_ytd", "completed_total", "progress", "problems", "responsible", "deadline", "resolution")
@@ -88,3 +93,45 @@ def save_province_rate(actor, year, month, rate):
     found = ProvinceRate.objects.filter(year=year, month=month).first() or ProvinceRate(year=year, month=month)
     return _save(ProvinceRate, found, {"year": year, "month": month, "rate": rate}, actor,
                  found.version if found.pk else None)
+
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+THUMBNAIL_SIZE = (320, 320)
+
+
+def add_photo(actor, report, upload, caption=""):
+    """Attach an uploaded image to `report`, with a JPEG thumbnail (Pillow). Refused like
+    the report (gate.WriteRefused: role, scope, a locked month); an upload that is not an
+    image, or too large, is a ValidationError naming 照片. Nothing is kept when it fails."""
+    photo = ReportPhoto(report=report, month=report.month, caption=caption[:100])
+    gate.check_record(actor, gate.CREATE, photo)
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"image": "照片不能超过 10MB"})
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            full = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError({"image": "照片无法识别，请上传 JPEG 或 PNG 图片"})
+    # Both stored re-encoded as JPEG: served as image/jpeg whatever the upload was named, and
+    # without the camera's metadata (a phone's GPS position).
+    thumb = full.copy()
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    photo.created_by = photo.updated_by = access.user_of(actor)
+    name = f"{report.project.code}-{report.month:%Y%m}.jpg"
+    photo.image.save(name, ContentFile(jpeg(full, 90)), save=False)
+    photo.thumbnail.save(name, ContentFile(jpeg(thumb, 85)), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+    except Exception:
+        photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)
+        raise
+    return photo
+
+
+def jpeg(image, quality):
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()

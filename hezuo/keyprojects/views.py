@@ -6,7 +6,9 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.urls import reverse
 
 from hezuo import access, gate
@@ -14,7 +16,7 @@ from hezuo.core.busy import DatabaseBusy
 from hezuo.core.services.records import VersionConflict, save_record
 from hezuo.keyprojects import services
 from hezuo.keyprojects.forms import MonthlyReportForm, ProvinceRateForm, parse_month
-from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate
+from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate, ReportPhoto
 from hezuo.keyprojects.queries import progress, reported_year, time_progress
 from hezuo.projects.models import Project
 
@@ -37,7 +39,7 @@ def project_detail(request, pk):
     project = access.get_visible_or_404(request.user, Project, pk)
     year = _year(request)
     plan = AnnualPlan.objects.filter(project=project, year=year).values_list("amount", flat=True).first()
-    reports = list(MonthlyReport.objects.filter(project=project, year=year).order_by("month"))
+    reports = list(MonthlyReport.objects.filter(project=project, year=year).order_by("month").prefetch_related("photos"))
     rates = dict(ProvinceRate.objects.filter(year=year).values_list("month", "rate"))
     rows = [{"report": r, "share": r.share_of_plan(plan), "time": time_progress(r.month.month),
              "province": rates.get(r.month.month)} for r in reports]
@@ -101,3 +103,31 @@ def province_rates(request):
     return render(request, "keyprojects/province.html", {
         "year": year, "form": form, "rates": ProvinceRate.objects.filter(year=year).order_by("month"),
         "can_enter": access.can_create(request.user, ProvinceRate)}, status=status)
+
+
+@require_POST
+def add_photo(request, pk):
+    report = access.get_visible_or_404(request.user, MonthlyReport, pk)
+    upload = request.FILES.get("image")
+    back = f"{reverse('keyprojects:report', args=[report.project_id])}?month={report.month:%Y-%m}"
+    if upload is None:
+        messages.error(request, "请选择要上传的照片")
+        return redirect(back)
+    try:
+        services.add_photo(request.user, report, upload, request.POST.get("caption", ""))
+        messages.success(request, "照片已上传")
+    except gate.WriteRefused as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    return redirect(back)
+
+
+def photo(request, pk, thumbnail=False):
+    """A report's photo (or its thumbnail), to readers of its project only."""
+    found = access.get_visible_or_404(request.user, ReportPhoto, pk)
+    stored = found.thumbnail if thumbnail else found.image
+    try:
+        return FileResponse(stored.open("rb"), content_type="image/jpeg")
+    except FileNotFoundError:
+        raise Http404("照片文件不存在")
