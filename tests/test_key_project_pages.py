@@ -138,6 +138,11 @@ class KeyProjectPagesTestCase(KeyProjectWorld):
             self.assertEqual(self.client.get(url).status_code, 200)
         return len(captured)
 
+    def test_a_key_projects_own_page_links_to_its_reports(self):
+        self.login(self.alice)
+        page = self.client.get(reverse("projects:detail", args=[self.key.pk])).content.decode()
+        self.assertIn(reverse("keyprojects:detail", args=[self.key.pk]), page)
+
 
 class ReportPhotoTestCase(KeyProjectWorld):
     def png(self, name="site.png"):
