@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "hezuo.accounts",
     "hezuo.org",
     "hezuo.projects",
+    "hezuo.keyprojects",
     "hezuo.exchanges",
     "hezuo.assistance",
     "hezuo.parks",

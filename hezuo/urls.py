@@ -17,6 +17,7 @@ urlpatterns = [
     path("trash/", include("hezuo.trash.urls")),
     path("periods/", include("hezuo.periods.urls")),
     path("targets/", include("hezuo.targets.urls")),
+    path("key-projects/", include("hezuo.keyprojects.urls")),
     path("reporting/", include("hezuo.reporting.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("quality/", views.data_quality, name="data_quality"),

@@ -4,9 +4,12 @@ when they are computed from its records, loads idempotently, and every demo user
 Each expected number below is the article's; each actual number is an ORM aggregate."""
 
 import datetime
+import io
+import json
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.test import TestCase
@@ -17,6 +20,7 @@ from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.demo.huzhou import DEMO_PASSWORD, DEMO_USERS, load_demo
 from hezuo.exchanges.models import Activity, Dispatch
 from hezuo.honors.models import Case, Honor
+from hezuo.keyprojects.models import AnnualPlan, MonthlyReport
 from hezuo.org.models import Pairing, Program, Region, Unit
 from hezuo.parks.models import Park, ParkFigure
 from hezuo.projects.models import FundRecord, Project
@@ -147,6 +151,22 @@ class DemoFiguresTestCase(TestCase):
         key = projects("长三角一体化").filter(key_level=Project.KeyLevel.PROVINCE)
         self.assertEqual(key.count(), 27)
         self.assertFalse(key.filter(total_investment__lte=0).exists())
+
+    def test_the_27_completed_24_1_billion_152_percent_of_plan_43_1_points_ahead_of_the_province(self):
+        out = io.StringIO()
+        call_command("stats", "--year", "2024", "--through-month", "11", "--format", "json", stdout=out)
+        key = json.loads(out.getvalue())["key_projects"]
+        self.assertEqual({name: key[name] for name in ("count", "annual_plan", "completed", "through_month",
+                                                        "completion_rate", "province_rate", "ahead_points")},
+                         {"count": 27, "annual_plan": 15855000000.0, "completed": 24100000000.0, "through_month": 11,
+                          "completion_rate": 152.0, "province_rate": 108.9, "ahead_points": 43.1})
+        # The reports' November year-to-date summed by hand, and the plans.
+        november = MonthlyReport.objects.filter(month=datetime.date(2024, 11, 1), project__key_level="province")
+        self.assertEqual((november.count(), total(november, "completed_ytd")), (27, Decimal("24100000000")))
+        self.assertEqual(total(AnnualPlan.objects.filter(year=2024)), Decimal("15855000000"))
+        self.assertEqual([(p["name"], p["completion_rate"]) for p in key["lagging"]],
+                         [("长兴临沪产业合作园基础设施工程", 71.2), ("嘉湖跨界水体联保共治工程", 84.5),
+                          ("杭州—桐乡—德清车路云一体化应用试点（德清段）", 88.0)])
 
     def test_the_shanghe_platform_landed_over_10_projects_worth_over_35_billion(self):
         platform = Project.objects.filter(park__name__startswith="上合区")

@@ -263,6 +263,7 @@ class OneDeletePathTestCase(TestCase):
         "hezuo/accounts/models.py": "a cache key (the password policy)",
         "hezuo/imports/services/exports.py": "an expired export's file",
         "hezuo/vocabulary/services.py": "an office's alias (a word, not a record; audited, re-added in one step)",
+        "hezuo/keyprojects/services.py": "a report photo's files when saving its row failed (no record is deleted)",
     }
 
     def test_no_code_deletes_except_through_the_record_service(self):

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from hezuo.accounts.models import User
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
+from hezuo.demo.keyprojects import load_key_project_reports
 from hezuo.demo.reporting import load_reporting
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
 from hezuo.honors.models import Case, Honor, Level
@@ -796,6 +797,7 @@ def load_demo():
         load_project_batches(ld)
         load_shanhai_projects(ld)
         load_key_projects(ld)
+        load_key_project_reports(ld)
         load_dispatches(ld)
         load_activities(ld)
         load_consumption(ld)

@@ -252,22 +252,26 @@ class Statistics:
             return f"{self.year}年"
         return f"{self.year}年1—{self.through_month}月" if self.through_month > 1 else f"{self.year}年1月"
 
-    def as_json(self, targets=()):
-        """The `hezuo stats --format json` document of DESIGN.md; `targets` its list of targets
-        against their indicators (hezuo.targets, which the command asks through hezuo.sections)."""
+    def as_json(self, key_projects=None, targets=()):
+        """The `hezuo stats --format json` document of DESIGN.md; `key_projects` the key
+        projects' progress (keyprojects.queries.Progress) of the same year and months, `targets`
+        the list of targets against their indicators (hezuo.targets, which the command asks
+        through hezuo.sections)."""
         keys = ["projects", "funds_arranged", "funds_disbursed", "consumption", "dispatch_batches",
                 "dispatch_person_times", "activity_batches", "activity_person_times", "signed_projects",
                 "signed_investment"]
         programs = [{"name": row.label, "parent": row.parent.name if row.parent else None,
                      **{key: row[key].as_number() for key in keys}} for row in self.programs]
+        if key_projects is None:  # only the count of the year's provincial key projects is known
+            key_projects = {"count": self.total["key_projects"].as_number(), "annual_plan": None, "completed": None,
+                            "through_month": None, "completion_rate": None, "province_rate": None,
+                            "ahead_points": None, "lagging": []}
+        else:
+            key_projects = key_projects.as_json()
         return {
             "year": self.year,
             "programs": programs,
-            # Key projects' plans and monthly progress come with their own issue; until then
-            # only the count of the year's provincial key projects is known.
-            "key_projects": {"count": self.total["key_projects"].as_number(), "annual_plan": None, "completed": None,
-                             "through_month": None, "completion_rate": None, "province_rate": None,
-                             "ahead_points": None},
+            "key_projects": key_projects,
             "targets": list(targets),
         }
 

@@ -47,3 +47,15 @@ def sort_mark(name, current):
     if current == f"-{name}":
         return "▼"
     return ""
+
+
+@register.filter
+def percent(value):
+    """A rate in percent, one decimal: 152.0 → 152%."""
+    return numbers.format_percent(value)
+
+
+@register.filter
+def points(value):
+    """A difference of rates: 43.1个百分点."""
+    return numbers.format_points(value)

@@ -4,6 +4,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 
 from hezuo import access, numbers, sections
+from hezuo.keyprojects.queries import progress
 from hezuo.stats.queries import BY_KEY, statistics
 
 # The measures of DESIGN.md's JSON, in its order; the table shows the same.
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         stats = statistics(access.CONSOLE, year, through_month, by=("program",), compare=False, measures=measures)
         if format == "json":
             targets = sections.collect("stats.targets", access.CONSOLE, year, through_month) or []
-            self.stdout.write(json.dumps(stats.as_json(targets), ensure_ascii=False, indent=2))
+            key_projects = progress(access.CONSOLE, year, through_month)
+            self.stdout.write(json.dumps(stats.as_json(key_projects, targets), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(self.table(stats, [BY_KEY[key] for key in JSON_MEASURES]))
 

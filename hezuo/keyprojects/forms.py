@@ -1,0 +1,35 @@
+import re
+
+from django import forms
+
+from hezuo.keyprojects.models import MonthlyReport
+
+
+class MonthlyReportForm(forms.ModelForm):
+    class Meta:
+        model = MonthlyReport
+        fields = ["completed_ytd", "completed_total", "progress", "problems", "responsible", "deadline",
+                  "resolution", "decline_reason"]
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "progress": forms.Textarea(attrs={"rows": 2}), "problems": forms.Textarea(attrs={"rows": 2}),
+                   "resolution": forms.Textarea(attrs={"rows": 2})}
+
+
+class ProvinceRateForm(forms.Form):
+    month = forms.CharField(label="月份", widget=forms.TextInput(attrs={"type": "month", "placeholder": "2024-11"}),
+                            error_messages={"required": "请填写月份"})
+    rate = forms.DecimalField(label="全省完成率（%）", max_digits=6, decimal_places=1, min_value=0,
+                              error_messages={"required": "请填写全省完成率", "invalid": "全省完成率应为数字，如 108.9",
+                                              "min_value": "全省完成率不能为负数",
+                                              "max_decimal_places": "全省完成率最多保留一位小数"})
+
+    def clean_month(self):
+        return parse_month(self.cleaned_data["month"])
+
+
+def parse_month(text):
+    """(year, month) of 'YYYY-MM', or a ValidationError naming the format."""
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})", (text or "").strip())
+    if not found or not 1 <= int(found[2]) <= 12:
+        raise forms.ValidationError("月份格式不对，应为 YYYY-MM，如 2024-03")
+    return int(found[1]), int(found[2])
