@@ -17,7 +17,7 @@ from PIL import Image
 
 from hezuo import gate
 from hezuo.keyprojects import services
-from hezuo.keyprojects.models import MonthlyReport, ProvinceRate, ReportPhoto
+from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate, ReportPhoto
 from hezuo.periods import services as periods
 from hezuo.projects.models import Project
 
@@ -176,3 +176,45 @@ class ReportPhotoTestCase(KeyProjectWorld):
         with self.assertRaises(gate.WriteRefused):
             services.add_photo(self.bob, june, self.png())
         self.assertFalse(ReportPhoto.objects.exists())
+
+
+class AnnualPlanPageTestCase(KeyProjectWorld):
+    def post_plan(self, user, project, number, unit="万元", year=2024, **extra):
+        self.login(user)
+        return self.client.post(reverse("keyprojects:plan", args=[project.pk]) + f"?year={year}",
+                                {"amount_0": number, "amount_1": unit, **extra})
+
+    def plan(self, project, year=2024):
+        return AnnualPlan.objects.filter(project=project, year=year).values_list("amount", flat=True).first()
+
+    def test_the_units_reporter_sets_and_changes_a_plan_in_wan(self):
+        r = self.post_plan(self.bob, self.key, "350", year=2025)
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(self.plan(self.key, 2025), Decimal("3500000.00"))
+        version = AnnualPlan.objects.get(project=self.key, year=2025).version
+        r = self.post_plan(self.bob, self.key, "1.2亿", unit="元", year=2025, version=version)
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(self.plan(self.key, 2025), Decimal("120000000.00"))
+        page = self.client.get(reverse("keyprojects:detail", args=[self.key.pk]) + "?year=2025").content.decode()
+        self.assertIn("1.2亿元", page)
+
+    def test_bad_input_is_named_and_nothing_is_written(self):
+        r = self.post_plan(self.bob, self.key, "三百多", year=2025)
+        self.assertEqual(r.status_code, 422)
+        self.assertContains(r, "年度计划投资", status_code=422)
+        self.assertIsNone(self.plan(self.key, 2025))
+
+    def test_others_cannot_set_a_plan(self):
+        self.assertEqual(self.post_plan(self.charlie, self.key, "100").status_code, 404)  # 吴兴 does not see 南浔's
+        self.assertEqual(self.post_plan(self.lily, self.key, "100").status_code, 403)  # a leader writes nothing
+        self.assertEqual(self.plan(self.key), Decimal("4000000.00"))
+        self.login(self.lily)
+        page = self.client.get(reverse("keyprojects:detail", args=[self.key.pk]) + "?year=2024").content.decode()
+        self.assertNotIn("保存计划", page)
+
+    def test_a_closed_year_refuses_a_plan(self):
+        periods.close_year(2024, actor=self.alice, reason="2024年度关账")
+        r = self.post_plan(self.alice, self.key, "500")
+        self.assertEqual(r.status_code, 422)
+        self.assertContains(r, "已年度关账", status_code=422)
+        self.assertEqual(self.plan(self.key), Decimal("4000000.00"))

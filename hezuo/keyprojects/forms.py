@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from hezuo.keyprojects.models import MonthlyReport
+from hezuo.keyprojects.models import AnnualPlan, MonthlyReport
 
 
 class MonthlyReportForm(forms.ModelForm):
@@ -13,6 +13,14 @@ class MonthlyReportForm(forms.ModelForm):
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "progress": forms.Textarea(attrs={"rows": 2}), "problems": forms.Textarea(attrs={"rows": 2}),
                    "resolution": forms.Textarea(attrs={"rows": 2})}
+
+
+class AnnualPlanForm(forms.ModelForm):
+    """A key project's 年度计划投资 of one year (the year is the page's)."""
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["amount"]
 
 
 class ProvinceRateForm(forms.Form):

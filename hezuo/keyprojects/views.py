@@ -15,7 +15,7 @@ from hezuo import access, gate
 from hezuo.core.busy import DatabaseBusy
 from hezuo.core.services.records import VersionConflict, save_record
 from hezuo.keyprojects import services
-from hezuo.keyprojects.forms import MonthlyReportForm, ProvinceRateForm, parse_month
+from hezuo.keyprojects.forms import AnnualPlanForm, MonthlyReportForm, ProvinceRateForm, parse_month
 from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate, ReportPhoto
 from hezuo.keyprojects.queries import progress, reported_year, time_progress
 from hezuo.projects.models import Project
@@ -35,10 +35,11 @@ def project_list(request):
                                                       "can_enter_rate": access.can_create(request.user, ProvinceRate)})
 
 
-def project_detail(request, pk):
+def project_detail(request, pk, plan_form=None, status=200):
     project = access.get_visible_or_404(request.user, Project, pk)
     year = _year(request)
-    plan = AnnualPlan.objects.filter(project=project, year=year).values_list("amount", flat=True).first()
+    stored = AnnualPlan.objects.filter(project=project, year=year).first()
+    plan = stored.amount if stored else None
     reports = list(MonthlyReport.objects.filter(project=project, year=year).order_by("month").prefetch_related("photos"))
     rates = dict(ProvinceRate.objects.filter(year=year).values_list("month", "rate"))
     rows = [{"report": r, "share": r.share_of_plan(plan), "time": time_progress(r.month.month),
@@ -48,9 +49,33 @@ def project_detail(request, pk):
              "actual": [None] * 12}
     for r in reports:
         chart["actual"][r.month.month - 1] = float(r.completed_ytd) / 10000
+    may_change = access.can_change(request.user, project)
+    can_plan = may_change and access.can_create(request.user, AnnualPlan)
     return render(request, "keyprojects/detail.html", {
         "project": project, "year": year, "plan": plan, "rows": rows, "chart": chart,
-        "can_report": access.can_change(request.user, project) and access.can_create(request.user, MonthlyReport)})
+        "can_report": may_change and access.can_create(request.user, MonthlyReport),
+        "can_plan": can_plan, "plan_version": stored.version if stored else "",
+        "plan_form": plan_form or (AnnualPlanForm(instance=stored) if can_plan else None)}, status=status)
+
+
+@require_POST
+def set_plan(request, pk):
+    """Set or change the project's 年度计划投资 of the page's year, through the gate."""
+    project = access.get_visible_or_404(request.user, Project, pk)
+    access.check_create(request.user, AnnualPlan)
+    year = _year(request)
+    stored = AnnualPlan.objects.filter(project=project, year=year).first()
+    form = AnnualPlanForm(request.POST, instance=stored or AnnualPlan(project=project, year=year))
+    if form.is_valid():
+        try:
+            save_record(form, request.user, request.POST.get("version") if stored else None)
+            messages.success(request, f"已保存 {project.code} {year}年 年度计划投资")
+            return redirect(f"{reverse('keyprojects:detail', args=[project.pk])}?year={year}")
+        except (gate.WriteRefused, VersionConflict, DatabaseBusy) as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+    return project_detail(request, pk, plan_form=form, status=422)
 
 
 def report_month(request, pk):
