@@ -74,12 +74,13 @@ class Target:
 
 
 def period_fields(model):
-    """(date field, year field) a model's records are put in a period by: the date of a dated
-    record (`year_from`), else a `year` field of its own, else neither."""
+    """(date field, year field) a model's records are put in a period by, from its declaration
+    (hezuo.records.Record): the date of a dated record (`year_from`), else its own year field
+    (`year_path` naming a field of the record itself), else neither."""
     if getattr(model, "year_from", None):
         return model.year_from, None
-    names = {f.name for f in model._meta.concrete_fields}
-    return None, ("year" if "year" in names else None)
+    year = getattr(model, "year_path", None)
+    return None, (year if isinstance(year, str) and "__" not in year else None)
 
 
 def unit_lookup(model):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -63,3 +65,8 @@ class PeriodLock(models.Model):
         if self.locked_by_id is None:
             return "系统管理命令"
         return self.locked_by.display_name or self.locked_by.username
+
+
+def month_span(year, month):
+    """(the first day of a month, the first day of the next): the dates a month's period holds."""
+    return datetime.date(year, month, 1), datetime.date(year + month // 12, month % 12 + 1, 1)

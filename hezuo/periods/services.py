@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hezuo import access
-from hezuo.periods.models import PeriodLock
+from hezuo.periods.models import PeriodLock, month_span
 
 
 class PeriodError(ValueError):
@@ -98,12 +98,9 @@ def reviewed_q(model, year):
         return None
     condition = None
     for lock in PeriodLock.active.filter(year=year, cause__in=REVIEWED).select_related("unit"):
-        if lock.month:
-            first = datetime.date(year, lock.month, 1)
-            last = datetime.date(year + lock.month // 12, lock.month % 12 + 1, 1) - datetime.timedelta(days=1)
-        else:
-            first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        term = Q(**{f"{dated}__range": (first, last)})
+        first, following = month_span(year, lock.month) if lock.month else (
+            datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
+        term = Q(**{f"{dated}__gte": first, f"{dated}__lt": following})
         if lock.unit_id is not None:
             term &= Q(**{f"{model.scope_path}__path__startswith": lock.unit.path})
         condition = term if condition is None else condition | term

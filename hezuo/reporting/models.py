@@ -2,11 +2,11 @@
 steps it went through, and the notices people receive (hezuo/reporting/services.py writes them).
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from hezuo.periods.models import month_span
 
 
 class ReportingTask(models.Model):
@@ -39,9 +39,7 @@ class ReportingTask(models.Model):
 
     def month_range(self):
         """[first day of the month, first day of the next)."""
-        first = datetime.date(self.year, self.month, 1)
-        following = datetime.date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        return first, following
+        return month_span(self.year, self.month)
 
 
 class Submission(models.Model):

@@ -27,7 +27,6 @@ from hezuo.amounts import AmountField
 from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
-from hezuo.imports.services.bulk import fast_insert
 from hezuo.imports.services.lookups import Lookups
 from hezuo.imports.services.writers import WRITERS
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS, TARGETS
