@@ -385,7 +385,7 @@ class Importer:
         fast = [(name, index, cells.quick(convert, column.spec.kind, required, blank))
                 for name, index, convert, required, blank, column in plan]
         least_width = max(index for _name, index, *_rest in plan) + 1 if plan else 0
-        rows = []
+        rows, chunk = [], []
         totals = cells.TOTAL_INITIALS
         for number, row in raw.rows:
             first = row[0] if row else None
@@ -393,22 +393,52 @@ class Importer:
             if type(first) is not str or not first or first[0] in totals or first[0].isspace():
                 if cells.is_blank_row(row) or cells.is_total_row(row):
                     continue
-            values = None
-            # Most rows are right: convert them in one go (an optional column's empty cell is
-            # its blank value: cells.quick). A bad cell, or a required one left empty, makes a
-            # converter raise, and the row is read again cell by cell to report it.
-            if len(row) >= least_width:
-                try:
-                    values = {name: convert(row[index]) for name, index, convert in fast}
-                except cells.CellError:
-                    pass
-            rows.append(Row(number, values if values is not None else self.read_cells(spec, number, row, plan, hint)))
-            if len(rows) % PROGRESS_EVERY == 0:
+            chunk.append((number, row))
+            if len(chunk) == PROGRESS_EVERY:
+                self.read_rows(spec, chunk, plan, fast, least_width, hint, rows)
+                chunk = []
                 self.progress(self.rows_seen + len(rows), 0, f"读取“{spec.name}”")
+        self.read_rows(spec, chunk, plan, fast, least_width, hint, rows)
         self.rows_seen += len(rows)
         self.refuse_unitless(spec, header_number)
         self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
         return rows
+
+    def read_rows(self, spec, chunk, plan, fast, least_width, hint, rows):
+        """Append a Row for each (number, cells) of `chunk` to `rows`.
+
+        Most rows are right, so the chunk is converted a column at a time (one map of the
+        column's converter: an optional column's empty cell is its blank value, cells.quick).
+        A column that raises is converted again cell by cell to find its bad rows, and those,
+        with rows too short to hold every column, are read cell by cell (read_cells), which
+        reports each problem."""
+        wide = [row for _number, row in chunk if len(row) >= least_width]
+        bad = set()
+        columns = []
+        for _name, index, convert in fast:
+            column = list(map(itemgetter(index), wide))
+            try:
+                columns.append(list(map(convert, column)))
+            except cells.CellError:
+                converted = []
+                for i, value in enumerate(column):
+                    try:
+                        converted.append(convert(value))
+                    except cells.CellError:
+                        bad.add(i)
+                        converted.append(None)
+                columns.append(converted)
+        names = [name for name, _index, _convert in fast]
+        if not columns:
+            found = [{} for _row in wide]
+        elif bad:
+            found = [None if i in bad else dict(zip(names, values)) for i, values in enumerate(zip(*columns))]
+        else:
+            found = [dict(zip(names, values)) for values in zip(*columns)]
+        found = iter(found)
+        for number, row in chunk:
+            values = next(found) if len(row) >= least_width else None
+            rows.append(Row(number, values if values is not None else self.read_cells(spec, number, row, plan, hint)))
 
     def converter(self, spec, column):
         words = self.mapped.get((spec.name, column.spec.field))
@@ -686,8 +716,10 @@ class Importer:
         code_of = {pk: key[0] for key, (pk, _unit) in projects.items()}
         ids = sorted(by_id, key=lambda pk: code_of.get(pk, ""))  # listed in the order of their codes
         unlisted = 0
+        pairings = rules.Pairings() if ids else None
         for start in range(0, len(ids), 900):
-            for warning in rules.project_warnings(Project.objects.filter(pk__in=ids[start:start + 900])):
+            chunk = Project.objects.filter(pk__in=ids[start:start + 900])
+            for warning in rules.project_warnings(chunk, pairings=pairings):
                 if len(self.result.warnings) >= WARNINGS_LISTED:
                     unlisted += 1  # counted, not written out: a first import of years of data
                     continue       # can raise thousands, which the 数据质量 page lists better
