@@ -170,3 +170,44 @@ def progress(user, year, through_month=None, level=Project.KeyLevel.PROVINCE):
         rate = ProvinceRate.objects.filter(year=year, month=through_month).values_list("rate", flat=True).first()
     return Progress(year, through_month, sum((p.plan or Decimal(0) for p in projects), Decimal(0)),
                     sum((p.completed for p in projects), Decimal(0)), rate, projects)
+
+
+# -- A unit's month in the reporting cycle (重点项目月报) ------------------------------------
+
+
+@dataclass
+class MonthRow:
+    """A key project of a unit's month: its report of the month (None: 未填报) and annual plan."""
+
+    project: Project
+    report: MonthlyReport | None
+    plan: Decimal | None
+
+    @property
+    def completion_rate(self):
+        return percent(self.report.completed_ytd, self.plan) if self.report else None
+
+
+def unit_key_projects(unit_path, year):
+    """The key projects (省重点 and 市重点) of `year` held by the unit at `unit_path` and the
+    units below it: those that report monthly."""
+    return (Project.objects.filter(year=year, unit__path__startswith=unit_path)
+            .exclude(key_level=Project.KeyLevel.NONE))
+
+
+def month_rows(unit, year, month):
+    """Each key project of `unit` (and below) of `year` with its report of `month` and its
+    annual plan, by project code. Two queries, however many projects."""
+    amount = DecimalField(max_digits=18, decimal_places=2)
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("amount")[:1]
+    projects = list(unit_key_projects(unit.path, year).select_related("unit")
+                    .annotate(plan=Subquery(plan, output_field=amount)).order_by("code"))
+    reports = {r.project_id: r for r in MonthlyReport.objects.filter(
+        project__in=[p.pk for p in projects], month=datetime.date(year, month, 1))}
+    return [MonthRow(p, reports.get(p.pk), p.plan) for p in projects]
+
+
+def units_holding(year):
+    """The ids of the units that hold a key project of `year`."""
+    return set(Project.objects.filter(year=year).exclude(key_level=Project.KeyLevel.NONE)
+               .values_list("unit_id", flat=True).distinct())
