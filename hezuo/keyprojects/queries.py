@@ -132,9 +132,11 @@ class Progress:
         }
 
 
-def key_projects(user, year, level=Project.KeyLevel.PROVINCE):
-    """The key projects of `year` (of `level`) the user may read."""
-    return access.visible(user, Project.objects.filter(year=year, key_level=level))
+def key_projects(user, year, level=Project.KeyLevel.PROVINCE, program=None):
+    """The key projects of `year` (of `level`) the user may read, of `program` and the
+    programs under it when one is given."""
+    rows = access.visible(user, Project.objects.filter(year=year, key_level=level))
+    return rows.filter(program__in=program.tree_ids()) if program is not None else rows
 
 
 def reported_year(user):
@@ -150,9 +152,12 @@ def latest_month(user, year):
     return last.month if last else None
 
 
-def progress(user, year, through_month=None, level=Project.KeyLevel.PROVINCE):
-    """Progress of `year`'s key projects through `through_month` (default: the last month
-    reported). Two queries: the projects with their plan and latest year-to-date, the rate."""
+def progress(user, year, through_month=None, level=Project.KeyLevel.PROVINCE, program=None):
+    """Progress of `year`'s key projects (of `program` and below, when given) through
+    `through_month` (default: the last month any readable key project reported, whatever its
+    program, so time progress is the same under every filter). Three queries with the
+    default month (two with a month and no program): the month, the projects with their plan
+    and latest year-to-date, the rate."""
     if through_month is None:
         through_month = latest_month(user, year)
     cut = datetime.date(year, through_month or 12, 1)
@@ -160,7 +165,7 @@ def progress(user, year, through_month=None, level=Project.KeyLevel.PROVINCE):
     latest = (MonthlyReport.objects.filter(project=OuterRef("pk"), year=year, month__lte=cut)
               .order_by("-month").values("completed_ytd")[:1])
     plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("amount")[:1]
-    rows = (key_projects(user, year, level).select_related("unit")
+    rows = (key_projects(user, year, level, program).select_related("unit")
             .annotate(plan=Subquery(plan, output_field=amount), ytd=Subquery(latest, output_field=amount))
             .order_by("code"))
     tp = time_progress(through_month)
