@@ -224,6 +224,7 @@ class KeptTargetsAndKeyProjectsTestCase(BaseTestCase):
         dash, r = self.dash(program=self.east_west.pk)
         self.assertEqual((dash.key_projects.count, dash.key_projects.through_month), (1, 3))
         html = r.content.decode()
+        self.assertIn("东西部协作（含下级类别）的省重点项目", html)
         self.assertIn("吴兴-001 吴兴示范项目", html)
         self.assertNotIn("南浔-001 南浔示范项目", html)
 
