@@ -34,8 +34,8 @@ def key_project(code, unit, program, region, level=Project.KeyLevel.PROVINCE, ye
 
 
 class KeyProjectsCycleTestCase(BaseTestCase):
-    """南浔区 holds two key projects (one through 南浔区农业农村局), 吴兴区 one; May's 月报
-    of the first is in, of the second not."""
+    """南浔区 holds two 省重点 projects (one through 南浔区农业农村局) and a 市重点 one, 吴兴区
+    one 省重点; May's 月报 of the first is in, of the second not."""
 
     @classmethod
     def setUpTestData(cls):
@@ -43,7 +43,8 @@ class KeyProjectsCycleTestCase(BaseTestCase):
         cls.reported = cls.own["projects"]  # 南浔-001, 南浔区农业农村局's
         cls.reported.key_level = Project.KeyLevel.PROVINCE
         cls.reported.save()
-        cls.silent = key_project("南浔-K02", cls.nanxun, cls.xinjiang, cls.kalpin, Project.KeyLevel.CITY)
+        cls.silent = key_project("南浔-K02", cls.nanxun, cls.xinjiang, cls.kalpin)
+        cls.city_level = key_project("南浔-K03", cls.nanxun, cls.xinjiang, cls.kalpin, Project.KeyLevel.CITY)
         cls.theirs = key_project("吴兴-K01", cls.wuxing, cls.east_west, cls.guang_an)
         AnnualPlan.objects.create(project=cls.reported, year=2024, amount=Decimal("20000000"))
         keyprojects.save_report(cls.bob, cls.reported, MAY, {
@@ -64,6 +65,8 @@ class KeyProjectsCycleTestCase(BaseTestCase):
     def test_it_is_issued_by_default_to_the_districts_holding_key_projects_and_to_others_as_themselves(self):
         transport = Unit.objects.create(name="市交通运输局", parent=self.city_office, kind=Unit.Kind.DEPARTMENT)
         key_project("交通-K01", transport, self.aid, self.kalpin)
+        water = Unit.objects.create(name="市水利局", parent=self.city_office, kind=Unit.Kind.DEPARTMENT)
+        key_project("水利-K01", water, self.aid, self.kalpin, Project.KeyLevel.CITY)  # 市重点: not asked for
         Unit.objects.create(name="长兴县", parent=self.city_office)  # a district without a key project
         self.assertEqual(list(services.units_to_issue(KEY_PROJECTS, 2024)), [self.nanxun, self.wuxing, transport])
         self.assertEqual(list(services.units_to_issue(KEY_PROJECTS, 2023)), [])
@@ -132,6 +135,8 @@ class KeyProjectsCycleTestCase(BaseTestCase):
                          (Decimal("6000000"), Decimal("6000000"), Decimal("20000000")))
         self.assertEqual(reported.completion_rate, Decimal(30))
         self.assertEqual([row.project for row in review.missing], [self.silent])
+        # 市重点项目 are not asked for: the key projects' pages and figures follow 省重点.
+        self.assertNotIn(self.city_level, [row.project for row in review.rows])
 
     def test_the_page_shows_figures_progress_problems_and_links_escaped(self):
         response = self.page()

@@ -193,11 +193,11 @@ class MonthRow:
         return percent(self.report.completed_ytd, self.plan) if self.report else None
 
 
-def unit_key_projects(unit_path, year):
-    """The key projects (省重点 and 市重点) of `year` held by the unit at `unit_path` and the
-    units below it: those that report monthly."""
-    return (Project.objects.filter(year=year, unit__path__startswith=unit_path)
-            .exclude(key_level=Project.KeyLevel.NONE))
+def unit_key_projects(unit_path, year, level=Project.KeyLevel.PROVINCE):
+    """The key projects of `year` held by the unit at `unit_path` and the units below it:
+    those whose monthly reports the reporting cycle asks for. 省重点 by default, the level
+    whose progress the key projects' pages, the dashboard and `hezuo stats` follow."""
+    return Project.objects.filter(year=year, key_level=level, unit__path__startswith=unit_path)
 
 
 def month_rows(unit, year, month):
@@ -212,7 +212,6 @@ def month_rows(unit, year, month):
     return [MonthRow(p, reports.get(p.pk), p.plan) for p in projects]
 
 
-def units_holding(year):
-    """The ids of the units that hold a key project of `year`."""
-    return set(Project.objects.filter(year=year).exclude(key_level=Project.KeyLevel.NONE)
-               .values_list("unit_id", flat=True).distinct())
+def units_holding(year, level=Project.KeyLevel.PROVINCE):
+    """The ids of the units that hold a key project (省重点 by default) of `year`."""
+    return set(Project.objects.filter(year=year, key_level=level).values_list("unit_id", flat=True).distinct())
