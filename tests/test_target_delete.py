@@ -68,10 +68,12 @@ class TargetDeleteTestCase(BaseTestCase):
         self.assertIn("已删除目标任务：2024年 援疆 消费帮扶（目标值 30万元）", page)
 
     def test_the_targets_page_links_it_for_city_officers_only(self):
-        self.client.force_login(self.alice)
-        self.assertIn(self.url(self.city_target), self.client.get(reverse("targets:list"), {"year": 2024}).content.decode())
-        self.client.force_login(self.lily)
-        self.assertNotIn(self.url(self.city_target), self.client.get(reverse("targets:list"), {"year": 2024}).content.decode())
+        def listed(user):
+            self.client.force_login(user)
+            return self.client.get(reverse("targets:list"), {"year": 2024}).content.decode()
+
+        self.assertIn(self.url(self.city_target), listed(self.alice))
+        self.assertNotIn(self.url(self.city_target), listed(self.lily))
 
     def test_nobody_else_deletes_a_target(self):
         # A leader reads every target and changes none; a district reads its own unit's only.
