@@ -112,7 +112,8 @@ class KeyProjectsCycleTestCase(BaseTestCase):
                                     {"state": "pending", "missing_reason": "本月停工待批"})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Submission.objects.get(pk=self.mine.pk).state, State.SUBMITTED)
-        self.assertIn("未填报月报：南浔-K02 南浔-K02工程；说明：本月停工待批", self.page().content.decode())
+        html = self.page().content.decode()
+        self.assertIn("<strong class=\"bad\">报送时的说明</strong>：未填报月报：南浔-K02 南浔-K02工程；说明：本月停工待批", html)
 
     def test_once_every_key_project_has_its_report_it_submits_without_a_word(self):
         keyprojects.save_report(self.bob, self.silent, MAY, {"completed_ytd": Decimal("0")})

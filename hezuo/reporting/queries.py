@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from hezuo import access, numbers, rules
 from hezuo.core.kinds import REGISTRY
-from hezuo.reporting.models import Notice, ReportingTask, Submission
+from hezuo.reporting.models import Notice, ReportingTask, Submission, SubmissionEvent
 
 State = Submission.State
 
@@ -140,8 +140,10 @@ def review(submission, viewer):
     counts = submission.approved_counts or {}
     approved_counts = [(title, counts[key]) for key, title in counted_titles(task) if counts.get(key)]
     if task.kind == ReportingTask.Kind.KEY_PROJECTS:
+        said = (submission.events.filter(action=SubmissionEvent.Action.SUBMITTED).order_by("-at", "-id")
+                .values_list("reason", flat=True).first())
         return {"key_projects": key_project_review(submission, viewer, since, upto), "since": since,
-                "approved_counts": approved_counts}
+                "approved_counts": approved_counts, "missing_note": said or ""}
     blocks = []
     for kind in dated_kinds():
         objs = list(month_records(kind, unit, task).order_by(kind.model.year_from, "pk"))
