@@ -186,8 +186,9 @@ class KeyProjectsCycleTestCase(BaseTestCase):
         self.assertEqual(approved.approved_counts, {queries.KEY_PROJECT_REPORTS: 1})
         lock = PeriodLock.active.get(unit=self.nanxun, year=2024, month=5)
         self.assertEqual((lock.cause, lock.reason), (PeriodLock.Cause.APPROVAL, "2024年5月 重点项目月报报送 审核通过"))
-        with self.assertRaises(gate.WriteRefused):
-            keyprojects.save_report(self.bob, self.silent, MAY, {"completed_ytd": Decimal("100")})
+        for project in (self.silent, self.reported):  # 南浔区's own and its 农业农村局's
+            with self.subTest(project=project.code), self.assertRaises(gate.WriteRefused):
+                keyprojects.save_report(self.bob, project, MAY, {"completed_ytd": Decimal("7000000")})
         html = self.page().content.decode()
         self.assertIn("第 1 版（重点项目月报 1 条）", html)
         self.assertIn("已锁定（审核通过，Alice）", html)
