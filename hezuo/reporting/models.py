@@ -14,6 +14,7 @@ class ReportingTask(models.Model):
 
     class Kind(models.TextChoices):
         MONTHLY_DATA = "monthly_data", "月度数据"
+        KEY_PROJECTS = "key_projects", "重点项目月报"
 
     title = models.CharField("任务名称", max_length=100)
     kind = models.CharField("报送内容", max_length=20, choices=Kind.choices, default=Kind.MONTHLY_DATA)

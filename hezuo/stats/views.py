@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from hezuo import access
 from hezuo.changes import kept
-from hezuo.keyprojects.queries import progress
 from hezuo.stats import dashboard as board
 from hezuo.stats.export import write_statistics
 from hezuo.stats.forms import DashboardForm, StatsForm
@@ -22,9 +21,8 @@ def dashboard(request):
     year, program = form.cleaned_data["year"], form.cleaned_data["program"]
     dash = kept("dashboard", access.data_scope(request.user), [year, program.pk if program else ""],
                 lambda: board.build(request.user, year, program).frozen())
-    # Key projects' progress is read fresh (two queries), not kept with the dashboard.
     return render(request, "stats/dashboard.html", {"form": form, "dash": dash, "data": dash.data,
-                                                    "figures": dash.figures, "progress": progress(request.user, year)})
+                                                    "figures": dash.figures, "progress": dash.key_projects})
 
 
 def stats_table(request):
