@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from hezuo import rules
 from hezuo.amounts import AmountField
 from hezuo.records import Record
 
@@ -87,9 +88,9 @@ class MonthlyReport(Record):
         if self.project_id is None or self.month is None or self.completed_ytd is None:
             return
         before = self.previous()
-        if before is not None and self.completed_ytd < before.completed_ytd and not self.decline_reason.strip():
-            raise ValidationError({"decline_reason": (
-                f"本年累计完成投资低于上月（{before.month.month}月）的数值，请在“累计减少原因”中说明原因")})
+        if before is not None and (message := rules.ytd_decline(self.completed_ytd, self.decline_reason, before.month,
+                                                                 before.completed_ytd)):
+            raise ValidationError({"decline_reason": message})
 
     def share_of_plan(self, plan=None):
         """本年累计 ÷ 年度计划投资, in percent (Decimal), or None without a plan."""

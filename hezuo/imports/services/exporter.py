@@ -65,6 +65,7 @@ def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, p
             rows = None
         elif querysets is not None:
             rows = querysets[spec.name]
+            rows = rows.annotate(**spec.annotations()) if spec.annotations else rows
         else:
             rows = default_rows(spec, year)
         if rows is not None:
@@ -75,7 +76,7 @@ def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, p
 
 
 def default_rows(spec, year):
-    rows = spec.model.objects.all()
+    rows = spec.records()
     if spec.model is Region:
         rows = rows.filter(from_package=False)  # national division data comes from the package
     if year and spec.year_field:
@@ -187,7 +188,9 @@ class StandardWriter(WorkbookWriter):
         for column in spec.columns:
             start = len(lookups)
             target = TARGETS.get(KINDS[column.kind].target)
-            if target is not None:  # a reference is written as what names it: a name, a code
+            if column.reads:  # a column that is no plain field: the spec says what it reads
+                lookups += column.reads
+            elif target is not None:  # a reference is written as what names it: a name, a code
                 lookups.append(f"{column.field}__{target.key[0]}")
             elif column.kind == "region":
                 lookups += [f"{column.field}__name", f"{column.field}__code"]
@@ -197,6 +200,11 @@ class StandardWriter(WorkbookWriter):
         return lookups, converters
 
     def converter(self, spec, column, i, ws):
+        if column.shows:
+            shows, n = column.shows, len(column.reads)
+            return lambda v: shows(*v[i:i + n]) if v[i] is not None else None
+        if column.kind == "month":
+            return lambda v: f"{v[i]:%Y-%m}" if v[i] is not None else None
         if column.kind == "region":
             return lambda v: self.region_text(v[i], v[i + 1]) if v[i] is not None else None
         if column.kind == "amount":
