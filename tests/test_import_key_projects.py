@@ -149,6 +149,18 @@ class MonthlyReportSheetTestCase(KeyProjectSheetsTestCase):
                       "重点项目月报": [REPORT_HEADER[:4], ["南浔-010", "2024-03", 2000, 300]]},
                      "项目 南浔-010 不是重点项目")
 
+    def test_an_empty_completion_of_the_month_is_worked_out_as_the_report_form_does(self):
+        MonthlyReport.objects.create(project=self.key, month=datetime.date(2024, 3, 1),
+                                     completed_ytd=Decimal("3000000"))
+        header = [*REPORT_HEADER[:4], "本月完成投资（万元）"]
+        self.import_ok({"重点项目月报": [header, ["南浔-001", "2024-04", None, 420, None],
+                                         ["南浔-001", "2024-05", None, 500, 60]]})
+        self.import_ok({"重点项目月报": [REPORT_HEADER[:4], ["南浔-001", "2024-01", None, 100]]})
+
+        months = MonthlyReport.objects.filter(project=self.key).order_by("month")
+        self.assertEqual([(m.month.month, m.completed_month) for m in months], [
+            (1, Decimal("1000000.00")), (3, Decimal("0.00")), (4, Decimal("1200000.00")), (5, Decimal("600000.00"))])
+
     def test_a_lower_year_to_date_than_last_month_stored_needs_a_reason(self):
         MonthlyReport.objects.create(project=self.key, month=datetime.date(2024, 3, 1),
                                      completed_ytd=Decimal("3000000"))
@@ -163,6 +175,8 @@ class MonthlyReportSheetTestCase(KeyProjectSheetsTestCase):
         self.refused({"重点项目月报": [REPORT_HEADER, ["南浔-001", "2024-05", None, 250, None],
                                        ["南浔-001", "2024-04", None, 300, None]]},
                      "第2行 E列（累计减少原因）：本年累计完成投资低于上月（4月）")
+        self.import_ok({"重点项目月报": [REPORT_HEADER, ["南浔-001", "2024-05", None, 250, "4月多报"],
+                                         ["南浔-001", "2024-04", None, 300, None]]})
 
     def test_a_corrected_earlier_month_is_what_the_next_month_is_read_against(self):
         MonthlyReport.objects.create(project=self.key, month=datetime.date(2024, 3, 1),
@@ -331,6 +345,9 @@ class ExportTestCase(KeyProjectSheetsTestCase):
             for column in BY_NAME[name].columns:
                 self.assertIn((name, column.header), described)
         self.assertTrue(import_workbook(self.dir / "blank.xlsx", CONSOLE).ok)
+        indicator = next(row for row in book["填写说明"].iter_rows(values_only=True) if row[:2] == ("目标任务", "指标"))
+        self.assertIn("消费帮扶", indicator[3])
+        self.assertIn("茶苗种植面积", indicator[3])
 
 
 class StatsAfterImportTestCase(KeyProjectSheetsTestCase):

@@ -17,7 +17,9 @@ apart. A sheet is a declaration: its model, its columns, its key and its shape.
   annual plan a 重点项目月报 row names). A companion is a spec of its own — checked, gated,
   matched and written like a sheet — whose rows `derive` makes from its sheet's rows.
 - `checks` are what a sheet's rows must satisfy together or against what is stored (a lower
-  year-to-date than last month's), run once references are resolved.
+  year-to-date than last month's), run once references are resolved, before rows are matched
+  with stored records; they also finish the values that need what a reference names (a
+  target's value in its indicator's unit) or other rows (a month's completion).
 """
 
 import unicodedata
@@ -52,6 +54,8 @@ class Column:
     of: tuple = ()  # (model, field) a companion writes from this column (年度计划投资 → AnnualPlan.amount)
     reads: tuple = ()  # lookups the export reads for a column that is no plain field (default: the field)
     shows: object = None  # function(*read values) → the exported cell, with `reads`
+    computed: bool = False  # an empty cell is None, for the sheet's checks to work out (本月完成投资)
+    listed: object = None  # function() → the words the template's drop-down offers (a reference's names)
 
     @property
     def title(self):
@@ -242,9 +246,11 @@ def key_projects_only(rows, lookups):
                    f"项目 {code} 不是重点项目（“项目”表中重点级别为空），不能填报重点项目月报")
 
 
-def ytd_declines(rows, lookups):
+def year_to_date(rows, lookups):
     """A year-to-date below the month before (stored, or an earlier row of this sheet) needs
-    累计减少原因: the rule the report form applies (rules.ytd_decline)."""
+    累计减少原因: the rule the report form applies (rules.ytd_decline). An empty 本月完成投资 is
+    the year-to-date less the month before's, as the form works it out
+    (MonthlyReport.completion_since)."""
     sheet = {}
     for row in rows:
         values = row.values
@@ -264,9 +270,11 @@ def ytd_declines(rows, lookups):
         months.setdefault((project, month.year), []).append(month)
     for (project, month), (value, row) in sheet.items():
         earlier = [m for m in months[project, month.year] if m < month]
-        if not earlier:
+        before = max(earlier) if earlier else None
+        if row.values.get("completed_month") is None:  # empty, or no such column: every row gets it
+            row.values["completed_month"] = MonthlyReport.completion_since(value, ytd[project, before] if before else None)
+        if before is None:
             continue
-        before = max(earlier)
         message = rules.ytd_decline(value, row.values.get("decline_reason"), before, ytd[project, before])
         if message:
             yield row.number, "decline_reason", "", message
@@ -304,6 +312,13 @@ def builtin_indicator(values):
         values["indicator"], values["custom"] = key, None
     else:
         values["indicator"] = ""
+
+
+def indicator_names():
+    """What 指标 may say: the built-in indicators' labels, then the office's own indicators."""
+    from hezuo.targets.indicators import BUILTIN
+
+    return [i.label for i in BUILTIN.values()] + list(Indicator.objects.order_by("name").values_list("name", flat=True))
 
 
 def indicator_unit(key, custom_unit):
@@ -530,7 +545,8 @@ SHEETS = (
         Column("年度计划投资", "plan", "amount", required=False, unit="万元", of=(AnnualPlan, "amount"),
                note="该项目该月所在年度的计划投资；同一项目同一年度各行应相同，留空则保持原值"),
         Column("本年累计完成投资", "completed_ytd", "amount", unit="万元"),
-        Column("本月完成投资", "completed_month", "amount", required=False, unit="万元"),
+        Column("本月完成投资", "completed_month", "amount", required=False, unit="万元", computed=True,
+               note="留空则为本年累计减去上月的本年累计（与填报页面相同）"),
         Column("开工以来累计完成投资", "completed_total", "amount", required=False, unit="万元"),
         Column("形象进度", "progress", "text", required=False, width=30),
         Column("存在问题", "problems", "text", required=False, width=30),
@@ -540,7 +556,7 @@ SHEETS = (
         Column("累计减少原因", "decline_reason", "text", required=False, width=24,
                note="本年累计完成投资低于上月时必填"),
     ), key=("project", "month"), order=("month", "project__code"), companions=(ANNUAL_PLANS,),
-        checks=(key_projects_only, ytd_declines), annotations=plan_of_year, model_clean=False,
+        checks=(key_projects_only, year_to_date), annotations=plan_of_year, model_clean=False,
         note="每个重点项目每月一行；再次导入同一项目同一月份会更新该月月报。"),
     SheetSpec("全省进度", ProvinceRate, (
         Column("月份", "month", "month", width=10, reads=("year", "month"), shows=year_month),
@@ -548,7 +564,8 @@ SHEETS = (
     ), key=("year", "month"), order=("year", "month"), combine=(month_of_rate,), sets=(("year", "month"),),
         note="全省重点项目年度计划投资的完成率，每月一行；只有市级业务人员可以导入。"),
     SheetSpec("目标任务", TargetRecord, (
-        Column("指标", "custom", "indicator", width=24, reads=("indicator", "custom__name"), shows=shown_indicator),
+        Column("指标", "custom", "indicator", width=24, reads=("indicator", "custom__name"), shows=shown_indicator,
+               listed=indicator_names, note="内置指标的完成值按记录自动计算；自定义指标须先在“目标任务”页面新增"),
         Column("工作类别", "program", "program"),
         Column("年度", "year", "year", width=8),
         Column("目标值", "value", "number", reads=("value", "indicator", "custom__unit"), shows=shown_in_unit),

@@ -79,7 +79,13 @@ class MonthlyReport(Record):
         """This month's completion as its year-to-date less last month's (never below 0: a
         year-to-date corrected downwards, with its reason, completed nothing this month)."""
         before = self.previous()
-        return max(self.completed_ytd - (before.completed_ytd if before else 0), 0)
+        return self.completion_since(self.completed_ytd, before.completed_ytd if before else None)
+
+    @staticmethod
+    def completion_since(ytd, before_ytd):
+        """This month's completion from its year-to-date and last month's (None: no report
+        before it this year): the page's rule, which the import's 重点项目月报 applies too."""
+        return max(ytd - (before_ytd or 0), 0)
 
     def clean(self):
         super().clean()

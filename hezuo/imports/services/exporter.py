@@ -126,11 +126,14 @@ class StandardWriter(WorkbookWriter):
             name = f"list_{spec.model._meta.model_name}_{column.field}"
             title = f"{column.header}（{spec.name}）"
             labels = [label for value, label in model_field.choices if value != ""]
+        elif column.listed:
+            name, title, labels = f"list_{spec.model._meta.model_name}_{column.field}", column.header, None
         else:
             return None
         if name not in self.lists:
             if labels is None:
-                labels = list(Program.objects.order_by("sort_order", "id").values_list("name", flat=True))
+                labels = column.listed() if column.listed else \
+                    list(Program.objects.order_by("sort_order", "id").values_list("name", flat=True))
             self.lists[name] = (title, labels)
         return name if self.lists[name][1] else None
 
@@ -152,7 +155,7 @@ class StandardWriter(WorkbookWriter):
     def format_of(self, spec, column):
         if column.kind == "key_flag":
             return KINDS[column.kind].format
-        if column.kind in ("choice", "bool", "program"):
+        if column.kind in ("choice", "bool", "program") or column.listed:
             name = self.list_name(spec, column)
             labels = self.lists[name][1] if name else []
             text = "可选：" + "、".join(labels)

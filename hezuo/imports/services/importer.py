@@ -245,7 +245,9 @@ class Importer:
                 continue
             parsed[spec.name] = (spec, self.read_sheet(raw, spec))
             for companion in spec.companions:
-                parsed[companion.name] = (companion, self.derive(spec, companion, parsed[spec.name][1]))
+                made = self.derive(spec, companion, parsed[spec.name][1])
+                if made:  # a sheet without a companion's cells (no plan given) writes none, and says nothing of it
+                    parsed[companion.name] = (companion, made)
         if not parsed and not self.result.problems:
             names = "、".join(spec.name for spec in SHEETS)
             self.result.problems.append(Problem(
@@ -451,7 +453,8 @@ class Importer:
         made, problems = companion.derive(rows)
         for number, field_name, message in problems:
             self.problem(companion.name, number, self.blamed(companion, field_name), "", message)
-        self.result.sheets.append(SheetResult(companion.name, rows=len(made)))
+        if made:
+            self.result.sheets.append(SheetResult(companion.name, rows=len(made)))
         return [Row(number, values) for number, values in made]
 
     def converter(self, spec, column):
@@ -1040,8 +1043,9 @@ def has_own_clean(model):
 def blank_value(model_field, column):
     """What an empty optional cell stores: the field's default, else NULL or an empty string.
     A part naming a parent (see specs) stays None: no parent; so does a column about a field,
-    and one a companion writes (an empty 年度计划投资 keeps the stored plan)."""
-    if column.parent or column.about or column.of:
+    one a companion writes (an empty 年度计划投资 keeps the stored plan), and one the sheet's
+    checks work out (Column.computed)."""
+    if column.parent or column.about or column.of or column.computed:
         return None
     if model_field.has_default():
         return model_field.get_default()
