@@ -254,6 +254,20 @@ class TargetSheetTestCase(KeyProjectSheetsTestCase):
         self.assertEqual(Target.objects.count(), 2)
         self.assertEqual(Target.objects.get(custom=self.tea).actual_value, Decimal("20.00"))
 
+    def test_an_imported_actual_says_who_entered_it(self):
+        rows = [TARGET_HEADER, ["茶苗种植面积", "援疆", 2024, 500, "亩", None, 10],
+                ["茶苗种植面积", "东西部协作", 2024, 500, "亩", None, None]]
+        self.import_ok({"目标任务": rows}, user=self.alice)
+        stamped = {t.program.name: (t.actual_by, t.actual_at is not None) for t in Target.objects.all()}
+        self.assertEqual(stamped, {"援疆": (self.alice, True), "东西部协作": (None, False)})
+
+        rows[2][6] = 30
+        result = self.import_ok({"目标任务": rows})  # the console: no user
+
+        self.assertEqual([(s.updated, s.unchanged) for s in result.sheets], [(1, 1)])
+        stamped = {t.program.name: (t.actual_by, t.actual_at is not None) for t in Target.objects.all()}
+        self.assertEqual(stamped, {"援疆": (self.alice, True), "东西部协作": (None, True)})
+
     def test_a_unit_other_than_the_indicators_is_refused_naming_row_column_and_the_right_unit(self):
         self.refused({"目标任务": [TARGET_HEADER, ["消费帮扶", "援疆", 2024, 3000, "万元", None, None],
                                    ["派遣人次", "援疆", 2024, 3000, "万元", None, None],

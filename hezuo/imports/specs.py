@@ -129,6 +129,7 @@ class SheetSpec:
     within: str = ""  # a companion's: the sheet it is read from
     annotations: object = None  # function() → {name: expression} the export reads (a column's `of`)
     model_clean: bool = True  # False: the model's clean() holds only what `checks` checks for the whole sheet
+    stamps: tuple = ()  # (field, by, at): who gave or changed a typed value and when (a target's 完成值)
 
     @property
     def sheet(self):
@@ -578,6 +579,7 @@ SHEETS = (
     ), key=("indicator", "custom", "program", "year", "unit"),
         order=("year", "program__sort_order", "indicator", "custom__name", "unit__path"),
         combine=(builtin_indicator,), sets=(("indicator", "custom"),), checks=(in_indicator_unit,),
+        stamps=(("actual_value", "actual_by", "actual_at"),),
         note="每个指标、工作类别、年度、单位一行；只有市级业务人员可以导入。"),
 )
 
