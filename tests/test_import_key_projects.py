@@ -15,7 +15,6 @@ from pathlib import Path
 import openpyxl
 from django.core.management import call_command
 
-from hezuo import access
 from hezuo.access import CONSOLE
 from hezuo.imports.services.exporter import export_workbook
 from hezuo.imports.services.importer import import_workbook

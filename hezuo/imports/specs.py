@@ -22,6 +22,7 @@ apart. A sheet is a declaration: its model, its columns, its key and its shape.
   target's value in its indicator's unit) or other rows (a month's completion).
 """
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -273,7 +274,8 @@ def year_to_date(rows, lookups):
         earlier = [m for m in months[project, month.year] if m < month]
         before = max(earlier) if earlier else None
         if row.values.get("completed_month") is None:  # empty, or no such column: every row gets it
-            row.values["completed_month"] = MonthlyReport.completion_since(value, ytd[project, before] if before else None)
+            last = ytd[project, before] if before else None
+            row.values["completed_month"] = MonthlyReport.completion_since(value, last)
         if before is None:
             continue
         message = rules.ytd_decline(value, row.values.get("decline_reason"), before, ytd[project, before])
@@ -294,6 +296,7 @@ ANNUAL_PLANS = SheetSpec("年度计划投资", AnnualPlan, (
 ), key=("project", "year"), within="重点项目月报", derive=plans_of)
 
 
+@functools.cache
 def builtin_indicators():
     """{written name: key} of the built-in indicators: their labels (full- or half-width) and keys."""
     from hezuo.targets.indicators import BUILTIN  # the statistics behind them load on first use
