@@ -89,6 +89,7 @@ class MonthlyReportSheetTestCase(KeyProjectSheetsTestCase):
         self.assertEqual(AnnualPlan.objects.get(project=self.key, year=2024).amount, Decimal("12000000.00"))
         sheets = {sheet.name: (sheet.rows, sheet.created) for sheet in result.sheets}
         self.assertEqual(sheets, {"重点项目月报": (2, 2), "年度计划投资": (1, 1)})
+        self.assertEqual(result.rows, 2, "the plan is a cell of the report rows, not a row of its own")
 
     def test_months_as_clerks_write_them(self):
         rows = [["南浔-001", "2024-01", None, 10], ["南浔-001", "2024年2月", None, 20],

@@ -143,6 +143,11 @@ class ImportResult:
     def ok(self):
         return not self.problems
 
+    @property
+    def rows(self):
+        """The workbook's rows: a companion's rows (年度计划投资) are its sheet's, not counted again."""
+        return sum(sheet.rows for sheet in self.sheets if sheet.name not in COMPANION_SHEETS)
+
     def summary_lines(self):
         verb = "校验通过（未写入）" if self.dry_run else "导入完成"
         lines = [f"{verb}："]
