@@ -267,6 +267,20 @@ def check_form(form):
             form.add_error(None, str(violation))
 
 
+# A key project's year-to-date is read against its month before (another record, so no row
+# rule): the report form (MonthlyReport.clean) and the import's 重点项目月报 check it here.
+YTD_DECLINE = Rule("ytd_decline", "重点项目本年累计完成投资低于上月时，须说明累计减少原因", ERROR,
+                   ("keyprojects.MonthlyReport",))
+
+
+def ytd_decline(ytd, reason, before_month, before_ytd):
+    """The message when a year-to-date is below last month's (`before_month`, a date, and its
+    `before_ytd`) and no 累计减少原因 is given; "" when it is not."""
+    if before_ytd is None or ytd is None or ytd >= before_ytd or (reason or "").strip():
+        return ""
+    return f"本年累计完成投资低于上月（{before_month.month}月）的数值，请在“累计减少原因”中说明原因"
+
+
 # -----------------------------------------------------------------------------------------
 # Project rules (提醒): cumulative funds, total investment, pairing
 # -----------------------------------------------------------------------------------------

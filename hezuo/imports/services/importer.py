@@ -143,6 +143,11 @@ class ImportResult:
     def ok(self):
         return not self.problems
 
+    @property
+    def rows(self):
+        """The workbook's rows: a companion's rows (年度计划投资) are its sheet's, not counted again."""
+        return sum(sheet.rows for sheet in self.sheets if sheet.name not in COMPANION_SHEETS)
+
     def summary_lines(self):
         verb = "校验通过（未写入）" if self.dry_run else "导入完成"
         lines = [f"{verb}："]
@@ -222,6 +227,7 @@ class Importer:
     # -- reading -------------------------------------------------------------------------
 
     def problem(self, sheet, row, column, value, message):
+        sheet = COMPANION_SHEETS.get(sheet, sheet)  # a companion's rows are its sheet's
         self.result.problems.append(Problem(
             sheet, row, column.letter if column else "", column.spec.title if column else "", shown(value), message,
         ))
@@ -243,6 +249,10 @@ class Importer:
                 self.result.problems.append(Problem(raw.name, None, "", "", "", f"与另一工作表重复，都是“{spec.name}”"))
                 continue
             parsed[spec.name] = (spec, self.read_sheet(raw, spec))
+            for companion in spec.companions:
+                made = self.derive(spec, companion, parsed[spec.name][1])
+                if made:  # a sheet without a companion's cells (no plan given) writes none, and says nothing of it
+                    parsed[companion.name] = (companion, made)
         if not parsed and not self.result.problems:
             names = "、".join(spec.name for spec in SHEETS)
             self.result.problems.append(Problem(
@@ -440,6 +450,18 @@ class Importer:
             values = next(found) if len(row) >= least_width else None
             rows.append(Row(number, values if values is not None else self.read_cells(spec, number, row, plan, hint)))
 
+    def derive(self, spec, companion, rows):
+        """The rows of a companion (specs: a 重点项目月报 row's annual plan), made from its
+        sheet's rows; its columns are the sheet's columns of the same headers."""
+        bound = {c.spec.header: c for c in self.columns.get(spec.name, {}).values()}
+        self.columns[companion.name] = {c.field: bound[c.header] for c in companion.columns if c.header in bound}
+        made, problems = companion.derive(rows)
+        for number, field_name, message in problems:
+            self.problem(companion.name, number, self.blamed(companion, field_name), "", message)
+        if made:
+            self.result.sheets.append(SheetResult(companion.name, rows=len(made)))
+        return [Row(number, values) for number, values in made]
+
     def converter(self, spec, column):
         words = self.mapped.get((spec.name, column.spec.field))
         choice = column.spec.kind == "choice"
@@ -568,7 +590,7 @@ class Importer:
             self.allowed_units = set(access.writable_units(self.user).values_list("id", flat=True))
         self.lookups = Lookups(parsed, self.allowed_units)
         # In the order of SHEETS: a child's parent names the keys its own sheet resolved.
-        for spec in SHEETS:
+        for spec in with_companions():
             if spec.name in parsed:
                 self.check_sheet(spec, parsed[spec.name][1])
 
@@ -627,7 +649,12 @@ class Importer:
                     values[column.field] = found[0]
         for parent, kind in parents.items():
             self.resolve_parent(spec, rows, parent, kind, written)
-        if any(p.sheet == spec.name for p in self.result.problems):
+        if any(p.sheet == spec.sheet for p in self.result.problems):
+            return
+        for check in spec.checks:
+            for number, field_name, value, message in check(rows, self.lookups):
+                self.problem(spec.name, number, self.blamed(spec, field_name), value, message)
+        if any(p.sheet == spec.sheet for p in self.result.problems):
             return
         self.check_scope(spec, rows)
         self.match_existing(spec, rows)
@@ -680,7 +707,7 @@ class Importer:
         if spec.shape == "tree":
             return  # tree records are checked as they are saved, parents first (writers.TreeWriter)
         check = rules.row_checker(spec.model, fields=rows[0].values.keys() if rows else ())
-        own_clean = has_own_clean(spec.model)
+        own_clean = spec.model_clean and has_own_clean(spec.model)
         meta = spec.model._meta
         names = {f: meta.get_field(f).attname for f in spec.stored}
         for row in rows:
@@ -742,7 +769,9 @@ class Importer:
         return next((self.bound(spec, c) for c in own + about if self.bound(spec, c) is not None), None)
 
     def column_of(self, spec, field_name):
-        """The column that writes a stored field: itself, or the first part naming a parent."""
+        """The column that writes a stored field: itself, the first part naming a parent, or
+        the column a combine sets it from (SheetSpec.sets)."""
+        field_name = dict(spec.sets).get(field_name, field_name)
         return next((c for c in spec.columns if c.field == field_name or c.parent == field_name), None)
 
     def check_scope(self, spec, rows):
@@ -773,7 +802,7 @@ class Importer:
         import, each named with its sheet, row and the month. A few queries a sheet: the
         locks, the units' paths, the stored places of the updated rows and of the records
         that follow them (a project's funds)."""
-        if any(p.sheet == spec.name for p in self.result.problems):
+        if any(p.sheet == spec.sheet for p in self.result.problems):
             return  # role and scope were refused row by row already, in their own words
         if all(row.action == "unchanged" for row in rows):
             return  # nothing of the sheet is written: a reporter's export of the dictionaries comes back as it went
@@ -857,7 +886,7 @@ class Importer:
         sheet = next(s for s in self.result.sheets if s.name == spec.name)
         key_of = itemgetter(*spec.key)
         keys = [key_of(row.values) for row in rows]
-        key_headers = "、".join(self.column_of(spec, f).header for f in spec.key)
+        key_headers = "、".join(dict.fromkeys(self.column_of(spec, f).header for f in spec.key))
         if len(set(keys)) < len(keys):
             seen = {}
             for row, key in zip(rows, keys):
@@ -953,7 +982,7 @@ class Importer:
         with transaction.atomic():
             audit = ImportAudit(self.user, self.record, self.cause)
             self.lookups.load_package_regions()
-            for spec in SHEETS:
+            for spec in with_companions():
                 if spec.name not in parsed:
                     continue
                 rows = parsed[spec.name][1]
@@ -984,6 +1013,16 @@ class Importer:
                 self.problem(spec.name, number, self.bound(spec, self.column_of(spec, field_name)), "",
                              "；".join(texts))
 
+def with_companions():
+    """Every spec, each sheet's companions after it: the order of checking and writing."""
+    for spec in SHEETS:
+        yield spec
+        yield from spec.companions
+
+
+COMPANION_SHEETS = {companion.name: spec.name for spec in SHEETS for companion in spec.companions}
+
+
 def preview_value(model_field, value):
     """A stored value as the preview shows it: a choice by its label, a reference by its name."""
     if value is None or value == "":
@@ -1008,8 +1047,10 @@ def has_own_clean(model):
 
 def blank_value(model_field, column):
     """What an empty optional cell stores: the field's default, else NULL or an empty string.
-    A part naming a parent (see specs) stays None: no parent; so does a column about a field."""
-    if column.parent or column.about:
+    A part naming a parent (see specs) stays None: no parent; so does a column about a field,
+    one a companion writes (an empty 年度计划投资 keeps the stored plan), and one the sheet's
+    checks work out (Column.computed)."""
+    if column.parent or column.about or column.of or column.computed:
         return None
     if model_field.has_default():
         return model_field.get_default()
