@@ -17,7 +17,7 @@ from hezuo.keyprojects.models import AnnualPlan
 from hezuo.org.models import Unit
 from hezuo.periods import services as periods
 from hezuo.periods.models import PeriodLock
-from hezuo.projects.models import Project
+from hezuo.projects.models import FundRecord, Project
 from hezuo.reporting import queries, services
 from hezuo.reporting.models import ReportingTask, Submission
 from tests.base import BaseTestCase
@@ -185,7 +185,8 @@ class KeyProjectsCycleTestCase(BaseTestCase):
         approved = services.approve(self.mine, self.alice, at=at(6, 6))
         self.assertEqual(approved.approved_counts, {queries.KEY_PROJECT_REPORTS: 1})
         lock = PeriodLock.active.get(unit=self.nanxun, year=2024, month=5)
-        self.assertEqual((lock.cause, lock.reason), (PeriodLock.Cause.APPROVAL, "2024年5月 重点项目月报报送 审核通过"))
+        self.assertEqual((lock.cause, lock.reason, lock.covers),
+                         (PeriodLock.Cause.APPROVAL, "2024年5月 重点项目月报报送 审核通过", PeriodLock.Covers.KEY_PROJECTS))
         for project in (self.silent, self.reported):  # 南浔区's own and its 农业农村局's
             with self.subTest(project=project.code), self.assertRaises(gate.WriteRefused):
                 keyprojects.save_report(self.bob, project, MAY, {"completed_ytd": Decimal("7000000")})
@@ -193,10 +194,24 @@ class KeyProjectsCycleTestCase(BaseTestCase):
         self.assertIn("第 1 版（重点项目月报 1 条）", html)
         self.assertIn("已锁定（审核通过，Alice）", html)
 
+    def test_approval_leaves_the_months_other_records_open_for_its_monthly_data(self):
+        self.say_why()
+        services.approve(self.mine, self.alice, at=at(6, 6))
+        may = gate.Target(self.nanxun.pk, MAY)
+        gate.check(self.bob, gate.CREATE, FundRecord, [may])  # not refused: 月度数据 is still to come
+        self.assertEqual(periods.reviewed_periods(2024), "")  # nor does the dashboard call it 已审核
+        monthly = may_task(self, at=at(6, 7)).submissions.get(unit=self.nanxun)
+        services.submit(monthly, self.bob, at=at(6, 8))
+        services.approve(monthly, self.alice, at=at(6, 9))
+        with self.assertRaises(gate.WriteRefused):
+            gate.check(self.bob, gate.CREATE, FundRecord, [may])
+        self.assertEqual(PeriodLock.active.filter(unit=self.nanxun, year=2024, month=5).count(), 2)
+        self.assertEqual(periods.reviewed_periods(2024), "南浔区 5月")
+
     def test_after_a_reopening_it_marks_new_and_changed_reports_since_the_last_approval(self):
         self.say_why()
         services.approve(self.mine, self.alice, at=at(6, 6))
-        periods.unlock(self.nanxun, 2024, 5, actor=self.alice, reason="南浔区更正5月月报")
+        periods.unlock(self.nanxun, 2024, 5, actor=self.alice, reason="南浔区更正5月月报", covers=PeriodLock.Covers.KEY_PROJECTS)
         keyprojects.save_report(self.bob, self.reported, MAY, {"completed_ytd": Decimal("6500000")})
         keyprojects.save_report(self.bob, self.silent, MAY, {"completed_ytd": Decimal("300000")})
         again = may_task(self, kind=KEY_PROJECTS, title="5月重点项目月报更正", deadline=datetime.date(2024, 6, 30),

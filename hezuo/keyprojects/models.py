@@ -46,6 +46,7 @@ class MonthlyReport(Record):
     region_path = "project__partner_region"
     year_path = "year"
     year_from = "month"
+    closed_by = ("key_projects",)  # PeriodLock.Covers.KEY_PROJECTS
 
     project = models.ForeignKey("projects.Project", models.CASCADE, verbose_name="项目", related_name="monthly_reports")
     month = models.DateField("月份", help_text="该月的第一天")
@@ -146,6 +147,7 @@ class ReportPhoto(Record):
     region_path = "report__project__partner_region"
     year_path = "year"
     year_from = "month"
+    closed_by = ("key_projects",)  # PeriodLock.Covers.KEY_PROJECTS
 
     report = models.ForeignKey(MonthlyReport, models.CASCADE, verbose_name="月报", related_name="photos")
     month = models.DateField("月份", editable=False)  # its report's, copied (save)

@@ -136,7 +136,7 @@ def approve(submission, user, expected_state=None, at=None):
     _event(current, user, Action.APPROVED, State.SUBMITTED, current.state, at=at,
            reason=f"审核版本：第 {current.approved_version} 版")
     periods.lock(current.unit, task.year, task.month, actor=user, cause=PeriodLock.Cause.APPROVAL,
-                 reason=f"{task.title} 审核通过", at=at)
+                 reason=f"{task.title} 审核通过", at=at, covers=task.locks)
     _notify(user, access.reporters_of(current.unit), f"{current.unit.name}的“{task.title}”已审核通过，该月数据已锁定",
             current, at)
     return current

@@ -95,7 +95,8 @@ def submission_detail(request, pk, error=None, status=200):
         and submission.state in (Submission.State.PENDING, Submission.State.RETURNED),
         "can_review": access.can_review(request.user) and submission.state == Submission.State.SUBMITTED,
         "late": submission.late_days(timezone.localdate()),
-        "lock": lock_covering(submission.unit, datetime.date(submission.task.year, submission.task.month, 1)),
+        "lock": lock_covering(submission.unit, datetime.date(submission.task.year, submission.task.month, 1),
+                              covers=submission.task.locks),
     })
     return render(request, "reporting/submission.html", context, status=status)
 
