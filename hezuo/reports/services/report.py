@@ -454,7 +454,7 @@ class _Builder:
                 text = text or sentences.render_value(figure, item)
                 if text is None:
                     return None
-                parts.append(self.ref(figure, text, "" if item.program == sentences.TOTAL else item.program))
+                parts.append(self.ref(figure, text, item.program))
                 state["kept"] = True
         if top and not has_clause and not state["kept"]:
             state["kept"] = True  # a sentence of words and text only (the opening's first line)
@@ -529,9 +529,10 @@ class _Builder:
         lagging = p.lagging
         if not lagging:
             return None
+        own = self.unit.pk if self.unit else None  # a district's own projects need no name of it
         listed = "；".join(
-            f"{q.project.unit.name}{quoted(q.project.name)}完成{numbers.format_percent(rounded(q.completion_rate))}"
-            for q in lagging)
+            f"{'' if q.project.unit_id == own else q.project.unit.name}{quoted(q.project.name)}"
+            f"完成{numbers.format_percent(rounded(q.completion_rate))}" for q in lagging)
         time = numbers.format_percent(rounded(p.time_progress))
         return [f"重点项目推进不平衡。截至{p.through_month}月底，{numbers.format_count(len(lagging), '个')}"
                 f"省长三角一体化发展重大项目年度投资完成率低于序时进度（{time}）：{listed}，需督促加快建设进度。"]
