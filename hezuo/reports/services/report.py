@@ -375,6 +375,7 @@ class _Builder:
             self.blocks.append(Block("placeholder", text=f"【请填写：{row.label}工作情况（未找到该类别的句式模板）。】"))
         elif not self.sentences(template):
             self.blocks.append(Block("placeholder", text=f"【请填写：{row.label}工作情况（句式模板中的数字均为零）。】"))
+        self.blocks += self.labour_cooperation(row)
         self.table(row)
 
     def sentences(self, template):
@@ -481,10 +482,11 @@ class _Builder:
             body.append(cells)
         self.blocks.append(Block("table", text=f"{family.label}主要指标（{self.year}年）", columns=columns, rows=body))
 
-    def labour_cooperation(self):
-        """劳务协作 (job fairs, postings, QR scans, training): the jobs app is not part of Hezuo
-        yet. When it is, its figures (企业、岗位、扫码) belong here, as a statistics read in
-        hezuo.stats.queries and words of the family templates; until then nothing is written."""
+    def labour_cooperation(self, family):
+        """The blocks on 劳务协作 (job fairs, postings, QR scans) of a family's section. The jobs
+        app is not part of Hezuo yet; when it is, its figures (用工企业、岗位、扫码) come from a
+        read in hezuo.stats.queries and are said here, or as words of the family templates.
+        Until then: none (the job fairs' activities are not named elsewhere either)."""
         return []
 
     def honors(self):
@@ -500,7 +502,8 @@ class _Builder:
             for i, h in enumerate(honors, start=1):
                 running = f"连续{h.years_running}年" if h.years_running > 1 else ""
                 by = f"，{h.awarded_by}授予" if h.awarded_by else ""
-                self.blocks.append(Block("paragraph", parts=[f"{i}.{h.holder}{running}获{quoted(h.name)}（{h.level}{by}）。"]))
+                text = f"{i}.{h.holder}{running}获{quoted(h.name)}（{h.level}{by}）。"
+                self.blocks.append(Block("paragraph", parts=[text]))
         if cases:
             sub += 1
             self.heading(2, sub, "典型案例")
