@@ -139,10 +139,9 @@ def printed(report):
     sources, renumber = [], {}
     for number, refs in enumerate(groups.values(), start=1):
         figure = refs[0].figure
-        exact = figure.exact
+        exact = _exact(figure.value, figure)
         if figure.previous is not None and any(r.text == figure.change for r in refs):
-            before = dataclasses.replace(figure, value=figure.previous)
-            exact += f"\n上年 {before.exact}"
+            exact += f"\n上年 {_exact(figure.previous, figure)}"
         label = min((r.figure.label for r in refs), key=len)  # the plainest: without （同比…）
         description = describe(figure.url, programs, figure.total, year=report.year)
         sources.append(Source(number, label, exact, description, figure.url))
@@ -172,6 +171,11 @@ def printed(report):
         else:
             blocks.append(dataclasses.replace(block, text=text.nest_quotes(block.text)))
     return Printed(dataclasses.replace(report, title=text.nest_quotes(report.title), blocks=blocks), sources)
+
+
+def _exact(value, figure):
+    """A figure's exact value: 元 to the fen, a count in the document's number style."""
+    return numbers.format_exact(value) if figure.is_amount else numbers.format_number(value) + figure.unit
 
 
 def _program_names():
@@ -518,7 +522,7 @@ def _run_properties(east_asia, size, bold=False, latin=LATIN_FONT):
 
 
 def _paragraph_style(style_id, name, east_asia, size, *, bold=False, jc="both", indent_chars=2, line=None,
-                     after=0, outline=None, snap=True, keep_next=False, latin=LATIN_FONT, based_on="Normal",
+                     before=0, after=0, outline=None, snap=True, keep_next=False, latin=LATIN_FONT, based_on="Normal",
                      default=False):
     """A paragraph style as XML: fonts by name (never theme fonts), size, bold, alignment,
     first-line indent in characters, exact line spacing (the grid's pitch unless given)."""
@@ -533,7 +537,7 @@ def _paragraph_style(style_id, name, east_asia, size, *, bold=False, jc="both", 
     return parse_xml(
         f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="{style_id}"{is_default}>'
         f'<w:name w:val="{name}"/>{parent}<w:next w:val="Normal"/><w:qFormat/>'
-        f'<w:pPr>{keep}{no_snap}<w:spacing w:before="0" w:after="{after}" w:line="{line}" w:lineRule="exact"/>'
+        f'<w:pPr>{keep}{no_snap}<w:spacing w:before="{before}" w:after="{after}" w:line="{line}" w:lineRule="exact"/>'
         f'<w:ind w:firstLineChars="{indent_chars * 100}" w:firstLine="{indent}"/><w:jc w:val="{jc}"/>'
         f'{level}</w:pPr>{_run_properties(east_asia, size, bold, latin)}</w:style>')
 
@@ -567,7 +571,7 @@ def _styles(document):
         _paragraph_style("Footer", "footer", PAGE_NUMBER_FONTS[0], CAPTION_SIZE, indent_chars=0, jc="right",
                          line=round(CAPTION_SIZE.pt * 20), snap=False, latin=PAGE_NUMBER_FONTS[0]),
         _paragraph_style("TableCaption", TABLE_CAPTION, HEADING_FONTS[0], CAPTION_SIZE, jc="center", indent_chars=0,
-                         line=round(CAPTION_SIZE.pt * 1.5 * 20), after=80, snap=False, keep_next=True),
+                         line=round(CAPTION_SIZE.pt * 1.5 * 20), before=120, after=80, snap=False, keep_next=True),
         _paragraph_style("TableText", TABLE_TEXT, body, SMALL_SIZE, jc="left", indent_chars=0, line=small_line,
                          snap=False),
         _paragraph_style("AttachmentLabel", ATTACHMENT_LABEL, HEADING_FONTS[0], BODY_SIZE, jc="left",
