@@ -56,7 +56,7 @@ class DemoWordFileTestCase(DemoTestCase):
             with self.subTest(name):
                 self.assertEqual(east_asian_font(styles[name]), font)
                 fonts = styles[name].element.rPr.rFonts
-                self.assertEqual((fonts.get(f"{W}ascii"), fonts.get(f"{W}hAnsi")), ("Times New Roman", "Times New Roman"))
+                self.assertEqual({fonts.get(f"{W}ascii"), fonts.get(f"{W}hAnsi")}, {"Times New Roman"})
         self.assertEqual(styles["Title"].font.size.pt, 22)  # 二号
         for name in ("Normal", "Heading 1", "Heading 2", "Heading 3"):
             self.assertEqual(styles[name].font.size.pt, 16)  # 三号

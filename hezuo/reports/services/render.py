@@ -454,7 +454,9 @@ def _borders(table):
         rule.set(qn("w:space"), "0")
         rule.set(qn("w:color"), "000000")
         borders.append(rule)
-    table._tbl.tblPr.append(borders)
+    # Word refuses a tblPr whose children are out of the schema's order.
+    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                           "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def _row_properties(row, repeat=False):
