@@ -112,6 +112,16 @@ class DemoWordFileTestCase(DemoTestCase):
             outline = self.document.styles[f"Heading {level}"].element.pPr.find(f"{W}outlineLvl")
             self.assertEqual(outline.get(f"{W}val"), str(level - 1))
 
+    def test_the_appendix_is_an_attachment_on_a_page_of_its_own_in_the_outline(self):
+        paragraphs = self.document.paragraphs
+        label = next(i for i, p in enumerate(paragraphs) if p.text == "附件")
+        self.assertEqual(paragraphs[label].style.name, render.ATTACHMENT_LABEL)
+        self.assertIsNotNone(paragraphs[label].style.element.pPr.find(f"{W}pageBreakBefore"))
+        title = paragraphs[label + 1]
+        self.assertEqual((title.text, title.style.name), ("数据来源", render.ATTACHMENT_TITLE))
+        self.assertEqual(east_asian_font(title.style), "方正小标宋简体")
+        self.assertEqual(title.style.element.pPr.find(f"{W}outlineLvl").get(f"{W}val"), "0")
+
     def test_the_office_is_the_author_and_nothing_says_python_docx(self):
         props = self.document.core_properties
         self.assertEqual(props.author, "湖州市区域合作办")

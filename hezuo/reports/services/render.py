@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -315,6 +315,7 @@ STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/st
 TABLE_TEXT = "表格文字"
 TABLE_CAPTION = "表格标题"
 ATTACHMENT_LABEL = "附件标注"
+ATTACHMENT_TITLE = "附件标题"
 
 
 def to_docx(report, out):
@@ -355,12 +356,10 @@ def _write_body(document, typeset):
         else:  # paragraphs, placeholders, and whatever else a block may hold: its text
             document.add_paragraph(block.plain)
 
-    # 附件 (GB/T 9704 §8.2): on its own page, the label at the left in 黑体, then its title.
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    # 附件 (GB/T 9704 §8.2): on a page of its own, “附件” at the top left in 黑体, its title
+    # centred on the third line as a document's title; in the outline, for the navigation pane.
     document.add_paragraph("附件", style=ATTACHMENT_LABEL)
-    heading = document.add_paragraph("数据来源", style="Heading 1")
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.paragraph_format.first_line_indent = Pt(0)
+    document.add_paragraph("数据来源", style=ATTACHMENT_TITLE)
     document.add_paragraph(
         f"文中数字均由平台按记录计算（{report.generated:%Y年%-m月%-d日 %H:%M}生成）。下表每个数字列出精确值和"
         f"合计等于它的记录范围（未注明年度的为{report.year}年度），点击记录范围可在平台中打开该记录清单。")
@@ -524,15 +523,15 @@ def _run_properties(east_asia, size, bold=False, latin=LATIN_FONT):
 
 
 def _paragraph_style(style_id, name, east_asia, size, *, bold=False, jc="both", indent_chars=2, line=None,
-                     before=0, after=0, outline=None, snap=True, keep_next=False, latin=LATIN_FONT, based_on="Normal",
-                     default=False):
+                     before=0, after=0, outline=None, snap=True, keep_next=False, page_break=False, latin=LATIN_FONT,
+                     based_on="Normal", default=False):
     """A paragraph style as XML: fonts by name (never theme fonts), size, bold, alignment,
     first-line indent in characters, exact line spacing (the grid's pitch unless given)."""
     line = LINE_PITCH if line is None else line
     indent = round(indent_chars * size.pt * 20)
     is_default = ' w:default="1"' if default else ""
     parent = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
-    keep = "<w:keepNext/><w:keepLines/>" if keep_next else ""
+    keep = ("<w:keepNext/><w:keepLines/>" if keep_next else "") + ("<w:pageBreakBefore/>" if page_break else "")
     # Off the character grid: a larger or smaller font would otherwise take whole grid cells.
     no_snap = "" if snap else '<w:snapToGrid w:val="0"/>'
     level = f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else ""
@@ -577,7 +576,9 @@ def _styles(document):
         _paragraph_style("TableText", TABLE_TEXT, body, SMALL_SIZE, jc="left", indent_chars=0, line=small_line,
                          snap=False),
         _paragraph_style("AttachmentLabel", ATTACHMENT_LABEL, HEADING_FONTS[0], BODY_SIZE, jc="left",
-                         indent_chars=0, keep_next=True),
+                         indent_chars=0, after=LINE_PITCH, keep_next=True, page_break=True),
+        _paragraph_style("AttachmentTitle", ATTACHMENT_TITLE, TITLE_FONTS[0], TITLE_SIZE, jc="center",
+                         indent_chars=0, after=LINE_PITCH, snap=False, keep_next=True, outline=0),
         parse_xml(f'<w:style {nsdecls("w")} w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
                   f'<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
                   f'<w:unhideWhenUsed/></w:style>'),
@@ -603,7 +604,9 @@ def _add_missing_styles(document):
         "Heading 3": dict(outline=2, keep_next=True), "Heading 4": dict(outline=3, keep_next=True),
         TABLE_CAPTION: dict(jc="center", indent_chars=0, keep_next=True, size=CAPTION_SIZE),
         TABLE_TEXT: dict(jc="left", indent_chars=0, snap=False, size=SMALL_SIZE),
-        ATTACHMENT_LABEL: dict(jc="left", indent_chars=0, keep_next=True),
+        ATTACHMENT_LABEL: dict(jc="left", indent_chars=0, after=LINE_PITCH, keep_next=True, page_break=True),
+        ATTACHMENT_TITLE: dict(jc="center", indent_chars=0, after=LINE_PITCH, snap=False, keep_next=True, outline=0,
+                               size=TITLE_SIZE, based_on="Title"),
     }
     for name, options in added.items():
         if name in names:
