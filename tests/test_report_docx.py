@@ -156,14 +156,14 @@ class DemoWordFileTestCase(DemoTestCase):
     def test_the_appendix_lists_each_figure_once_as_a_linked_description(self):
         appendix = self.document.tables[-1]
         rows = cell_texts(appendix)[1:]
-        figures = {(ref.figure.url, ref.figure.total) for ref in self.report.appendix}
+        figures = {(ref.figure.url, ref.figure.total, ref.figure.value) for ref in self.report.appendix}
         self.assertEqual(len(rows), len(figures))
         self.assertLess(len(rows), len(self.report.appendix))  # text and tables share figures
         self.assertEqual([r[0] for r in rows], [str(n) for n in range(1, len(rows) + 1)])
         links = appendix._tbl.findall(f".//{W}hyperlink")
         self.assertEqual(len(links), len(rows))
         targets = {self.document.part.rels[link.get(f"{R}id")].target_ref for link in links}
-        self.assertEqual(targets, {url for url, _ in figures})  # relative: no site URL is set
+        self.assertEqual(targets, {url for url, _, _ in figures})  # relative: no site URL is set
         everything = "\n".join([p.text for p in self.document.paragraphs]
                                + [c for t in self.document.tables for row in cell_texts(t) for c in row])
         for raw in ("http", "/funds/?", "/projects/?", "?year="):

@@ -130,11 +130,12 @@ class Printed:
 
 def printed(report):
     """The report as every format prints it: quotes nested (text.nest_quotes) in every text,
-    and the appendix with each figure once (same list, same total), the text's references
-    renumbered to match."""
+    and the appendix with each figure once (same list, same total, same value), the text's
+    references renumbered to match."""
     groups = {}
     for ref in report.appendix:
-        groups.setdefault((ref.figure.url, ref.figure.total), []).append(ref)
+        figure = ref.figure
+        groups.setdefault((figure.url, figure.total, figure.unit, str(figure.value)), []).append(ref)
     programs = _program_names()
     sources, renumber = [], {}
     for number, refs in enumerate(groups.values(), start=1):
@@ -147,9 +148,8 @@ def printed(report):
         sources.append(Source(number, label, exact, description, figure.url))
         renumber.update((r.number, number) for r in refs)
 
-    def ref(part, new_text=None):
-        return dataclasses.replace(part, text=part.text if new_text is None else new_text,
-                                   number=renumber.get(part.number, part.number))
+    def ref(part, new_text):
+        return dataclasses.replace(part, text=new_text, number=renumber.get(part.number, part.number))
 
     blocks = []
     for block in report.blocks:
