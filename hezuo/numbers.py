@@ -687,3 +687,49 @@ def _last_digit_step(number):
 def _tidy(step):
     """A precision without exponent notation: 1E+7 → 10000000."""
     return step.quantize(Decimal(1)) if step >= 1 else step.normalize()
+
+
+# ---------------------------------------------------------------------------------------
+# Tables and documents: one number style
+# ---------------------------------------------------------------------------------------
+
+# Thousands separators, one policy for a document's text and tables: an integer part of six
+# digits or more is grouped by threes (123,456); up to five digits it is written whole (2838,
+# 7566.25, 2264, 12032.74), as Chinese documents and statistical tables write them (GB/T
+# 15835-2011 makes grouping optional). A figure in 万元 or 亿元 stays within five digits
+# (amount_column), so a column's numbers all look alike.
+GROUP_FROM_DIGITS = 6
+# A column of amounts is read in 亿元 once its largest amount would take six integer digits
+# in 万元 (10亿元 and more); below that 万元 keeps the smaller rows' digits.
+COLUMN_YI_FROM = 10 * YI
+
+
+def format_number(value, places=2):
+    """A bare number as documents and tables write it: at most `places` decimals, trailing
+    zeros dropped, grouped by the one policy (GROUP_FROM_DIGITS): 2264 → '2264',
+    Decimal('12032.7400') → '12032.74', 6752000 → '6,752,000'."""
+    if value is None:
+        return "—"
+    text = _trim(to_decimal(value), places)
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, fraction = text.partition(".")
+    if len(whole) >= GROUP_FROM_DIGITS:
+        whole = f"{int(whole):,}"
+    return f"{sign}{whole}{dot}{fraction}"
+
+
+def amount_column(values, places=2):
+    """A table column of amounts in 元 written in one unit: (unit, texts).
+
+    The unit is 万元, or 亿元 when the largest amount reaches COLUMN_YI_FROM (675.2亿 reads
+    675.2, not 6,752,000 万元). Each text is `format_number` at `places` decimals; a column
+    where some nonzero amount would then read 0 keeps up to four decimals (0.0035亿元 for
+    35万元) rather than print a zero. None and 0 give "" (an empty cell).
+    """
+    amounts = [to_decimal(v) for v in values]
+    largest = max((abs(v) for v in amounts if v), default=Decimal(0))
+    unit = "亿元" if largest >= COLUMN_YI_FROM else "万元"
+    scaled = [v / UNITS[unit] if v else None for v in amounts]
+    if any(v is not None and _trim(v, places).strip("-0.") == "" for v in scaled):
+        places = max(places, 4)
+    return unit, [format_number(v, places) if v is not None else "" for v in scaled]

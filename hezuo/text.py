@@ -100,3 +100,33 @@ def formfield(db_field, **kwargs):
     if form_class and not db_field.choices:
         kwargs.setdefault("form_class", form_class)
     return db_field.formfield(**kwargs)
+
+
+# Quotation marks as Chinese writes them: “ ” outside, ‘ ’ inside, then “ ” again.
+OPENING_QUOTES = "“‘"
+CLOSING_QUOTES = "”’"
+QUOTE_PAIRS = (("“", "”"), ("‘", "’"))
+
+
+def nest_quotes(value):
+    """Quotes inside quotes turned the Chinese way: “实干争先“奔跑者”奖” → “实干争先‘奔跑者’奖”.
+
+    Marks at even depth are “ ”, at odd depth ‘ ’, whichever the text used. Text whose marks
+    do not pair up (an apostrophe, a quote left open) is returned unchanged. Each mark is
+    replaced by one mark, so the length is kept (a paragraph's parts can be cut back out).
+    """
+    if not any(mark in value for mark in OPENING_QUOTES):
+        return value
+    out, depth = [], 0
+    for char in value:
+        if char in OPENING_QUOTES:
+            out.append(QUOTE_PAIRS[depth % 2][0])
+            depth += 1
+        elif char in CLOSING_QUOTES:
+            if depth == 0:
+                return value
+            depth -= 1
+            out.append(QUOTE_PAIRS[depth % 2][1])
+        else:
+            out.append(char)
+    return "".join(out) if depth == 0 else value

@@ -451,3 +451,28 @@ def test_a_bare_number_without_a_header_unit_is_refused_not_guessed(cell):
     with pytest.raises(ChineseNumberError, match="没有写单位（元、万元或亿元）") as refusal:
         parse_amount(cell, None)
     assert refusal.value.code == "no_unit"
+
+
+# --- One number style for documents and tables ----------------------------------------
+
+
+@pytest.mark.parametrize("value, text", [
+    (2264, "2264"), (D("7566.25"), "7566.25"), (D("12032.7400"), "12032.74"), (123456, "123,456"),
+    (6752000, "6,752,000"), (D("-123456.5"), "-123,456.5"), (0, "0"), (None, "—"),
+])
+def test_it_groups_thousands_from_six_digits_only(value, text):
+    assert numbers.format_number(value) == text
+
+
+def test_a_column_of_amounts_is_in_yi_once_it_reaches_a_billion():
+    assert numbers.amount_column([D("67520000000"), D("67520000000")]) == ("亿元", ["675.2", "675.2"])
+    assert numbers.amount_column([D("1340000000"), None]) == ("亿元", ["13.4", ""])
+
+
+def test_a_smaller_column_stays_in_wan_with_one_style():
+    assert numbers.amount_column([D("139240000"), D("110860000"), D("28380000")]) == ("万元", ["13924", "11086", "2838"])
+    assert numbers.amount_column([D("120327400"), 0]) == ("万元", ["12032.74", ""])
+
+
+def test_a_small_amount_in_a_yi_column_is_not_printed_as_zero():
+    assert numbers.amount_column([D("67520000000"), D("350000")]) == ("亿元", ["675.2", "0.0035"])

@@ -467,18 +467,22 @@ class _Builder:
         measures = [BY_KEY[k] for k in TABLE_MEASURES if any(r[k].value for r in rows)]
         if not measures:
             return
-        columns = ["工作类别"] + [f"{m.label}（{'万元' if m.is_amount else m.unit}）" for m in measures]
+        # Each column in one unit and one number style: amounts in 万元 or 亿元 as the column's
+        # magnitudes fit (numbers.amount_column), counts in their own unit.
+        columns, texts = ["工作类别"], {}
+        for m in measures:
+            values = [r[m.key].value for r in rows]
+            if m.is_amount:
+                unit, texts[m.key] = numbers.amount_column(values)
+            else:
+                unit, texts[m.key] = m.unit, [numbers.format_number(v) if v else "" for v in values]
+            columns.append(f"{m.label}（{unit}）")
         body = []
-        for r in rows:
+        for i, r in enumerate(rows):
             cells = [r.label]
             for m in measures:
                 f = r[m.key]
-                if not f.value:
-                    cells.append("")
-                    continue
-                text = (numbers.format_count(numbers.in_unit(f.value, "万元").quantize(Decimal("0.01")))
-                        if m.is_amount else numbers.format_count(f.value))
-                cells.append(self.ref(f, text, r.label))
+                cells.append(self.ref(f, texts[m.key][i], r.label) if f.value else "")
             body.append(cells)
         self.blocks.append(Block("table", text=f"{family.label}主要指标（{self.year}年）", columns=columns, rows=body))
 
