@@ -404,3 +404,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# The annual summary (hezuo.reports; docs/architecture.md "The annual summary"). The office's
+# name is HEZUO_OFFICE_NAME when set (unset: 湖州市区域合作办 for the demo; empty: the root
+# unit's name), read by reports.services.report.office_name.
+if "HEZUO_OFFICE_NAME" in os.environ:
+    HEZUO_OFFICE_NAME = env_str("HEZUO_OFFICE_NAME")
+HEZUO_SITE_URL = env_str("HEZUO_SITE_URL", "")  # where the platform is served: the summary's links
+HEZUO_REPORT_TEMPLATES_DIR = env_str("HEZUO_REPORT_TEMPLATES_DIR", "")  # the office's own sentence templates
+HEZUO_REPORT_DOCX_TEMPLATE = env_str("HEZUO_REPORT_DOCX_TEMPLATE", "")  # the office's own .docx look
+HEZUO_REPORT_DISBURSE_FLOOR = env_int("HEZUO_REPORT_DISBURSE_FLOOR", 90)  # % disbursed below which 存在问题 says so
+HEZUO_REPORT_LOOKING_BACK = env_bool("HEZUO_REPORT_LOOKING_BACK", False)  # 去年: written the next year

@@ -14,15 +14,17 @@ FORMATS = {
 }
 
 
-def write(fmt, user, year, out):
-    """Write `fmt` for `year` to the binary file `out`; returns the file name to offer."""
+def write(fmt, user, year, out, looking_back=None):
+    """Write `fmt` for `year` to the binary file `out`; returns the file name to offer.
+    `looking_back`: the summary written the next year, for a publication (去年); None: the
+    setting HEZUO_REPORT_LOOKING_BACK."""
     if fmt == "xlsx":
         # 统计报表: the statistics page's own workbook (by program × measure, by unit, by
         # partner region), so its totals are the dashboard's.
         stats = statistics(user, year)
         write_statistics(out, stats)
         return f"区域合作统计报表-{year}年.xlsx"
-    report = build_report(user, year)
+    report = build_report(user, year, looking_back=looking_back)
     if fmt == "docx":
         render.to_docx(report, out)
     elif fmt == "pdf":

@@ -42,8 +42,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=list(export.FORMATS), required=True)
         parser.add_argument("--output", required=True, help="the file to write")
         parser.add_argument("--unit", help="a unit's name: its own summary (its figures only, titled with it)")
+        parser.add_argument("--looking-back", action="store_true", default=None,
+                            help="written the next year for a publication: the year is 去年 (default: the setting "
+                                 "HEZUO_REPORT_LOOKING_BACK)")
 
-    def handle(self, *args, year, format, output, unit=None, **options):
+    def handle(self, *args, year, format, output, unit=None, looking_back=None, **options):
         if not 1900 <= year <= 9999:
             raise CommandError("年度应为四位数字，如 2024")
         reader = reader_for(unit)
@@ -52,7 +55,7 @@ class Command(BaseCommand):
             raise CommandError(f"目录不存在：{path.parent}")
         try:
             with open(path, "wb") as out:
-                export.write(format, reader, year, out)
+                export.write(format, reader, year, out, looking_back=looking_back)
         except TemplateError as error:
             path.unlink(missing_ok=True)
             raise CommandError(str(error)) from None
