@@ -464,7 +464,9 @@ def _label(page, label, x, y):
     employer = regular.fit(label.employer, 7.5, width, 2)
     facts = regular.fit(label.headcount_text, 8, width, 1) + regular.fit(label.salary_text, 8, width, 2)
     height = len(title) * 13 + 3 + len(employer) * 9.5 + 3 + len(facts) * 10.5
-    baseline = qr_top - (QR_SIDE - height) / 2 - 10
+    # The first baseline, where the title's top (0.88 em above it) meets the centred block's
+    # top; never above the code's top.
+    baseline = min(qr_top - (QR_SIDE - height) / 2, qr_top) - 10.5 * 0.88
     baseline = page.lines(bold, 10.5, text_left, baseline, title, 13) - 3
     baseline = page.lines(regular, 7.5, text_left, baseline + 2, employer, 9.5, gray=0.35) - 3
     page.lines(regular, 8, text_left, baseline, facts, 10.5)
