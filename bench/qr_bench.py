@@ -1,14 +1,15 @@
 """QR label sheet benchmark: 3,000 job labels, three ways, in one run.
 
     .venv/bin/python bench/qr_bench.py [--labels 3000] [--runs 3] [--memory-labels 5000]
-        [--peer png|svg|both] [--skip-peer] [--profile FILE]
+        [--peer png|svg|both] [--png-scale 10] [--skip-peer] [--profile FILE]
 
 (a) segno computes the 3,000 QR matrices, nothing else (the floor: every way of printing
     the codes does this first),
 (b) Hezuo's `write_pdf` writes the A4 PDF of the 3,000 labels (3 × 7 a page, cut marks,
     vector codes, Chinese text in an embedded font subset) and a poster page per employer,
-(c) the same labels the usual way: an HTML page of <img> QR codes (segno's data URIs: PNG, or
-    SVG with --peer svg) with the same text, printed to PDF by WeasyPrint;
+(c) the same labels the usual way: an HTML page of <img> QR codes (segno's data URIs: PNG of
+    --png-scale pixels a module, or SVG with --peer svg) with the same text, the same page
+    header and footer and the poster pages, printed to PDF by WeasyPrint;
 (m) (b) with --memory-labels labels (5,000), for its peak memory.
 
 Each phase runs in its own process, so timings and peak memory do not leak into each other;
@@ -83,7 +84,9 @@ def phase_peer(labels, posters, out, kind):
 
     def image(url):
         qr = segno.make_qr(url, error="m")
-        return qr.png_data_uri(scale=10, border=0) if kind == "png" else qr.svg_data_uri(border=0)
+        if kind == "png":  # pixels a module: 10 prints a 26 mm code at ~280 dpi
+            return qr.png_data_uri(scale=int(os.environ.get("BENCH_PNG_SCALE", 10)), border=0)
+        return qr.svg_data_uri(border=0)
 
     boxes = [f'<div class="label"><img src="{image(label.url)}"><div class="text"><b>{escape(label.title)}</b>'
              f'<p class="employer">{escape(label.employer)}</p><p>{escape(label.headcount_text)}</p>'
@@ -113,9 +116,10 @@ PHASES = {"floor": phase_floor, "hezuo": phase_hezuo, "peer-png": lambda *a: pha
           "peer-svg": lambda *a: phase_peer(*a, "svg")}
 
 
-def run_phase(name, labels, profile=None):
+def run_phase(name, labels, profile=None, png_scale=10):
     """Run one phase in a child process; returns its figures."""
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="hezuo.settings", HEZUO_DATA_DIR=tempfile.mkdtemp())
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="hezuo.settings", HEZUO_DATA_DIR=tempfile.mkdtemp(),
+               BENCH_PNG_SCALE=str(png_scale))
     if profile:
         env["BENCH_PROFILE"] = str(profile)
     child = subprocess.run([sys.executable, __file__, "--phase", name, "--labels", str(labels)],
@@ -150,6 +154,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="runs of (a) and of (b), taking turns; medians count")
     parser.add_argument("--memory-labels", type=int, default=5000, help="labels of the peak-memory run (m); 0: none")
     parser.add_argument("--peer", choices=["png", "svg", "both"], default="png", help="the images of (c)")
+    parser.add_argument("--png-scale", type=int, default=10, help="(c) with PNG: pixels a module")
     parser.add_argument("--skip-peer", action="store_true", help="leave out (c), the slow peer")
     parser.add_argument("--profile", help="write cProfile's figures of the last (b) run to this file")
     parser.add_argument("--phase", choices=PHASES)
@@ -169,7 +174,7 @@ def main():
     results = {name: sorted(figures, key=lambda f: f["seconds"])[len(figures) // 2] for name, figures in runs.items()}
     peers = [] if args.skip_peer else (["png", "svg"] if args.peer == "both" else [args.peer])
     for kind in peers:
-        results[f"peer-{kind}"] = run_phase(f"peer-{kind}", args.labels)
+        results[f"peer-{kind}"] = run_phase(f"peer-{kind}", args.labels, png_scale=args.png_scale)
     if args.memory_labels:
         results["memory"] = run_phase("hezuo", args.memory_labels)
     letters = {"floor": "a", "hezuo": "b", "peer-png": "c", "peer-svg": "c", "memory": "m"}
@@ -185,7 +190,8 @@ def main():
     floor, hezuo = results["floor"]["seconds"], results["hezuo"]["seconds"]
     print(f"(b)/(a) = {hezuo / floor:.2f}   goal ≤ 3")
     for kind in peers:
-        print(f"(c)/(b) = {results[f'peer-{kind}']['seconds'] / hezuo:.1f}   goal ≥ 5   (<img> of {kind.upper()})")
+        images = f"PNG, scale {args.png_scale}" if kind == "png" else "SVG"
+        print(f"(c)/(b) = {results[f'peer-{kind}']['seconds'] / hezuo:.1f}   goal ≥ 5   (<img> of {images})")
     if args.memory_labels:
         print(f"(m) peak RSS = {results['memory']['peak_mib']:.0f} MiB for {args.memory_labels:,} labels   goal < 300 MiB")
 

@@ -143,6 +143,14 @@ def test_progress_is_reported_page_by_page(sheet):
     assert sheet["progress"] == [(n, 9) for n in range(1, 10)]
 
 
+def test_it_refuses_a_code_pointing_to_another_host_before_writing_anything():
+    labels = make_labels(3) + [Label("https://jobs.example.com/jobs/1/", "某公司", "普工", 1, "面议")]
+    out = io.BytesIO()
+    with pytest.raises(ValueError, match="第4个标签的二维码指向 jobs.example.com，不是本单位的公网地址 " + HOST):
+        write_pdf(labels, [], out, host=f"https://{HOST}/", title=TITLE)
+    assert out.getvalue() == b""
+
+
 def test_the_codes_are_the_ones_segno_makes():
     """qr_matrix scores segno's eight masks its own (faster) way: it must pick the same one
     and give the same modules, for URLs of every length up to version 14 and other content."""

@@ -25,6 +25,7 @@ import subprocess
 import unicodedata
 import zipfile
 import zlib
+from urllib.parse import urlsplit
 
 import segno
 
@@ -237,6 +238,13 @@ class PdfFile:
         lines += [f"{self.offsets[n]:010d} 00000 n \n" for n in range(1, count)]
         lines.append(f"trailer\n<< /Size {count} /Root {root} 0 R /Info {info} 0 R >>\nstartxref\n{xref}\n%%EOF\n")
         self._write("".join(lines).encode())
+
+
+def host_of(url):
+    """The host a URL points to ("https://jobs.example.cn:8443/j/1" → "jobs.example.cn:8443");
+    a bare host name is its own host."""
+    url = plain(url)
+    return (urlsplit(url).netloc if "://" in url else url.split("/")[0]).lower()
 
 
 def pdf_string(text):
@@ -515,12 +523,19 @@ def write_pdf(labels, posters, out, *, host, title, progress=None):
     """Write the A4 PDF of `labels` (3 × 7 a page, with cut marks) followed by one poster page
     per `posters` entry to the binary file object `out`, page by page.
 
-    Every page says which host the codes point to (扫码指向 `host`) and its number.
-    `progress(done, total)` is called after each page with pages done and pages in all.
-    Returns the number of pages.
+    Every page says which host the codes point to (扫码指向 `host`: a host name, or the public
+    base URL it is taken from) and its number; a code pointing anywhere else is refused
+    (ValueError) before anything is written. `progress(done, total)` is called after each
+    page with pages done and pages in all. Returns the number of pages.
     """
     labels = list(labels)
     posters = list(posters)
+    host = host_of(host)
+    for what, items in (("标签", labels), ("海报", posters)):
+        for number, item in enumerate(items, 1):
+            if host_of(item.url) != host:
+                raise ValueError(f"第{number}个{what}的二维码指向 {host_of(item.url) or item.url}，"
+                                 f"不是本单位的公网地址 {host}")
     pdf = PdfFile(out)
     regular, bold = Font("F1"), Font("F2", bold=True)
     font_numbers = (pdf.reserve(), pdf.reserve())
