@@ -293,9 +293,9 @@ def qr_matrix(url):
     segno picks the best of the eight data masks (ISO/IEC 18004 7.8.3) by scoring each one
     module by module in Python: four fifths of its time, and of a sheet's. Here segno encodes
     once with mask 0, and the eight candidates are scored by the same rules, segno's way,
-    on whole rows and columns at once (a regular expression for runs, `bytes.find` for the
-    finder-like pattern, one big integer per matrix for the 2 × 2 blocks); the matrix of the
-    winner is put together from the one segno made.
+    on whole rows and columns at once (big integers of one byte per module for runs and 2 × 2
+    blocks, `bytes.find` for the finder-like pattern); the matrix of the winner is put
+    together from the one segno made.
     """
     code = segno.make_qr(url, error="m", mask=0)
     size = len(code.matrix)
@@ -349,9 +349,13 @@ def _mask_layout(version):
         valid_blocks=whole(lambda i, j: int(i > 0 and j > 0)))
 
 
-_RUN_OF_FIVE = re.compile(rb"\x00{5,}|\x01{5,}")
 _FINDER_LIKE = bytes((1, 0, 1, 1, 1, 0, 1))
 _EQUAL = bytes([1] + [0] * 255)  # bytes.translate: a zero byte (equal modules) → 1, else 0
+
+
+def _same_as(one, other, length):
+    """1 in each byte where the bytes of `one` and `other` (integers of `length` bytes) are equal."""
+    return int.from_bytes((one ^ other).to_bytes(length, "big").translate(_EQUAL), "big")
 
 
 def _mask_score(matrix, size, valid_blocks):
@@ -359,22 +363,28 @@ def _mask_score(matrix, size, valid_blocks):
     counts it: N1 runs of five or more, N2 2 × 2 blocks, N3 1:1:3:1:1 patterns with four
     light modules on a side (segno's reading of it), N4 the share of dark modules."""
     rows = [matrix[i:i + size] for i in range(0, size * size, size)]
-    lines = b"\x02".join(rows + [matrix[j::size] for j in range(size)])
-    runs = _RUN_OF_FIVE.findall(lines)
-    n1 = sum(map(len, runs)) - 2 * len(runs)
+    # Every row, then every column, each after a 2 (never equal to a module).
+    lines = b"\x02" + b"\x02".join(rows + [matrix[j::size] for j in range(size)])
+
+    # A run of L ≥ 5 scores L - 2: its L - 4 windows of five equal modules, plus 2 for the
+    # first window of the run.
+    line = int.from_bytes(lines, "big")
+    same = _same_as(line, line >> 8, len(lines))
+    windows = same & (same >> 8) & (same >> 16) & (same >> 24)
+    n1 = windows.bit_count() + 2 * (windows & ~(windows >> 8)).bit_count()
 
     whole = int.from_bytes(matrix, "big")
     length = size * size
-    same_as_above = int.from_bytes((whole ^ (whole >> (8 * size))).to_bytes(length, "big").translate(_EQUAL), "big")
-    same_as_left = int.from_bytes((whole ^ (whole >> 8)).to_bytes(length, "big").translate(_EQUAL), "big")
+    same_as_above = _same_as(whole, whole >> (8 * size), length)
+    same_as_left = _same_as(whole, whole >> 8, length)
     n2 = 3 * (same_as_above & (same_as_above >> 8) & same_as_left & valid_blocks).bit_count()
 
     n3 = 0
     step = size + 1
     found = lines.find(_FINDER_LIKE)
     while found != -1:
-        start = found - found % step
-        at = found - start
+        at = (found - 1) % step  # where in its row or column (after the leading 2)
+        start = found - at
         after = at + 7
         if at in (0, size - 7) or 1 not in lines[start + max(at - 4, 0):start + at] \
                 or 1 not in lines[start + after:start + min(after + 4, size)]:
