@@ -607,7 +607,17 @@ def _pillow_font(size, bold=False):
     from PIL import ImageFont
 
     path, index = font_file(bold)
-    return ImageFont.truetype(path, size, index=index)
+    font = ImageFont.truetype(path, size, index=index)
+    font.bold = bold
+    return font
+
+
+@functools.cache
+def _measure(bold):
+    return Font(None, bold)
+
+
+_LIGHT_AS_WHITE = bytes([255, 0] + [0] * 254)
 
 
 def label_png(label, scale=10):
@@ -615,27 +625,16 @@ def label_png(label, scale=10):
     title, employer, headcount and salary under it."""
     from PIL import Image, ImageDraw
 
-    qr = segno.make_qr(label.url, error="m")
-    size = (len(qr.matrix) + 8) * scale
+    matrix = qr_matrix(label.url)
+    modules = len(matrix)
+    size = (modules + 8) * scale
     padding = max(size // 20, 8)
     title_font, text_font = _pillow_font(max(size // 14, 12), bold=True), _pillow_font(max(size // 20, 10))
     width = size - 2 * padding
 
     def fit(text, font, lines):
-        # Pillow measures; wrapping and "…" follow the PDF's rule.
-        text, out, start = plain(text), [], 0
-        while start < len(text) and len(out) < lines:
-            end = start + 1
-            while end <= len(text) and font.getlength(text[start:end]) <= width:
-                end += 1
-            out.append(text[start:end - 1])
-            start = end - 1
-        if start < len(text) and out:
-            last = out[-1]
-            while last and font.getlength(last + ELLIPSIS) > width:
-                last = last[:-1]
-            out[-1] = last + ELLIPSIS
-        return out
+        # The PDF's measures and rule: Pillow draws the same face at `font.size` pixels an em.
+        return _measure(font.bold).fit(text, font.size, width, lines)
 
     blocks = [(fit(label.title, title_font, 2), title_font, 0),
               (fit(label.employer, text_font, 2), text_font, 90),
@@ -643,9 +642,9 @@ def label_png(label, scale=10):
     line_height = {id(title_font): title_font.size * 1.35, id(text_font): text_font.size * 1.4}
     caption = sum(len(lines) * line_height[id(font)] for lines, font, _ in blocks)
     image = Image.new("L", (size, int(size + caption + padding)), 255)
-    qr_image = Image.new("1", (len(qr.matrix), len(qr.matrix)), 1)
-    qr_image.putdata([0 if module else 1 for row in qr.matrix for module in row])
-    image.paste(qr_image.resize((len(qr.matrix) * scale,) * 2, Image.NEAREST), (4 * scale, 4 * scale))
+    # 1 is dark in the matrix, 0 is black in the image
+    qr_image = Image.frombytes("L", (modules, modules), b"".join(matrix).translate(_LIGHT_AS_WHITE))
+    image.paste(qr_image.resize((modules * scale,) * 2, Image.NEAREST), (4 * scale, 4 * scale))
     draw = ImageDraw.Draw(image)
     y = size - 2 * scale
     for lines, font, gray in blocks:
