@@ -55,7 +55,6 @@ class Label:
     title: str
     headcount: int | None  # None: not stated (招聘若干人)
     salary_text: str  # as the posting shows it, e.g. "4,500–6,000元/月" or "面议"
-    location: str = ""
 
     @property
     def headcount_text(self):
@@ -225,11 +224,10 @@ class PdfFile:
         self._write(f"{number} 0 obj\n".encode() + (body.encode() if isinstance(body, str) else body) + b"\nendobj\n")
         return number
 
-    def add_stream(self, data, extra="", number=None, compress=True):
-        if compress:
-            data = zlib.compress(data, 6)
-            extra += " /Filter /FlateDecode"
-        return self.add(f"<< /Length {len(data)}{extra} >>\nstream\n".encode() + data + b"\nendstream", number)
+    def add_stream(self, data, extra="", number=None):
+        data = zlib.compress(data, 6)
+        return self.add(f"<< /Length {len(data)} /Filter /FlateDecode{extra} >>\nstream\n".encode() + data
+                        + b"\nendstream", number)
 
     def close(self, root, info):
         xref = self.position
