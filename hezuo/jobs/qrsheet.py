@@ -326,7 +326,10 @@ class _Layout:
 
 @functools.cache
 def _mask_layout(version):
-    """For a QR symbol of `version`, whole matrices as integers of one byte per module."""
+    """For a QR symbol of `version`, whole matrices as integers of one byte per module.
+
+    Built with segno's own helpers (not its public API, pinned with segno in requirements.txt),
+    so the regions are exactly those segno masks."""
     from segno import encoder
 
     size = encoder.calc_matrix_size(version)
