@@ -264,6 +264,8 @@ class OneDeletePathTestCase(TestCase):
         "hezuo/imports/services/exports.py": "an expired export's file",
         "hezuo/vocabulary/services.py": "an office's alias (a word, not a record; audited, re-added in one step)",
         "hezuo/keyprojects/services.py": "a report photo's files when saving its row failed (no record is deleted)",
+        "hezuo/targets/services.py": "a target (省定目标任务), after a confirmation page: not a kind of the 回收站; "
+                                     "its audit entry keeps every field and the reason",
     }
 
     def test_no_code_deletes_except_through_the_record_service(self):
