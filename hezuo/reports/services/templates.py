@@ -117,9 +117,9 @@ def save(actor, name, text, *, based_on, note="", restored=False):
     save since `based_on` (TemplateConflict), or no change (Unchanged)."""
     gate.check(actor, gate.CREATE, TemplateVersion, [gate.Target()])
     text = check(name, text)
-    # Lock the family's versions: a second editor waits here, then sees the first one's.
-    newest = (TemplateVersion.objects.select_for_update().filter(family=name).order_by("-number")
-              .select_related("created_by").first())
+    # Lock the family's newest version: a second editor waits here; the unique number below
+    # refuses them if they then build on the same one.
+    newest = TemplateVersion.objects.select_for_update().filter(family=name).order_by("-number").first()
     number = newest.number if newest else 0
     if based_on is not None and based_on != number:
         raise TemplateConflict(conflict_message(newest))
