@@ -4,14 +4,20 @@ the line; every version is kept and audited; the shipped text can be restored; a
 top of someone else's is refused. Leaders read; district reporters do not see the pages."""
 
 import datetime
+import io
+import tempfile
+from pathlib import Path
 
 from auditlog.models import LogEntry
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hezuo import access
 from hezuo.exchanges.models import Activity
+from hezuo.gate import WriteRefused
 from hezuo.reports import sentences
 from hezuo.reports.models import TemplateVersion
 from hezuo.reports.services import templates
@@ -180,8 +186,6 @@ class WhoMayTestCase(TemplatePagesTestCase):
         self.assertEqual(self.client.get(reverse("reports:templates")).status_code, 404)
 
     def test_the_gate_refuses_a_leader_on_every_path(self):
-        from hezuo.gate import WriteRefused
-
         with self.assertRaises(WriteRefused):
             templates.save(self.lily, FAMILY, REWORDED, based_on=0)
         with self.assertRaises(WriteRefused):
@@ -204,3 +208,38 @@ class QueryCountTestCase(TemplatePagesTestCase):
             templates.save(self.alice, sentences.OPENING, f"{{年份}}，{{全市}}安排项目{{合计/projects}}。# {n}\n",
                            based_on=n)
         self.assertEqual([self.count(url) for url in urls], before)
+
+
+class ConsoleTestCase(TemplatePagesTestCase):
+    def command(self, *args):
+        out = io.StringIO()
+        call_command("report-templates", *args, stdout=out)
+        return out.getvalue()
+
+    def test_it_lists_shows_and_restores_like_the_page(self):
+        self.save(REWORDED)
+        self.assertIn("对口支援\t第1版 已修改 Alice", self.command("list"))
+        self.assertEqual(self.command("show", FAMILY), REWORDED)
+
+        self.assertIn("已将“对口支援”恢复为系统默认句式（第2版）", self.command("restore", FAMILY))
+
+        latest = TemplateVersion.objects.get(family=FAMILY, number=2)
+        self.assertEqual((latest.text, latest.restored, latest.created_by), (shipped(), True, None))
+        self.assertIn("对口支援\t第2版 系统默认 系统管理命令", self.command("list"))
+
+    def test_it_refuses_an_unknown_family_and_a_needless_restore(self):
+        with self.assertRaisesMessage(CommandError, "没有“援疆”的句式模板"):
+            self.command("show", "援疆")
+        with self.assertRaisesMessage(CommandError, "当前已是系统默认句式，无需恢复"):
+            self.command("restore", FAMILY)
+        self.assertFalse(TemplateVersion.objects.exists())
+
+    def test_an_offices_own_directory_is_what_restore_brings_back(self):
+        directory = tempfile.mkdtemp()
+        own = "## 援疆\n我办援疆资金{援疆/funds_arranged}。\n"
+        Path(directory, f"{FAMILY}.txt").write_text(own, encoding="utf-8")
+        with override_settings(HEZUO_REPORT_TEMPLATES_DIR=directory):
+            self.save(REWORDED)
+            self.command("restore", FAMILY)
+            self.assertEqual(templates.family(FAMILY).text, own)
+            self.assertIn("我办援疆资金120万元。", build_report(access.CONSOLE, 2024).text())
