@@ -515,3 +515,17 @@ def visible_tasks(user, queryset):
 def reporters_of(unit):
     """The active district reporters whose scope holds `unit` (its own and its ancestors')."""
     return User.objects.filter(role=Role.DISTRICT, is_active=True, unit__path__in=unit.ancestor_paths())
+
+
+# -- The annual summary's sentence templates (hezuo.reports) ---------------------------------
+# City-wide wording: city officers reword it (TemplateVersion.write_roles, through the gate);
+# leaders read it; districts, whose summaries use the city's wording, do not see the pages.
+
+
+def can_read_report_templates(user):
+    return role_of(user) in READ_ALL_ROLES
+
+
+def check_read_report_templates(user):
+    if not can_read_report_templates(user):
+        raise Http404("页面不存在或不在您的数据范围内")

@@ -37,12 +37,16 @@ in it is empty; a sentence is left out when a figure outside every clause is, or
 clauses and all of them are. Put a clause's own punctuation inside it ([，安排项目{projects}]);
 doubled or stranded punctuation left by a dropped clause is tidied away.
 
-Templates are read at run time from this directory, or from
-settings.HEZUO_REPORT_TEMPLATES_DIR where an office keeps its own wording. They are data:
-`parse_text` reads a template from text (an editor's live preview), and every error names
-the line.
+Templates are read at run time: a family's current template is the newest version city
+officers saved on the 句式模板 page (hezuo.reports.models.TemplateVersion), else its file in
+this directory, or in settings.HEZUO_REPORT_TEMPLATES_DIR where an office keeps its own
+wording. `load_template` is the one place that decides, so the command, the page and every
+format read the same. They are data: `parse_text` reads a template from text (an editor's
+live preview, see `drafting`), and every error names the line.
 """
 
+import contextlib
+import contextvars
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +54,7 @@ from pathlib import Path
 from django.conf import settings
 
 from hezuo import numbers
+from hezuo.reports.models import TemplateVersion
 from hezuo.stats.queries import REPORT_BY_KEY
 
 DEFAULT_DIR = Path(__file__).parent / "templates_text"
@@ -127,12 +132,49 @@ def templates_dir():
     return Path(getattr(settings, "HEZUO_REPORT_TEMPLATES_DIR", None) or DEFAULT_DIR)
 
 
-def load_template(family, program_names, directory=None):
-    """The template of a program family (or 开篇), or None if the directory has none for it."""
+# An editor's unsaved texts, {family: text}: a preview builds the whole summary with them.
+_drafts = contextvars.ContextVar("report_template_drafts", default={})
+
+
+@contextlib.contextmanager
+def drafting(family, text):
+    """Within the block, `family`'s template is `text` (not saved): the editor's preview
+    builds the summary as it would read, through the same loading as everything else."""
+    token = _drafts.set({**_drafts.get(), family: text})
+    try:
+        yield
+    finally:
+        _drafts.reset(token)
+
+
+def shipped_text(family, directory=None):
+    """The text of a family's file (Hezuo's, or the office's directory's), or None."""
     path = Path(directory or templates_dir()) / f"{family}.txt"
     if not path.exists():
         return None
-    return parse_template(path, family, program_names)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise TemplateError(path, 1, "文件不是 UTF-8 编码") from None
+
+
+def current_text(family):
+    """A family's current text: the draft being previewed, else the newest saved version,
+    else its file; None when there is none."""
+    drafts = _drafts.get()
+    if family in drafts:
+        return drafts[family]
+    saved = TemplateVersion.objects.filter(family=family).order_by("-number").values_list("text", flat=True).first()
+    return saved if saved is not None else shipped_text(family)
+
+
+def load_template(family, program_names, directory=None):
+    """The current template of a program family (or 开篇), or None if it has none. An explicit
+    `directory` reads that directory's file and nothing else (a test's or a tool's wording)."""
+    text = shipped_text(family, directory) if directory else current_text(family)
+    if text is None:
+        return None
+    return parse_text(text, family, program_names)
 
 
 def parse_template(path, family, program_names):
