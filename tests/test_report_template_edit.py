@@ -160,6 +160,17 @@ class PreviewTestCase(TemplatePagesTestCase):
 
 
 class WhoMayTestCase(TemplatePagesTestCase):
+    def test_the_summary_page_leads_to_the_templates_for_whom_may_read_them(self):
+        link = reverse("reports:templates")
+        for user, text in ((self.alice, "编辑句式模板"), (self.lily, "查看句式模板"), (self.bob, None)):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                page = self.client.get(reverse("reports:index"), {"year": 2024}).content.decode()
+                if text:
+                    self.assertIn(f'href="{link}">{text}</a>', page)
+                else:
+                    self.assertNotIn(link, page)
+
     def test_a_district_reporter_sees_no_template_page(self):
         self.client.force_login(self.bob)
         self.assertEqual(self.client.get(reverse("reports:templates")).status_code, 404)
