@@ -84,6 +84,8 @@ class DemoPdfLayoutTestCase(DemoTestCase):
         appendix = squeeze("".join(self.pages[self.appendix_start():]))
         self.assertIn("资金：工作类别援疆，环节安排；合计金额", appendix)
         self.assertIn("未注明年度的为2024年度", appendix)
+        self.assertIn("重点项目：省重点项目的月报、年度计划投资和全省进度", appendix)  # a page, not a list
+        self.assertNotIn("key-projects", appendix)
 
     def test_tables_and_quotes_read_as_written(self):
         text = squeeze("".join(self.pages[:self.appendix_start()]))

@@ -190,6 +190,10 @@ FILTER_LABELS = {"year": "年度", "program": "工作类别", "unit": "单位", 
 HIDDEN_FILTERS = {"cumulative": "不含累计数", "whole_park": "园区整体数据"}
 
 
+# Pages a figure links to that are no list of one record kind: what they hold, in words.
+PAGES = {"key-projects": "重点项目：省重点项目的月报、年度计划投资和全省进度"}
+
+
 def describe(url, programs=None, total=None, year=None):
     """A drill-down URL for people: '资金：年度 2024，工作类别 援疆，环节 安排'.
 
@@ -202,6 +206,8 @@ def describe(url, programs=None, total=None, year=None):
 
     parts = urlsplit(url)
     slug = parts.path.strip("/").split("/")[0]
+    if slug in PAGES:
+        return PAGES[slug]
     kind = load().get(slug)
     model = kind.model if kind is not None else None
     names = {"program": Program, "unit": Unit}
