@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "hezuo.assistance",
     "hezuo.parks",
     "hezuo.honors",
+    "hezuo.jobs",
     "hezuo.trash",
     "hezuo.imports",
     "hezuo.vocabulary",
