@@ -13,6 +13,7 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
+from hezuo import numbers
 from hezuo.amounts import AmountField
 from hezuo.jobs import credit
 from hezuo.records import Record
@@ -24,7 +25,8 @@ def new_token():
 
 
 class Employer(Record):
-    """An employer (用工企业) recruiting through us; our unit responsible for it owns it."""
+    """An employer (用工企业) recruiting through us; our unit responsible for it owns it (an
+    employer a 岗位 sheet creates: the unit of the event it recruits at)."""
 
     # What the record is, declared once (hezuo.records.Record).
     scope_path = "unit"
@@ -107,10 +109,11 @@ class Posting(Record):
     """A job posting (岗位): 待审核 → 已发布 → 已下线. One past its valid_until is offline
     whatever is stored (`current_state`); `hezuo jobs expire` stores it."""
 
-    # What the record is, declared once (hezuo.records.Record). Its year is its event's; a
-    # posting is not put in a period of its own (publishing and taking it offline go on
+    # What the record is, declared once (hezuo.records.Record). A posting is its event's:
+    # the unit organising the event owns it (and publishes it), and its year is the event's;
+    # a posting is not put in a period of its own (publishing and taking it offline go on
     # after the event's month is reviewed).
-    scope_path = "employer__unit"
+    scope_path = "event__unit"
     program_path = "event__program"
     region_path = "event__destination"
     year_path = "event__year"
@@ -121,8 +124,7 @@ class Posting(Record):
         OFFLINE = "offline", "已下线"
 
     employer = models.ForeignKey(Employer, models.CASCADE, verbose_name="用工企业", related_name="postings")
-    event = models.ForeignKey(RecruitmentEvent, models.PROTECT, null=True, blank=True, verbose_name="招聘活动",
-                              related_name="postings")
+    event = models.ForeignKey(RecruitmentEvent, models.PROTECT, verbose_name="招聘活动", related_name="postings")
     title = models.CharField("岗位名称", max_length=120)
     category = models.CharField("岗位类别", max_length=60, blank=True)
     headcount = models.PositiveIntegerField("招聘人数")
@@ -166,7 +168,19 @@ class Posting(Record):
             return self.State.OFFLINE
         return self.state
 
-    def current_state_label(self):
+    def salary_text(self):
+        """The monthly salary as a seeker reads it: 5,000–8,000元/月, 5,000元/月起, 面议."""
+        low, high = self.salary_min, self.salary_max
+        if low is None and high is None:
+            return "面议"
+        if low is None or high is None:
+            return f"{numbers.format_count(low if high is None else high)}元/月{'起' if high is None else '以内'}"
+        if low == high:
+            return f"{numbers.format_count(low)}元/月"
+        return f"{numbers.format_count(low)}–{numbers.format_count(high)}元/月"
+
+    def get_state_display(self):
+        """The label every page shows (lists, the record's page): the current state's."""
         return self.State(self.current_state()).label
 
     def is_expired(self, today=None):
