@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hezuo.jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("events/<int:pk>/postings/", views.event_postings, name="event_postings"),
+    path("postings/<int:pk>/state/", views.posting_state, name="posting_state"),
+]
