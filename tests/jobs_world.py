@@ -4,11 +4,16 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from hezuo.jobs import credit
 from hezuo.jobs.models import Employer, Posting, RecruitmentEvent
 from tests.base import BaseTestCase
 
-TODAY = datetime.date(2026, 12, 7)
+
+
+def today():
+    return timezone.localdate()
 
 
 def code(number):
@@ -24,7 +29,7 @@ def make_event(name, unit, program, region, start=datetime.date(2024, 11, 12)):
 def make_posting(event, employer, title, **values):
     values = {"headcount": 10, "salary_min": Decimal("5000"), "salary_max": Decimal("8000"),
               "work_place": "湖州市南浔区", "contact_person": "王经理", "contact_phone": "0572-3012345",
-              "valid_until": TODAY + datetime.timedelta(days=30), **values}
+              "valid_until": today() + datetime.timedelta(days=30), **values}
     return Posting.objects.create(event=event, employer=employer, title=title, **values)
 
 

@@ -12,7 +12,8 @@ import time
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,12 +53,18 @@ def too_many(request):
         return False
 
 
+def page(template, context=None, status=200):
+    """A public page, rendered without the request: none of the intranet's context (its
+    menu, the signed-in user) reaches it, whoever asks and on whichever host."""
+    return HttpResponse(render_to_string(template, context or {}), status=status)
+
+
 def public_page(view):
     """A public view: no login, rate-limited."""
     @login_not_required
     def wrapped(request, *args, **kwargs):
         if too_many(request):
-            response = render(request, "jobs/public/too_many.html", status=429)
+            response = page("jobs/public/too_many.html", status=429)
             response["Retry-After"] = "60"
             return response
         return view(request, *args, **kwargs)
@@ -66,7 +73,19 @@ def public_page(view):
 
 
 def not_found(request, exception=None):
-    return render(request, "jobs/public/not_found.html", status=404)
+    return page("jobs/public/not_found.html", status=404)
+
+
+def server_error(request=None):
+    return page("jobs/public/error.html", {"title": "服务暂时不可用", "text": "请稍后再试。"}, status=500)
+
+
+def bad_request(request, exception=None):
+    return page("jobs/public/error.html", {"title": "请求有误", "text": "请重新扫描二维码打开。"}, status=400)
+
+
+def forbidden(request, exception=None):
+    return page("jobs/public/error.html", {"title": "无法访问", "text": "请重新扫描二维码打开。"}, status=403)
 
 
 @public_page
@@ -85,7 +104,7 @@ def posting_page(request, token):
             notice = "已招满"
     others = (Posting.objects.open(today).filter(employer_id=posting.employer_id).exclude(pk=posting.pk)
               .only("title", "token", "headcount", "salary_min", "salary_max").order_by("title")[:OTHER_POSTINGS_SHOWN])
-    return render(request, "jobs/public/posting.html", {
+    return page("jobs/public/posting.html", {
         "posting": posting, "notice": notice, "others": others,
         "event_path": reverse("public:event", args=[posting.event.token]) if posting.event else "",
     })
@@ -101,10 +120,10 @@ def event_page(request, token):
                 .order_by("employer__name", "title", "id"))
     count = postings.count()
     pages = max(1, -(-count // EVENT_PAGE_SIZE))
-    page = request.GET.get("p", "1")
-    page = min(max(int(page), 1), pages) if page.isdigit() else 1
-    start = (page - 1) * EVENT_PAGE_SIZE
-    return render(request, "jobs/public/event.html", {
+    asked = request.GET.get("p", "1")
+    number = min(max(int(asked), 1), pages) if asked.isdigit() else 1
+    start = (number - 1) * EVENT_PAGE_SIZE
+    return page("jobs/public/event.html", {
         "event": event, "postings": postings[start:start + EVENT_PAGE_SIZE], "count": count,
-        "page": page, "pages": pages,
+        "page": number, "pages": pages,
     })

@@ -17,4 +17,8 @@ urlpatterns = [
     path("j/", include((patterns, "public"), namespace="public")),
     path("healthz", login_not_required(lambda request: HttpResponse("ok"))),
 ]
+# Its error pages are the public ones: the intranet's link to the intranet (回到工作台, 登录).
+handler400 = "hezuo.jobs.public.bad_request"
+handler403 = "hezuo.jobs.public.forbidden"
 handler404 = "hezuo.jobs.public.not_found"
+handler500 = "hezuo.jobs.public.server_error"

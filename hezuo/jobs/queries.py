@@ -19,10 +19,10 @@ def event_figures(user, event, today=None):
     expired = Q(state=Posting.State.PUBLISHED, valid_until__lt=today)
     published = Q(state=Posting.State.PUBLISHED, valid_until__gte=today)
     rows = access.visible(user, Posting.objects.filter(event=event)).aggregate(
-        postings=Count("id"), employers=Count("employer", distinct=True), headcount=Sum("headcount"),
+        postings=Count("id"), employers=Count("employer", distinct=True), people=Sum("headcount"),
         pending=Count("id", filter=Q(state=Posting.State.PENDING)),
         published=Count("id", filter=published),
-        open_headcount=Sum("headcount", filter=published & Q(filled=False)),
+        open_people=Sum("headcount", filter=published & Q(filled=False)),
         offline=Count("id", filter=Q(state=Posting.State.OFFLINE) | expired),
         expired=Count("id", filter=expired),
     )
@@ -46,7 +46,7 @@ def employers_of_event(user, event):
     """Per employer of the event: its postings, headcount and scans, by name."""
     postings = access.visible(user, Posting.objects.filter(event=event))
     rows = (postings.values("employer_id", "employer__name")
-            .annotate(postings=Count("id", distinct=True), headcount=Sum("headcount"))
+            .annotate(postings=Count("id", distinct=True), people=Sum("headcount"))
             .order_by("employer__name"))
     scans = dict(PostingScan.objects.filter(posting__in=postings).values_list("posting__employer_id")
                  .annotate(n=Sum("count")).values_list("posting__employer_id", "n"))
