@@ -33,6 +33,21 @@ def make_posting(event, employer, title, **values):
     return Posting.objects.create(event=event, employer=employer, title=title, **values)
 
 
+def make_job_records(unit, program, region, tag, number):
+    """An event, an employer and a posting owned by `unit`: {slug: obj}, like base.make_records."""
+    event = make_event(f"{tag}劳务协作招聘会", unit, program, region)
+    employer = Employer.objects.create(name=f"{tag}制衣有限公司", credit_code=code(number), unit=unit)
+    posting = make_posting(event, employer, f"{tag}缝纫工")
+    return {"recruitment-events": event, "employers": employer, "postings": posting}
+
+
+def job_entries(case):
+    """(own, other) of the job kinds for a test case of tests/base.py: 南浔区's and 吴兴区's."""
+    own = make_job_records(case.nanxun_agri, case.xinjiang, case.kalpin, "南浔", 1000)
+    other = make_job_records(case.wuxing, case.east_west, case.guang_an, "吴兴", 3000)
+    return {slug: (own[slug], other[slug]) for slug in own}
+
+
 class JobsTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls):

@@ -124,7 +124,7 @@ class Posting(Record):
         OFFLINE = "offline", "已下线"
 
     employer = models.ForeignKey(Employer, models.CASCADE, verbose_name="用工企业", related_name="postings")
-    event = models.ForeignKey(RecruitmentEvent, models.PROTECT, verbose_name="招聘活动", related_name="postings")
+    event = models.ForeignKey(RecruitmentEvent, models.CASCADE, verbose_name="招聘活动", related_name="postings")
     title = models.CharField("岗位名称", max_length=120)
     category = models.CharField("岗位类别", max_length=60, blank=True)
     headcount = models.PositiveIntegerField("招聘人数")
