@@ -6,7 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from hezuo import access
-from hezuo.jobs.models import Posting, PostingScan
+from hezuo.jobs.models import Posting, PostingScan, RecruitmentEvent
 from hezuo.jobs.public import public_event_url, public_url
 
 SCAN_DAYS = 14  # days of scans shown on an event's and a posting's page
@@ -75,3 +75,13 @@ def posting_context(posting, user):
         "scans": shown, "scans_total": total, "scans_max": max([n for _day, n in shown] + [1]),
         "can_publish": access.can_change(user, posting),
     }
+
+
+def for_dashboard(user, year):
+    """The dashboard's 劳务协作 block: the year's recruitment events `user` reads, their
+    postings and headcount, and the people moved into work (转移就业), in two queries."""
+    events = access.visible(user, RecruitmentEvent.objects.filter(year=year))
+    results = events.aggregate(events=Count("id"), transferred=Sum("transferred"), poor=Sum("transferred_poor"))
+    postings = access.visible(user, Posting.objects.filter(event__year=year)).aggregate(
+        postings=Count("id"), employers=Count("employer", distinct=True), people=Sum("headcount"))
+    return {"year": year, **{key: value or 0 for key, value in {**results, **postings}.items()}}
