@@ -71,6 +71,15 @@ class EventPageTestCase(JobsTestCase):
             "name": "某公司", "credit_code": "91350100M000100Y44", "unit": self.nanxun.pk})
         self.assertContains(response, "校验位不正确", status_code=422)
 
+    def test_the_dashboard_has_a_labour_cooperation_block(self):
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("stats:dashboard"), {"year": 2024})
+        self.assertContains(page, "劳务协作")
+        self.assertContains(page, "3 个，招聘 30 人")  # 吴兴区's event is of 2024 too
+        self.assertContains(page, "18 人（其中脱贫劳动力 6 人）")
+        self.client.force_login(self.charlie)
+        self.assertContains(self.client.get(reverse("stats:dashboard"), {"year": 2024}), "1 个，招聘 10 人")
+
     @override_settings(HEZUO_PUBLIC_BASE_URL="https://jobs.huzhou.example")
     def test_links_point_to_the_public_host(self):
         self.client.force_login(self.alice)

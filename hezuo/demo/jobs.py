@@ -124,11 +124,11 @@ def spread(total, parts, rng):
 
 
 def load_scans(event):
-    """Scans of the first days after the QR codes reached 白山市: a few for each of the
-    event's first 400 postings."""
+    """Scans of the first days after the QR codes reached 白山市: a few for every seventh
+    published posting of the event."""
     rng = random.Random("jobs-scans")
     days = [START + datetime.timedelta(days=d) for d in range(-3, 6)]
     ids = list(Posting.objects.filter(event=event, state=Posting.State.PUBLISHED).order_by("pk")
-               .values_list("pk", flat=True)[:400])
+               .values_list("pk", flat=True))[::7]
     PostingScan.objects.bulk_create([PostingScan(posting_id=pk, day=day, count=rng.randint(1, 40))
                                      for pk in ids for day in days if rng.random() < 0.6], batch_size=1000)

@@ -1,7 +1,5 @@
 """Reads of the labour cooperation app: an event's figures, a posting's scans."""
 
-import datetime
-
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -29,16 +27,12 @@ def event_figures(user, event, today=None):
     return {key: value or 0 for key, value in rows.items()}
 
 
-def scans_by_day(user, postings, today=None, days=SCAN_DAYS):
-    """[(day, count)] of the last `days` days (oldest first) and the total of all days, of the
-    scans of `postings` (a queryset) that `user` sees."""
-    today = today or timezone.localdate()
-    since = today - datetime.timedelta(days=days - 1)
+def scans_by_day(user, postings, days=SCAN_DAYS):
+    """[(day, count)] of the last `days` days that had scans (newest first) and the total of
+    all days, of the scans of `postings` (a queryset) that `user` sees."""
     scans = PostingScan.objects.filter(posting__in=access.visible(user, postings))
     total = scans.aggregate(total=Sum("count"))["total"] or 0
-    counts = dict(scans.filter(day__gte=since).values_list("day").annotate(n=Sum("count")).values_list("day", "n"))
-    shown = [(since + datetime.timedelta(days=i), counts.get(since + datetime.timedelta(days=i), 0))
-             for i in range(days)]
+    shown = list(scans.values_list("day").annotate(n=Sum("count")).order_by("-day").values_list("day", "n")[:days])
     return shown, total
 
 
@@ -60,7 +54,7 @@ def event_context(event, user):
     return {
         "figures": event_figures(user, event),
         "employers": employers_of_event(user, event),
-        "scans": shown, "scans_total": total, "scans_max": max([n for _day, n in shown] + [1]),
+        "scans": shown, "scans_total": total,
         "trainings": trainings,
         "training_person_times": sum(t.person_times for t in trainings),
         "public_event_url": public_event_url(event),
@@ -72,7 +66,7 @@ def posting_context(posting, user):
     shown, total = scans_by_day(user, Posting.objects.filter(pk=posting.pk))
     return {
         "public_url": public_url(posting) if posting.state != Posting.State.PENDING else "",
-        "scans": shown, "scans_total": total, "scans_max": max([n for _day, n in shown] + [1]),
+        "scans": shown, "scans_total": total,
         "can_publish": access.can_change(user, posting),
     }
 
