@@ -216,14 +216,17 @@ def active_locks():
     from hezuo.periods.models import PeriodLock
 
     return list(PeriodLock.active.values("id", "unit_id", "unit__path", "unit__name", "year", "month", "cause",
-                                          "reason", "locked_at"))
+                                          "covers", "reason", "locked_at"))
 
 
 def _lock_refusals(action, model, targets, first=False, locks=None):
     day_field, year_field = period_fields(model)
     if not (day_field or year_field) or not targets:
         return []
+    from hezuo.periods.models import closes
+
     locks = active_locks() if locks is None else locks
+    locks = [lock for lock in locks if closes(lock["covers"], model)]
     if not locks:
         return []
     by_year = {}

@@ -26,6 +26,10 @@ class Record(models.Model):
     - `year_from`: the date field a dated record's stored `year` derives from (None: the
       record has no derived year); a through-month statistic and the period lock cut on it.
 
+    - `closed_by`: the narrower period locks that close it besides a whole one
+      (hezuo.periods PeriodLock.Covers: a key project's monthly report is closed by the
+      approval of its unit's 重点项目月报 as well as by that of its 月度数据).
+
     `write_roles` are the roles that may change it.
     """
 
@@ -35,6 +39,7 @@ class Record(models.Model):
     year_path = None
     year_from = None
     write_roles = ("city", "district")
+    closed_by = ()
 
     @classmethod
     def declared_paths(cls):

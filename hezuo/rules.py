@@ -267,6 +267,20 @@ def check_form(form):
             form.add_error(None, str(violation))
 
 
+# A key project's year-to-date is read against its month before (another record, so no row
+# rule): the report form (MonthlyReport.clean) and the import's 重点项目月报 check it here.
+YTD_DECLINE = Rule("ytd_decline", "重点项目本年累计完成投资低于上月时，须说明累计减少原因", ERROR,
+                   ("keyprojects.MonthlyReport",))
+
+
+def ytd_decline(ytd, reason, before_month, before_ytd):
+    """The message when a year-to-date is below last month's (`before_month`, a date, and its
+    `before_ytd`) and no 累计减少原因 is given; "" when it is not."""
+    if before_ytd is None or ytd is None or ytd >= before_ytd or (reason or "").strip():
+        return ""
+    return f"本年累计完成投资低于上月（{before_month.month}月）的数值，请在“累计减少原因”中说明原因"
+
+
 # -----------------------------------------------------------------------------------------
 # Project rules (提醒): cumulative funds, total investment, pairing
 # -----------------------------------------------------------------------------------------
@@ -353,6 +367,7 @@ class Pairings:
         Pairing, Program = apps.get_model("org", "Pairing"), apps.get_model("org", "Program")
         self.parents = dict(Program.objects.values_list("id", "parent_id"))
         self.spans = {}
+        self.answers = {}  # projects repeat their unit, region, program and year
         rows = Pairing.objects.values_list("program_id", "region__prefix", "unit__path", "start_year", "end_year")
         for program, prefix, path, start, end in rows:
             self.spans.setdefault((program, prefix, path), []).append((start, end))
@@ -360,6 +375,12 @@ class Pairings:
     def paired(self, program, unit_path, region_code, year):
         """Is there a pairing, in force in `year`, between the unit or a unit above it and the
         region or a region above it, under the program or a program above it?"""
+        asked = (program, unit_path, region_code, year)
+        if asked not in self.answers:
+            self.answers[asked] = self._paired(*asked)
+        return self.answers[asked]
+
+    def _paired(self, program, unit_path, region_code, year):
         programs = []
         while program is not None and program not in programs:
             programs.append(program)
@@ -383,10 +404,11 @@ FACT_FIELDS = ("pk", "code", "name", "year", "total_investment", "unit__name", "
                "aid_category", "in_progress")
 
 
-def _facts(projects):
+def _facts(projects, pairings=None):
     """{project id: facts} for the projects of the queryset `projects`, in four queries: the
     fund records of those projects summed per project and stage (one GROUP BY), the projects
-    themselves, and the pairings and programs (Pairings)."""
+    themselves, and the pairings and programs (Pairings; none when `pairings` is given: a
+    caller asking chunk by chunk reads them once)."""
     from hezuo.projects.models import FundRecord, Project
 
     sums = {stage: Sum("amount", filter=Q(stage=stage)) for stage in STAGE_LABELS}
@@ -398,7 +420,7 @@ def _facts(projects):
         aid_category=_flag(~Q(category=Project.Category.INDUSTRY)),
         in_progress=_flag(Q(status__in=[Status.ACTIVE, Status.COMPLETED])),
     ).values(*FACT_FIELDS)
-    facts, pairings = {}, None
+    facts = {}
     for row in rows:
         pairings = pairings or Pairings()  # none to read when there is no project
         row["paired"] = pairings.paired(row["program_id"], row["unit__path"], row["partner_region__code"],
@@ -431,10 +453,11 @@ class ProjectWarning:
         return f"{self.code}：{self.message}"
 
 
-def project_warnings(projects, rules=PROJECT_RULES):
+def project_warnings(projects, rules=PROJECT_RULES, pairings=None):
     """[ProjectWarning] for the projects of the queryset `projects` that break a project rule,
     ordered by project code and rule. Four queries, whatever the number of projects (_facts)."""
-    return [ProjectWarning(rule, facts) for facts in _facts(projects).values() for rule in rules if rule.holds(facts)]
+    return [ProjectWarning(rule, facts) for facts in _facts(projects, pairings).values()
+            for rule in rules if rule.holds(facts)]
 
 
 def _readable(facts):

@@ -98,9 +98,11 @@ class DeclarationTestCase(SimpleTestCase):
 
     def test_the_dashboard_cache_watches_what_the_declared_paths_reach(self):
         # Each source's records, what its paths pass through (a park figure's park) and end
-        # at, the pairings of the dashboard's map, and the period locks of its 已审核.
+        # at, the pairings of the dashboard's map, the period locks of its 已审核, and what its
+        # 滞后项目 block reads besides projects.
         labels = {model._meta.label for model in watched()}
         self.assertEqual(labels, {
             "projects.Project", "projects.FundRecord", "assistance.ConsumptionRecord", "exchanges.Dispatch",
             "exchanges.Activity", "parks.Park", "parks.ParkFigure", "org.Pairing", "org.Program", "org.Unit",
-            "org.Region", "periods.PeriodLock"})
+            "org.Region", "periods.PeriodLock", "keyprojects.AnnualPlan", "keyprojects.MonthlyReport",
+            "keyprojects.ProvinceRate"})

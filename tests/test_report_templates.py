@@ -51,6 +51,27 @@ class TemplateParsingTestCase(BaseTestCase):
     def test_it_rejects_a_malformed_placeholder(self):
         self.assertIn("写法有误", self.refused("投入资金{援疆/funds arranged}。"))
 
+    def test_it_rejects_unbalanced_clause_brackets(self):
+        self.assertIn("方括号不成对（缺少“]”）", self.refused("{全市}[投入资金{funds_arranged}。"))
+        self.assertIn("方括号不成对（多了“]”）", self.refused("{全市}投入资金{funds_arranged}]。"))
+
+    def test_it_rejects_an_unknown_word(self):
+        self.assertIn("未知的词“{全省}”", self.refused("{全省}投入资金{funds_arranged}。"))
+
+    def test_it_rejects_a_program_on_a_word_that_takes_none(self):
+        self.assertIn("“{援疆/全市}”不带工作类别", self.refused("{援疆/全市}投入资金{funds_arranged}。"))
+
+    def test_a_template_is_read_from_its_text_as_an_editor_would_preview_it(self):
+        template = sentences.parse_text("# 注释\n{全市}[投入资金{援疆/funds_arranged}][，安排项目{援疆/projects}]。\n",
+                                        "对口支援", PROGRAMS)
+        line = template.lines[0]
+        self.assertEqual([p.measure for p in line.placeholders], ["funds_arranged", "projects"])
+        self.assertEqual(line.items[0], sentences.Word("全市"))
+        self.assertEqual([type(item).__name__ for item in line.items], ["Word", "Clause", "Clause", "str"])
+        with self.assertRaises(TemplateError) as caught:
+            sentences.parse_text("一句{援疆/projects}。\n\n坏的一句{援疆/projects:超过}。\n", "对口支援", PROGRAMS)
+        self.assertIn("报告模板“对口支援.txt”第3行：未知的格式“超过”", str(caught.exception))
+
     def test_it_reads_headings_sentences_and_placeholders(self):
         path = write(self.dir, "对口支援.txt", "## 援疆\n安排项目{援疆/projects}，资金{funds_arranged:超}{funds_arranged:同比}。\n")
         template = parse_template(path, "对口支援", PROGRAMS)
@@ -86,6 +107,24 @@ class TemplateSentencesTestCase(BaseTestCase):
         self.assertNotIn("资金0", section)
         self.assertNotIn("项目0", section)
         self.assertIn("援疆资金尚未拨付：安排120万元，至年底未有拨付记录。", text)
+
+    def test_a_zero_figure_drops_its_clause_not_the_sentence(self):
+        write(self.dir, "对口支援.txt",
+              "{全市}投入援疆资金{援疆/funds_arranged}[，安排援青项目{援青/projects}][，派出专家{援疆/dispatch_person_times}]。\n")
+        text = build_report(access.CONSOLE, 2024, template_dir=self.dir).text()
+        self.assertIn("全市投入援疆资金120万元，派出专家8人次。", text)
+
+    def test_a_sentence_whose_first_clause_drops_reads_on_without_a_stray_comma(self):
+        write(self.dir, "对口支援.txt", "{全市}[投入援青资金{援青/funds_arranged}][，安排援疆项目{援疆/projects}]。\n")
+        self.assertIn("全市安排援疆项目1个。", build_report(access.CONSOLE, 2024, template_dir=self.dir).text())
+
+    def test_a_sentence_whose_clauses_all_drop_is_left_out(self):
+        write(self.dir, "对口支援.txt",
+              "{全市}[投入援青资金{援青/funds_arranged}][，安排援青项目{援青/projects}]。\n"
+              "安排援疆项目{援疆/projects}。\n")
+        text = build_report(access.CONSOLE, 2024, template_dir=self.dir).text()
+        self.assertIn("（一）对口支援\n安排援疆项目1个。", text)
+        self.assertNotIn("全市。", text)
 
     def test_the_last_kept_sentence_ends_the_paragraph(self):
         write(self.dir, "对口支援.txt", "安排援疆项目{援疆/projects}，\n投入援青资金{援青/funds_arranged}。\n")

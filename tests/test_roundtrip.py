@@ -49,7 +49,7 @@ def snapshot(specs=SHEETS):
     """{sheet: sorted rows of every spec column}, for every record the sheets export."""
     state = {}
     for spec in specs:
-        rows = spec.model.objects.all()
+        rows = spec.records()  # with what a column that is no field reads (a report's 年度计划投资)
         if spec.model is Region:
             rows = rows.filter(from_package=False)
         lookups = [natural(spec, column) for column in spec.columns]

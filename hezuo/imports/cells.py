@@ -133,6 +133,57 @@ def date(value, field=None):
         raise CellError(str(error))
 
 
+# A month as clerks write it: 2024-03, 2024/3, 2024.3, 2024年3月, 202403, or a whole date of
+# the month (2024-03-31: its report's month). Full-width forms are folded first (NFKC).
+MONTH_FORMS = (re.compile(r"(\d{4})\s*[-/.—–－、]\s*(\d{1,2})\s*[.]?"),
+               re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?"),
+               re.compile(r"(\d{4})(\d{2})"))
+
+
+def month(value, field=None):
+    """The first day of the month a cell names. A real Excel date (or a date written out)
+    is its month. A number 2024.3 is March; 2024.1 is refused, for Excel shows 2024.10 so."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.replace(day=1)
+    if isinstance(value, bool):
+        raise CellError("应为月份，如 2024-03")
+    if isinstance(value, float) and not value.is_integer():
+        whole, _dot, part = repr(value).partition(".")
+        if part == "1":
+            raise CellError(f"“{value}”可能是 {whole} 年 1 月，也可能是 10 月（Excel 把 {whole}.10 存为 {value}），"
+                            f"请写成 {whole}-01 或 {whole}-10")
+        value = f"{whole}.{part}"
+    elif isinstance(value, (int, float)):
+        value = str(int(value))
+    cleaned = unicodedata.normalize("NFKC", str(value)).strip()
+    for form in MONTH_FORMS:
+        found = form.fullmatch(cleaned)
+        if found:
+            year, number = int(found[1]), int(found[2])
+            if not 1 <= number <= 12:
+                raise CellError(f"“{cleaned}”的月份应为 1 到 12")
+            if problem := year_problem(year):
+                raise CellError(problem)
+            return datetime.date(year, number, 1)
+    try:
+        return date(value).replace(day=1)  # a whole date (2024年3月31日), or an Excel serial number
+    except CellError:
+        raise CellError(f"“{cleaned}”不是月份，应写成 2024-03、2024年3月 或 2024.3")
+
+
+def number(value, field=None):
+    """A definite, non-negative number with as many decimals as written: a value whose unit
+    another cell of the row gives (a target's 目标值 in 万元 or 人次)."""
+    result = _number(value)
+    if result < 0:
+        raise CellError("不能为负数")
+    if abs(result) >= MAX_AMOUNT:
+        raise CellError("数值过大")
+    return result
+
+
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e16")
 
@@ -312,6 +363,8 @@ KINDS = {
     "bool": Kind(_plain(boolean), "是 或 否"),
     "year": Kind(_plain(year), "四位年份，如 2024"),
     "date": Kind(_plain(date), "日期，如 2024-05-06"),
+    "month": Kind(_plain(month), "月份，如 2024-03；也可写 2024年3月、2024.3 或该月的日期"),
+    "number": Kind(_plain(number), "数字，按本行“计量单位”"),
     "amount": Kind(lambda model_field, unit: amount_converter(unit),
                    "数字，按表头中的单位；也可写“1.1亿”“2,838万元”，按所写单位计"),
     "choice": Kind(lambda model_field, unit, mapped=None, aliases=None: choice_converter(model_field, mapped, aliases),
@@ -321,6 +374,7 @@ KINDS = {
     "program": _reference("program", ""),
     "region": _reference("region", "地区名称；重名的地区写“区划代码 名称”，如“652929 柯坪县”"),
     "project": _reference("project", "项目编号，须是系统中已有的项目，或在本文件“项目”表中新增"),
+    "indicator": _reference("indicator", "内置指标的名称（见下表说明），或系统中已有的自定义指标名称"),
     "park": _reference("park", "园区名称，须与系统中的园区完全一致，或在本文件“园区·飞地”表中新增"),
     "credit_code": Kind(_plain(credit_code), "18位统一社会信用代码，含校验位"),
     # A monthly pay in 元 (header 薪资下限（元/月）): read as an amount in 元.
@@ -331,7 +385,8 @@ KINDS = {
 
 # Kinds whose cells repeat down a sheet (the same few dates, units, projects): their
 # conversion is remembered per distinct cell. Amounts, numbers and free text rarely repeat.
-REPEATING = {"date", "year", "bool", "key_flag", "unit", "program", "region", "project", "park", "credit_code", "recruitmentevent"}
+REPEATING = {"date", "month", "year", "bool", "key_flag", "unit", "program", "region", "project", "park", "indicator",
+             "credit_code", "recruitmentevent"}
 REMEMBERED_TYPES = {str, datetime.date, datetime.datetime}  # True == 1 == 1.0: numbers are not keys
 
 

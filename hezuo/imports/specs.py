@@ -13,17 +13,36 @@ apart. A sheet is a declaration: its model, its columns, its key and its shape.
 - `shape` picks the writer (hezuo/imports/services/writers.py): "tree" (rows may hang under
   earlier rows of the same sheet, saved one by one), "flat" (inserted in bulk), "child"
   (inserted in bulk under a record of another sheet, copying what it declares in `copies`).
+- A sheet may also write records of another kind from some of its cells (`companions`: the
+  annual plan a 重点项目月报 row names). A companion is a spec of its own — checked, gated,
+  matched and written like a sheet — whose rows `derive` makes from its sheet's rows.
+- A child sheet may create the parents its part columns name when the system has none by
+  that key yet (`makes`, MakesParent: a 岗位 row's 企业名称 and 统一社会信用代码 make a new
+  用工企业); the new parents are written before the sheet's rows, which name them.
+- `checks` are what a sheet's rows must satisfy together or against what is stored (a lower
+  year-to-date than last month's), run once references are resolved, before rows are matched
+  with stored records; they also finish the values that need what a reference names (a
+  target's value in its indicator's unit) or other rows (a month's completion).
 """
 
+import functools
+import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+
+from hezuo import numbers, rules
 
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
 from hezuo.honors.models import Case, Honor
 from hezuo.jobs.models import Employer, Posting, RecruitmentEvent
+from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate
 from hezuo.org.models import Pairing, Program, Region, Unit
 from hezuo.parks.models import Enterprise, Park, ParkFigure
 from hezuo.projects.models import FundRecord, Project
+from hezuo.targets.models import Indicator, Target as TargetRecord
 
 
 @dataclass(frozen=True)
@@ -37,6 +56,11 @@ class Column:
     note: str = ""
     about: str = ""  # a column that is no field itself but speaks about this one (是否重点项目 → key_level)
     personal: bool = False  # personal data: masked in exports for roles without the right (access.sees_personal_data)
+    of: tuple = ()  # (model, field) a companion writes from this column (年度计划投资 → AnnualPlan.amount)
+    reads: tuple = ()  # lookups the export reads for a column that is no plain field (default: the field)
+    shows: object = None  # function(*read values) → the exported cell, with `reads`
+    computed: bool = False  # an empty cell is None, for the sheet's checks to work out (本月完成投资)
+    listed: object = None  # function() → the words the template's drop-down offers (a reference's names)
 
     @property
     def title(self):
@@ -53,6 +77,8 @@ class Column:
 
     def model_field(self, model):
         """The model field the cells are read for: the parent's own for a part column."""
+        if self.of:
+            return self.of[0]._meta.get_field(self.of[1])
         if self.about:
             return model._meta.get_field(self.about)
         if self.parent:
@@ -92,6 +118,7 @@ TARGETS = {
     # are not in the system yet (SheetSpec.makes). Not scoped: an enterprise recruits at the
     # events of several units.
     "employer": Target(Employer, ("credit_code",), "用工企业", by="统一社会信用代码为", sheet="岗位"),
+    "indicator": Target(Indicator, ("name",), "指标"),
 }
 
 
@@ -106,9 +133,27 @@ class SheetSpec:
     shape: str = "flat"  # tree, flat or child: which writer writes it
     copies: tuple = ()  # child sheets: (field, parent field) copied from the parent record
     combine: tuple = ()  # functions making a field of several cells: values → None or (field, message)
+    sets: tuple = ()  # (field, column field): a field a combine sets from a column that writes another
+    checks: tuple = ()  # functions (rows, lookups) → [(row number, field, value, message)]; see the docstring
+    companions: tuple = ()  # specs of other records this sheet's rows write (see the docstring)
+    derive: object = None  # a companion's: function(rows) → ([(row number, values)], [(row number, field, message)])
+    within: str = ""  # a companion's: the sheet it is read from
+    annotations: object = None  # function() → {name: expression} the export reads (a column's `of`)
+    model_clean: bool = True  # False: the model's clean() holds only what `checks` checks for the whole sheet
+    stamps: tuple = ()  # (field, by, at): who gave or changed a typed value and when (a target's 完成值)
     # Parents the sheet creates when its part columns name one not in the system yet (a 岗位
     # row's 企业名称 and 统一社会信用代码 make a new 用工企业): MakesParent declarations.
     makes: tuple = ()
+
+    @property
+    def sheet(self):
+        """The workbook sheet its rows are on: a companion's is the sheet it is read from."""
+        return self.within or self.name
+
+    def records(self):
+        """Every record of the sheet's kind, with what the export reads beside its fields."""
+        rows = self.model.objects.all()
+        return rows.annotate(**self.annotations()) if self.annotations else rows
 
     @property
     def year_field(self):
@@ -130,12 +175,12 @@ class SheetSpec:
         part columns name."""
         fields = []
         for column in self.columns:
-            if column.about:
+            if column.about or column.of:
                 continue
             name = column.parent or column.field
             if name not in fields:
                 fields.append(name)
-        return tuple(fields)
+        return tuple(fields) + tuple(name for name, _column in self.sets if name not in fields)
 
     @property
     def parents(self):
@@ -170,6 +215,200 @@ def key_level_of(values):
             return "key_level", "是否重点项目为“否”，重点级别应为空"
         values["key_level"] = ""
     return None
+
+
+def month_of_rate(values):
+    """全省进度's 月份 names the year and the month its rate is of."""
+    day = values.get("month")
+    values["year"], values["month"] = (day.year, day.month) if day else (None, None)
+
+
+def year_month(year, month):
+    return f"{year}-{month:02d}"
+
+
+def plans_of(rows):
+    """The annual plans (年度计划投资) a 重点项目月报 sheet gives: one per project and year, of
+    the row's month's year. A row without one keeps the stored plan; rows of one project and
+    year giving different plans are refused, naming both rows."""
+    plans, problems, first = [], [], {}
+    for row in rows:
+        amount = row.values.pop("plan", None)
+        project, month = row.values.get("project"), row.values.get("month")
+        if amount is None or project is None or month is None:
+            continue
+        key = (project, month.year)
+        if key in first:
+            number, given = first[key]
+            if given != amount:
+                problems.append((row.number, "amount",
+                                 f"与第 {number} 行的年度计划投资不同（{numbers.format_amount(given)}）："
+                                 f"项目 {project} {month.year} 年只能有一个年度计划投资，请改为一致"))
+            continue
+        first[key] = (row.number, amount)
+        plans.append((row.number, {"project": project, "year": month.year, "amount": amount}))
+    return plans, problems
+
+
+def key_projects_only(rows, lookups):
+    """A monthly report is of a key project (重点级别 set: stored, or on the workbook's 项目 sheet)."""
+    ids = {row.values.get("project") for row in rows}
+    stored = {}  # id → (code, key level)
+    wanted = [pk for pk in ids if isinstance(pk, int)]
+    for start in range(0, len(wanted), 900):
+        found = Project.objects.filter(pk__in=wanted[start:start + 900]).values_list("pk", "code", "key_level")
+        stored.update((pk, (code, level)) for pk, code, level in found)
+    for row in rows:
+        project = row.values.get("project")
+        if isinstance(project, tuple):
+            code, level = project[1][0], (lookups.new_values("project", project[1]) or {}).get("key_level")
+        elif project is None:
+            continue
+        else:
+            code, level = stored[project]
+        if not level:
+            yield (row.number, "project", code,
+                   f"项目 {code} 不是重点项目（“项目”表中重点级别为空），不能填报重点项目月报")
+
+
+def year_to_date(rows, lookups):
+    """A year-to-date below the month before (stored, or an earlier row of this sheet) needs
+    累计减少原因: the rule the report form applies (rules.ytd_decline). An empty 本月完成投资 is
+    the year-to-date less the month before's, as the form works it out
+    (MonthlyReport.completion_since)."""
+    sheet = {}
+    for row in rows:
+        values = row.values
+        if values.get("project") is not None and values.get("month") is not None:
+            sheet[values["project"], values["month"]] = (values.get("completed_ytd"), row)
+    if not sheet:
+        return
+    ids = sorted({p for p, _m in sheet if isinstance(p, int)})
+    years = {m.year for _p, m in sheet}
+    ytd = {}  # (project, month) → the year-to-date it will have
+    for start in range(0, len(ids), 900):
+        stored = MonthlyReport.objects.filter(project_id__in=ids[start:start + 900], year__in=years)
+        ytd.update(((p, m), v) for p, m, v in stored.values_list("project_id", "month", "completed_ytd"))
+    ytd.update((key, value) for key, (value, _row) in sheet.items())
+    months = {}
+    for project, month in ytd:
+        months.setdefault((project, month.year), []).append(month)
+    for (project, month), (value, row) in sheet.items():
+        earlier = [m for m in months[project, month.year] if m < month]
+        before = max(earlier) if earlier else None
+        if row.values.get("completed_month") is None:  # empty, or no such column: every row gets it
+            last = ytd[project, before] if before else None
+            row.values["completed_month"] = MonthlyReport.completion_since(value, last)
+        if before is None:
+            continue
+        message = rules.ytd_decline(value, row.values.get("decline_reason"), before, ytd[project, before])
+        if message:
+            yield row.number, "decline_reason", "", message
+
+
+def plan_of_year():
+    """The plan of a report's project and year, for the export."""
+    plans = AnnualPlan.objects.filter(project=OuterRef("project"), year=OuterRef("year"))
+    return {"plan": Subquery(plans.values("amount")[:1])}
+
+
+ANNUAL_PLANS = SheetSpec("年度计划投资", AnnualPlan, (
+    Column("项目编号", "project", "project"),
+    Column("月份", "year", "year"),
+    Column("年度计划投资", "amount", "amount", unit="万元"),
+), key=("project", "year"), within="重点项目月报", derive=plans_of)
+
+
+@functools.cache
+def builtin_indicators():
+    """{written name: key} of the built-in indicators: their labels (full- or half-width) and keys."""
+    from hezuo.targets.indicators import BUILTIN  # the statistics behind them load on first use
+
+    names = {}
+    for key, indicator in BUILTIN.items():
+        names[key] = names[indicator.label] = names[unicodedata.normalize("NFKC", indicator.label)] = key
+    return names
+
+
+def builtin_indicator(values):
+    """指标 names a built-in indicator by its label, else an office-defined one (自定义指标) by
+    its name, which the reference resolves."""
+    written = values.get("custom")
+    key = builtin_indicators().get(unicodedata.normalize("NFKC", written)) if written else None
+    if key:
+        values["indicator"], values["custom"] = key, None
+    else:
+        values["indicator"] = ""
+
+
+def indicator_names():
+    """What 指标 may say: the built-in indicators' labels, then the office's own indicators."""
+    from hezuo.targets.indicators import BUILTIN
+
+    return [i.label for i in BUILTIN.values()] + list(Indicator.objects.order_by("name").values_list("name", flat=True))
+
+
+def indicator_unit(key, custom_unit):
+    from hezuo.targets.indicators import BUILTIN
+
+    return BUILTIN[key].unit if key else custom_unit
+
+
+def in_indicator_unit(rows, lookups):
+    """目标值 and 完成值 in the indicator's unit: an amount indicator (元) takes 元, 万元 or 亿元
+    and stores 元; any other takes its own unit only. A built-in indicator's 完成值 is computed
+    from records, never typed."""
+    from hezuo.targets.indicators import BUILTIN
+
+    customs = {row.values.get("custom") for row in rows} - {None}
+    units = {pk: (unit, name) for pk, unit, name in Indicator.objects.filter(
+        pk__in=[pk for pk in customs if isinstance(pk, int)]).values_list("pk", "unit", "name")}
+    for row in rows:
+        values = row.values
+        written = values.pop("measure_unit", None)
+        key, custom = values.get("indicator"), values.get("custom")
+        if key:
+            unit, label = BUILTIN[key].unit, BUILTIN[key].label
+            if values.get("actual_value") is not None:
+                yield (row.number, "actual_value", "",
+                       f"“{label}”是内置指标，完成值按记录自动计算，不能填写；请删去完成值")
+        elif custom in units:
+            unit, label = units[custom]
+        else:
+            continue  # an indicator not found: reported already
+        if unit == "元" and written in numbers.UNITS:
+            for name in ("value", "actual_value"):
+                if values.get(name) is not None:
+                    values[name] = numbers.from_unit(values[name], written)
+            continue
+        if written != unit:
+            uses = "元、万元或亿元" if unit == "元" else f"“{unit}”"
+            yield (row.number, "measure_unit", written,
+                   f"计量单位“{written}”与指标“{label}”的计量单位不符：该指标的计量单位为{uses}")
+            continue
+        for name in ("value", "actual_value"):
+            if values.get(name) is not None and values[name] != values[name].quantize(Decimal("0.01")):
+                yield row.number, name, "", "最多 2 位小数"
+
+
+def shown_indicator(key, custom_name):
+    from hezuo.targets.indicators import BUILTIN
+
+    return BUILTIN[key].label if key else custom_name
+
+
+def shown_measure_unit(key, custom_unit):
+    unit = indicator_unit(key, custom_unit)
+    return "万元" if unit == "元" else unit
+
+
+def shown_in_unit(value, key, custom_unit):
+    """A target's value as the workbook writes it: amounts in 万元."""
+    if value is None:
+        return None
+    if indicator_unit(key, custom_unit) == "元":
+        value = numbers.in_unit(value, "万元")
+    return float(value)
 
 
 SHEETS = (
@@ -327,6 +566,47 @@ SHEETS = (
         Column("年度", "year", "year", width=8),
         Column("案例摘要", "summary", "text", required=False, width=40),
     ), key=("title", "unit", "year"), order=("year", "title")),
+    SheetSpec("重点项目月报", MonthlyReport, (
+        Column("项目编号", "project", "project", width=18, note="须是重点项目（“项目”表中重点级别为省重点或市重点）"),
+        Column("月份", "month", "month", width=10),
+        Column("年度计划投资", "plan", "amount", required=False, unit="万元", of=(AnnualPlan, "amount"),
+               note="该项目该月所在年度的计划投资；同一项目同一年度各行应相同，留空则保持原值"),
+        Column("本年累计完成投资", "completed_ytd", "amount", unit="万元"),
+        Column("本月完成投资", "completed_month", "amount", required=False, unit="万元", computed=True,
+               note="留空则为本年累计减去上月的本年累计（与填报页面相同）"),
+        Column("开工以来累计完成投资", "completed_total", "amount", required=False, unit="万元"),
+        Column("形象进度", "progress", "text", required=False, width=30),
+        Column("存在问题", "problems", "text", required=False, width=30),
+        Column("责任单位", "responsible", "text", required=False, width=20),
+        Column("解决时限", "deadline", "date", required=False, width=12),
+        Column("解决情况", "resolution", "text", required=False, width=30),
+        Column("累计减少原因", "decline_reason", "text", required=False, width=24,
+               note="本年累计完成投资低于上月时必填"),
+    ), key=("project", "month"), order=("month", "project__code"), companions=(ANNUAL_PLANS,),
+        checks=(key_projects_only, year_to_date), annotations=plan_of_year, model_clean=False,
+        note="每个重点项目每月一行；再次导入同一项目同一月份会更新该月月报。"),
+    SheetSpec("全省进度", ProvinceRate, (
+        Column("月份", "month", "month", width=10, reads=("year", "month"), shows=year_month),
+        Column("全省完成率", "rate", "decimal", unit="%", width=12),
+    ), key=("year", "month"), order=("year", "month"), combine=(month_of_rate,), sets=(("year", "month"),),
+        note="全省重点项目年度计划投资的完成率，每月一行；只有市级业务人员可以导入。"),
+    SheetSpec("目标任务", TargetRecord, (
+        Column("指标", "custom", "indicator", width=24, reads=("indicator", "custom__name"), shows=shown_indicator,
+               listed=indicator_names, note="内置指标的完成值按记录自动计算；自定义指标须先在“目标任务”页面新增"),
+        Column("工作类别", "program", "program"),
+        Column("年度", "year", "year", width=8),
+        Column("目标值", "value", "number", reads=("value", "indicator", "custom__unit"), shows=shown_in_unit),
+        Column("计量单位", "measure_unit", "text", about="value", width=10, reads=("indicator", "custom__unit"),
+               shows=shown_measure_unit, note="须是指标的计量单位；金额类指标可写元、万元或亿元"),
+        Column("单位", "unit", "unit", required=False, width=20, note="为空表示全市目标"),
+        Column("完成值", "actual_value", "number", required=False,
+               reads=("actual_value", "indicator", "custom__unit"), shows=shown_in_unit,
+               note="只有自定义指标填写；内置指标的完成值按记录自动计算"),
+    ), key=("indicator", "custom", "program", "year", "unit"),
+        order=("year", "program__sort_order", "indicator", "custom__name", "unit__path"),
+        combine=(builtin_indicator,), sets=(("indicator", "custom"),), checks=(in_indicator_unit,),
+        stamps=(("actual_value", "actual_by", "actual_at"),),
+        note="每个指标、工作类别、年度、单位一行；只有市级业务人员可以导入。"),
 )
 
 # Labour cooperation (劳务协作): job postings, each row also naming its employer, which the
@@ -355,7 +635,7 @@ SHEETS += (JOB_POSTINGS,)
 
 BY_NAME = {spec.name: spec for spec in SHEETS}
 # Sheets of the standard template that later capabilities will import; recognised, not yet read.
-PLANNED_SHEETS = ("重点项目月报", "全省进度", "目标任务")
+PLANNED_SHEETS = ()
 # Sheets the exporter adds to the template for people (instructions, the lists behind the
 # drop-downs); the importer skips them without a word.
 INSTRUCTIONS_SHEET = "填写说明"

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from hezuo import rules
 from hezuo.amounts import AmountField
 from hezuo.records import Record
 
@@ -45,6 +46,7 @@ class MonthlyReport(Record):
     region_path = "project__partner_region"
     year_path = "year"
     year_from = "month"
+    closed_by = ("key_projects",)  # PeriodLock.Covers.KEY_PROJECTS
 
     project = models.ForeignKey("projects.Project", models.CASCADE, verbose_name="项目", related_name="monthly_reports")
     month = models.DateField("月份", help_text="该月的第一天")
@@ -78,7 +80,13 @@ class MonthlyReport(Record):
         """This month's completion as its year-to-date less last month's (never below 0: a
         year-to-date corrected downwards, with its reason, completed nothing this month)."""
         before = self.previous()
-        return max(self.completed_ytd - (before.completed_ytd if before else 0), 0)
+        return self.completion_since(self.completed_ytd, before.completed_ytd if before else None)
+
+    @staticmethod
+    def completion_since(ytd, before_ytd):
+        """This month's completion from its year-to-date and last month's (None: no report
+        before it this year): the page's rule, which the import's 重点项目月报 applies too."""
+        return max(ytd - (before_ytd or 0), 0)
 
     def clean(self):
         super().clean()
@@ -87,9 +95,9 @@ class MonthlyReport(Record):
         if self.project_id is None or self.month is None or self.completed_ytd is None:
             return
         before = self.previous()
-        if before is not None and self.completed_ytd < before.completed_ytd and not self.decline_reason.strip():
-            raise ValidationError({"decline_reason": (
-                f"本年累计完成投资低于上月（{before.month.month}月）的数值，请在“累计减少原因”中说明原因")})
+        if before is not None and (message := rules.ytd_decline(self.completed_ytd, self.decline_reason, before.month,
+                                                                 before.completed_ytd)):
+            raise ValidationError({"decline_reason": message})
 
     def share_of_plan(self, plan=None):
         """本年累计 ÷ 年度计划投资, in percent (Decimal), or None without a plan."""
@@ -139,6 +147,7 @@ class ReportPhoto(Record):
     region_path = "report__project__partner_region"
     year_path = "year"
     year_from = "month"
+    closed_by = ("key_projects",)  # PeriodLock.Covers.KEY_PROJECTS
 
     report = models.ForeignKey(MonthlyReport, models.CASCADE, verbose_name="月报", related_name="photos")
     month = models.DateField("月份", editable=False)  # its report's, copied (save)

@@ -132,9 +132,11 @@ class Progress:
         }
 
 
-def key_projects(user, year, level=Project.KeyLevel.PROVINCE):
-    """The key projects of `year` (of `level`) the user may read."""
-    return access.visible(user, Project.objects.filter(year=year, key_level=level))
+def key_projects(user, year, level=Project.KeyLevel.PROVINCE, program=None):
+    """The key projects of `year` (of `level`) the user may read, of `program` and the
+    programs under it when one is given."""
+    rows = access.visible(user, Project.objects.filter(year=year, key_level=level))
+    return rows.filter(program__in=program.tree_ids()) if program is not None else rows
 
 
 def reported_year(user):
@@ -150,9 +152,12 @@ def latest_month(user, year):
     return last.month if last else None
 
 
-def progress(user, year, through_month=None, level=Project.KeyLevel.PROVINCE):
-    """Progress of `year`'s key projects through `through_month` (default: the last month
-    reported). Two queries: the projects with their plan and latest year-to-date, the rate."""
+def progress(user, year, through_month=None, level=Project.KeyLevel.PROVINCE, program=None):
+    """Progress of `year`'s key projects (of `program` and below, when given) through
+    `through_month` (default: the last month any readable key project reported, whatever its
+    program, so time progress is the same under every filter). Three queries with the
+    default month (two with a month and no program): the month, the projects with their plan
+    and latest year-to-date, the rate."""
     if through_month is None:
         through_month = latest_month(user, year)
     cut = datetime.date(year, through_month or 12, 1)
@@ -160,7 +165,7 @@ def progress(user, year, through_month=None, level=Project.KeyLevel.PROVINCE):
     latest = (MonthlyReport.objects.filter(project=OuterRef("pk"), year=year, month__lte=cut)
               .order_by("-month").values("completed_ytd")[:1])
     plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("amount")[:1]
-    rows = (key_projects(user, year, level).select_related("unit")
+    rows = (key_projects(user, year, level, program).select_related("unit")
             .annotate(plan=Subquery(plan, output_field=amount), ytd=Subquery(latest, output_field=amount))
             .order_by("code"))
     tp = time_progress(through_month)
@@ -170,3 +175,43 @@ def progress(user, year, through_month=None, level=Project.KeyLevel.PROVINCE):
         rate = ProvinceRate.objects.filter(year=year, month=through_month).values_list("rate", flat=True).first()
     return Progress(year, through_month, sum((p.plan or Decimal(0) for p in projects), Decimal(0)),
                     sum((p.completed for p in projects), Decimal(0)), rate, projects)
+
+
+# -- A unit's month in the reporting cycle (重点项目月报) ------------------------------------
+
+
+@dataclass
+class MonthRow:
+    """A key project of a unit's month: its report of the month (None: 未填报) and annual plan."""
+
+    project: Project
+    report: MonthlyReport | None
+    plan: Decimal | None
+
+    @property
+    def completion_rate(self):
+        return percent(self.report.completed_ytd, self.plan) if self.report else None
+
+
+def unit_key_projects(unit_path, year, level=Project.KeyLevel.PROVINCE):
+    """The key projects of `year` held by the unit at `unit_path` and the units below it:
+    those whose monthly reports the reporting cycle asks for. 省重点 by default, the level
+    whose progress the key projects' pages, the dashboard and `hezuo stats` follow."""
+    return Project.objects.filter(year=year, key_level=level, unit__path__startswith=unit_path)
+
+
+def month_rows(unit, year, month):
+    """Each key project of `unit` (and below) of `year` with its report of `month` and its
+    annual plan, by project code. Two queries, however many projects."""
+    amount = DecimalField(max_digits=18, decimal_places=2)
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).values("amount")[:1]
+    projects = list(unit_key_projects(unit.path, year).select_related("unit")
+                    .annotate(plan=Subquery(plan, output_field=amount)).order_by("code"))
+    reports = {r.project_id: r for r in MonthlyReport.objects.filter(
+        project__in=[p.pk for p in projects], month=datetime.date(year, month, 1))}
+    return [MonthRow(p, reports.get(p.pk), p.plan) for p in projects]
+
+
+def units_holding(year, level=Project.KeyLevel.PROVINCE):
+    """The ids of the units that hold a key project (省重点 by default) of `year`."""
+    return set(Project.objects.filter(year=year, key_level=level).values_list("unit_id", flat=True).distinct())

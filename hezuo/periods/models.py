@@ -24,11 +24,21 @@ class PeriodLock(models.Model):
         MANUAL = "manual", "手工锁定"
         YEAR = "year", "年度关账"
 
+    class Covers(models.TextChoices):
+        """What of the period a lock closes. Approving a unit's 重点项目月报 closes its key
+        projects' reports of the month, not the funds and activities that its 月度数据, still
+        to be submitted, reports. A record kind says which narrower lock closes it besides
+        a whole one (Record.closed_by)."""
+
+        ALL = "all", "全部记录"
+        KEY_PROJECTS = "key_projects", "重点项目月报"
+
     unit = models.ForeignKey("org.Unit", models.CASCADE, null=True, blank=True, related_name="+",
                              verbose_name="单位")
     year = models.PositiveIntegerField("年度")
     month = models.PositiveSmallIntegerField("月份", null=True, blank=True)
     cause = models.CharField("锁定方式", max_length=20, choices=Cause.choices, default=Cause.MANUAL)
+    covers = models.CharField("锁定范围", max_length=20, choices=Covers.choices, default=Covers.ALL)
     reason = models.CharField("原因", max_length=200, blank=True)
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name="锁定人", db_index=False)
@@ -49,7 +59,12 @@ class PeriodLock(models.Model):
         indexes = [models.Index(fields=["year", "month"])]
 
     def __str__(self):
-        return f"{self.unit.name if self.unit_id else '全市'} {self.period_label}"
+        narrower = "" if self.covers == self.Covers.ALL else f"（{self.get_covers_display()}）"
+        return f"{self.unit.name if self.unit_id else '全市'} {self.period_label}{narrower}"
+
+    def closes(self, model):
+        """Does this lock close records of `model` in its period?"""
+        return closes(self.covers, model)
 
     @property
     def period_label(self):
@@ -65,6 +80,12 @@ class PeriodLock(models.Model):
         if self.locked_by_id is None:
             return "系统管理命令"
         return self.locked_by.display_name or self.locked_by.username
+
+
+def closes(covers, model):
+    """Does a lock covering `covers` close records of `model` in its period? A whole lock
+    closes every kind; a narrower one those declaring it (Record.closed_by)."""
+    return covers == PeriodLock.Covers.ALL or covers in getattr(model, "closed_by", ())
 
 
 def month_span(year, month):

@@ -37,30 +37,37 @@ def label(unit, year, month):
 
 
 @transaction.atomic
-def lock(unit, year, month, *, actor, reason="", cause=PeriodLock.Cause.MANUAL, at=None):
-    """Close `unit`'s `month` of `year` (the whole year when month is None). Returns the
-    lock; closing what is closed already returns the lock there is. `at`: when (the review
-    step that closes it, by default now)."""
+def lock(unit, year, month, *, actor, reason="", cause=PeriodLock.Cause.MANUAL, at=None,
+         covers=PeriodLock.Covers.ALL):
+    """Close `unit`'s `month` of `year` (the whole year when month is None): every record of
+    it, or with `covers` only the kinds a narrower lock closes (PeriodLock.Covers). Returns
+    the lock; closing what is closed already — by a lock of the same reach or a whole one —
+    returns the lock there is. `at`: when (the review step that closes it, by default now)."""
     _check_actor(actor)
     _check_month(month)
-    found = PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month).first()
+    reach = [PeriodLock.Covers.ALL] if covers == PeriodLock.Covers.ALL else [covers, PeriodLock.Covers.ALL]
+    found = (PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month, covers__in=reach)
+             .order_by("id").first())
     if found:
         return found
-    return PeriodLock.objects.create(unit=unit, year=year, month=month, cause=cause, reason=(reason or "")[:200],
-                                     locked_by=access.user_of(actor), locked_at=at or timezone.now())
+    return PeriodLock.objects.create(unit=unit, year=year, month=month, cause=cause, covers=covers,
+                                     reason=(reason or "")[:200], locked_by=access.user_of(actor),
+                                     locked_at=at or timezone.now())
 
 
 @transaction.atomic
-def unlock(unit, year, month, *, actor, reason, at=None):
-    """Reopen `unit`'s `month` of `year`. A reason is required; raises PeriodError when the
-    period is not closed by a lock of its own (a year's close is reopened as a year)."""
+def unlock(unit, year, month, *, actor, reason, at=None, covers=PeriodLock.Covers.ALL):
+    """Reopen `unit`'s `month` of `year` (the lock of that reach, `covers`). A reason is
+    required; raises PeriodError when the period is not closed by a lock of its own (a
+    year's close is reopened as a year)."""
     _check_actor(actor)
     _check_month(month)
     if not (reason or "").strip():
         raise PeriodError("解锁须填写原因")
-    found = PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month).first()
+    found = PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month, covers=covers).first()
     if found is None:
-        raise PeriodError(f"{label(unit, year, month)} 未锁定")
+        narrower = "" if covers == PeriodLock.Covers.ALL else f"的{PeriodLock.Covers(covers).label}"
+        raise PeriodError(f"{label(unit, year, month)}{narrower} 未锁定")
     found.released_at = at or timezone.now()
     found.released_by = access.user_of(actor)
     found.release_reason = reason.strip()[:200]
@@ -73,13 +80,14 @@ def close_year(year, *, actor, reason=""):
     return lock(None, year, None, actor=actor, reason=reason, cause=PeriodLock.Cause.YEAR)
 
 
-def lock_covering(unit, day):
-    """The active lock closing a record of `unit` dated `day`, or None: the unit's or an
-    ancestor's month or year, or the whole year's close."""
+def lock_covering(unit, day, covers=PeriodLock.Covers.ALL):
+    """The active lock closing `unit`'s records dated `day` — those a lock of reach `covers`
+    closes (PeriodLock.Covers) — or None: the unit's or an ancestor's month or year, or the
+    whole year's close, by a lock of that reach or a whole one."""
     if day is None:
         return None
     units = Q(unit__isnull=True) if unit is None else Q(unit__isnull=True) | Q(unit__path__in=unit.ancestor_paths())
-    return (PeriodLock.active.filter(year=day.year)
+    return (PeriodLock.active.filter(year=day.year, covers__in={covers, PeriodLock.Covers.ALL})
             .filter(Q(month=day.month) | Q(month__isnull=True))
             .filter(units)
             .select_related("unit", "locked_by").order_by("month", "id").first())
@@ -98,6 +106,8 @@ def reviewed_q(model, year):
         return None
     condition = None
     for lock in PeriodLock.active.filter(year=year, cause__in=REVIEWED).select_related("unit"):
+        if not lock.closes(model):
+            continue
         first, following = month_span(year, lock.month) if lock.month else (
             datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
         term = Q(**{f"{dated}__gte": first, f"{dated}__lt": following})
@@ -111,7 +121,7 @@ def reviewed_periods(year, units=None):
     """What of `year` is reviewed, for people: "南浔区 10月；吴兴区 9—10月" or "2024年已年度关账";
     "" when nothing is. `units`: the units (a queryset) whose periods to list — those the reader
     reads (access.readable_units)."""
-    locks = PeriodLock.active.filter(year=year, cause__in=REVIEWED).select_related("unit")
+    locks = PeriodLock.active.filter(year=year, cause__in=REVIEWED, covers=PeriodLock.Covers.ALL).select_related("unit")
     units = set(units.values_list("id", flat=True)) if units is not None else None
     months = {}
     for lock in locks:

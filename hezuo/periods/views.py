@@ -88,7 +88,8 @@ def unlock(request, pk):
     if not form.is_valid():
         return period_list(request, error=f"{found}：{form.errors['reason'][0]}", status=422)
     try:
-        services.unlock(found.unit, found.year, found.month, actor=request.user, reason=form.cleaned_data["reason"])
+        services.unlock(found.unit, found.year, found.month, actor=request.user, reason=form.cleaned_data["reason"],
+                        covers=found.covers)
     except services.PeriodError as error:
         return period_list(request, error=str(error), status=422)
     messages.success(request, f"已解锁：{found}")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from hezuo.periods.models import month_span
+from hezuo.periods.models import PeriodLock, month_span
 
 
 class ReportingTask(models.Model):
@@ -14,6 +14,7 @@ class ReportingTask(models.Model):
 
     class Kind(models.TextChoices):
         MONTHLY_DATA = "monthly_data", "月度数据"
+        KEY_PROJECTS = "key_projects", "重点项目月报"
 
     title = models.CharField("任务名称", max_length=100)
     kind = models.CharField("报送内容", max_length=20, choices=Kind.choices, default=Kind.MONTHLY_DATA)
@@ -40,6 +41,14 @@ class ReportingTask(models.Model):
     def month_range(self):
         """[first day of the month, first day of the next)."""
         return month_span(self.year, self.month)
+
+    @property
+    def locks(self):
+        """What approving a unit's answer closes of its month (PeriodLock.Covers): a
+        重点项目月报 its key projects' reports, 月度数据 every record."""
+        if self.kind == self.Kind.KEY_PROJECTS:
+            return PeriodLock.Covers.KEY_PROJECTS
+        return PeriodLock.Covers.ALL
 
 
 class Submission(models.Model):

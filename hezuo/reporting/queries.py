@@ -3,6 +3,7 @@ each user's 待办."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from hezuo import access, numbers, rules
 from hezuo.core.kinds import REGISTRY
-from hezuo.reporting.models import Notice, ReportingTask, Submission
+from hezuo.reporting.models import Notice, ReportingTask, Submission, SubmissionEvent
 
 State = Submission.State
 
@@ -32,9 +33,37 @@ def month_records(kind, unit, task):
     })
 
 
+# approved_counts' key for the monthly reports a 重点项目月报 approval approved.
+KEY_PROJECT_REPORTS = "key-project-reports"
+
+
 def month_counts(unit, task):
     """{kind slug: number of records} of the unit's month: what an approval approved."""
+    if task.kind == ReportingTask.Kind.KEY_PROJECTS:
+        return {KEY_PROJECT_REPORTS: sum(1 for row in key_project_rows(unit, task) if row.report)}
     return {kind.slug: month_records(kind, unit, task).count() for kind in dated_kinds()}
+
+
+def counted_titles(task):
+    """(approved_counts key, what people call it) of a task's kind."""
+    if task.kind == ReportingTask.Kind.KEY_PROJECTS:
+        return [(KEY_PROJECT_REPORTS, ReportingTask.Kind.KEY_PROJECTS.label)]
+    return [(kind.slug, kind.title) for kind in dated_kinds()]
+
+
+def key_project_rows(unit, task):
+    """The unit's (and below) key projects of the task's year, each with its report of the
+    task's month or None (未填报): keyprojects.queries.MonthRow."""
+    from hezuo.keyprojects.queries import month_rows
+
+    return month_rows(unit, task.year, task.month)
+
+
+def missing_reports(unit, task):
+    """The key projects of a 重点项目月报 task's unit without a report of its month."""
+    if task.kind != ReportingTask.Kind.KEY_PROJECTS:
+        return []
+    return [row.project for row in key_project_rows(unit, task) if row.report is None]
 
 
 # -- The review page -----------------------------------------------------------------------
@@ -90,7 +119,9 @@ def figure_of(obj):
 def baseline(submission):
     """The unit's last approval before this submission's own (if it is approved): what the
     review compares with. None before the unit's first approval."""
-    earlier = Submission.objects.filter(unit=submission.unit, state=State.APPROVED, audit_mark__isnull=False)
+    # Of the same kind: a key projects' approval says nothing of the month's other records.
+    earlier = Submission.objects.filter(unit=submission.unit, state=State.APPROVED, audit_mark__isnull=False,
+                                        task__kind=submission.task.kind)
     if submission.audit_mark is not None:
         earlier = earlier.filter(audit_mark__lt=submission.audit_mark)
     return earlier.select_related("task", "reviewed_by").order_by("-audit_mark").first()
@@ -106,6 +137,13 @@ def review(submission, viewer):
     since = baseline(submission)
     mark = since.audit_mark if since else None
     upto = submission.audit_mark  # an approved month: what changed up to its approval
+    counts = submission.approved_counts or {}
+    approved_counts = [(title, counts[key]) for key, title in counted_titles(task) if counts.get(key)]
+    if task.kind == ReportingTask.Kind.KEY_PROJECTS:
+        said = (submission.events.filter(action=SubmissionEvent.Action.SUBMITTED).order_by("-at", "-id")
+                .values_list("reason", flat=True).first())
+        return {"key_projects": key_project_review(submission, viewer, since, upto), "since": since,
+                "approved_counts": approved_counts, "missing_note": said or ""}
     blocks = []
     for kind in dated_kinds():
         objs = list(month_records(kind, unit, task).order_by(kind.model.year_from, "pk"))
@@ -117,11 +155,74 @@ def review(submission, viewer):
         changed = sum(1 for row in rows if row.status == "修改")
         shown = sorted(rows, key=lambda row: not row.status)[:SHOWN_ROWS]  # stable: dates stay in order
         blocks.append(KindBlock(kind, shown, len(rows), new, changed))
-    counts = submission.approved_counts or {}
     return {"blocks": blocks, "since": since, "warnings": month_warnings(submission),
-            "figures": month_figures(submission),
-            "approved_counts": [(kind.title, counts[kind.slug]) for kind in dated_kinds() if counts.get(kind.slug)],
+            "figures": month_figures(submission), "approved_counts": approved_counts,
             "empty_kinds": [str(block.kind.title) for block in blocks if not block.rows]}
+
+
+@dataclass
+class KeyProjectRow:
+    """A key project on a 重点项目月报 review: its report of the month (None: 未填报), marked
+    新增/修改 since the last approval like a record of the other kinds."""
+
+    project: object
+    report: object
+    plan: object
+    completion_rate: object
+    url: str
+    status: str = ""
+    changes: list = field(default_factory=list)
+
+    @property
+    def obj(self):  # what _mark reads
+        return self.report
+
+
+@dataclass
+class KeyProjectReview:
+    rows: list
+    month_total: object
+    ytd_total: object
+    plan_total: object
+    writable: bool = False  # the viewer may write reports: links open the month's report form
+
+    @property
+    def missing(self):
+        return [row for row in self.rows if row.report is None]
+
+    @property
+    def new(self):
+        return sum(1 for row in self.rows if row.status == "新增")
+
+    @property
+    def changed(self):
+        return sum(1 for row in self.rows if row.status == "修改")
+
+    @property
+    def completion_rate(self):
+        return self.ytd_total * 100 / self.plan_total if self.plan_total else None
+
+
+def key_project_review(submission, viewer, since, upto):
+    """The unit's key projects with their reports of the month, for the review page."""
+    from hezuo.audit.display import readable
+    from hezuo.keyprojects.models import MonthlyReport
+
+    task = submission.task
+    writes = access.can_create(viewer, MonthlyReport)
+    rows = []
+    for found in key_project_rows(submission.unit, task):
+        if writes:  # the month's report form: the report, or a new one prefilled from last month's
+            url = f"{reverse('keyprojects:report', args=[found.project.pk])}?month={task.year}-{task.month:02d}"
+        else:
+            url = f"{reverse('keyprojects:detail', args=[found.project.pk])}?year={task.year}"
+        rows.append(KeyProjectRow(found.project, found.report, found.plan, found.completion_rate, url))
+    reported = [row for row in rows if row.report is not None]
+    if reported and since is not None:
+        _mark(MonthlyReport, reported, since.audit_mark, upto, since.reviewed_at, viewer, readable)
+    return KeyProjectReview(rows, sum((row.report.completed_month for row in reported), Decimal(0)),
+                            sum((row.report.completed_ytd for row in reported), Decimal(0)),
+                            sum((row.plan or Decimal(0) for row in rows), Decimal(0)), writes)
 
 
 def _mark(model, rows, mark, upto, approved_at, viewer, readable):

@@ -80,20 +80,36 @@ def _refuse_from(current, allowed, step):
 
 
 @transaction.atomic
-def submit(submission, user, expected_state=None, at=None):
-    """报送 (or re-submit after 退回): a district reporter whose scope holds the unit."""
+def submit(submission, user, expected_state=None, at=None, missing_reason=""):
+    """报送 (or re-submit after 退回): a district reporter whose scope holds the unit.
+
+    A 重点项目月报 is refused while a key project of the unit has no report of the month,
+    unless `missing_reason` says why (未填报说明): it goes with the 报送 step, for the reviewer."""
+    from hezuo.reporting.queries import missing_reports
+
     access.check_sees_submission(user, submission)
     access.check_submit(user, submission)
     current = _locked(submission, expected_state)
     _refuse_from(current, (State.PENDING, State.RETURNED), "报送")
+    missing = missing_reports(current.unit, current.task)
+    missing_reason = (missing_reason or "").strip()
+    if missing and not missing_reason:
+        raise ValidationError({"missing_reason": (
+            f"以下 {len(missing)} 个重点项目尚未填报{current.task.period_label}月报：{_named(missing)}。"
+            "请先填报月报，或在“未填报说明”中写明原因后再报送")})
     at = at or timezone.now()
     before = current.state
     current.state = State.SUBMITTED
     current.submitted_at, current.submitted_by = at, access.user_of(user)
     current.first_submitted_at = current.first_submitted_at or at
     current.save()
-    _event(current, user, Action.SUBMITTED, before, current.state, at=at)
+    reason = f"未填报月报：{_named(missing)}；说明：{missing_reason}" if missing else ""
+    _event(current, user, Action.SUBMITTED, before, current.state, at=at, reason=reason)
     return current
+
+
+def _named(projects):
+    return "、".join(f"{p.code} {p.name}" for p in projects)
 
 
 @transaction.atomic
@@ -120,7 +136,7 @@ def approve(submission, user, expected_state=None, at=None):
     _event(current, user, Action.APPROVED, State.SUBMITTED, current.state, at=at,
            reason=f"审核版本：第 {current.approved_version} 版")
     periods.lock(current.unit, task.year, task.month, actor=user, cause=PeriodLock.Cause.APPROVAL,
-                 reason=f"{task.title} 审核通过", at=at)
+                 reason=f"{task.title} 审核通过", at=at, covers=task.locks)
     _notify(user, access.reporters_of(current.unit), f"{current.unit.name}的“{task.title}”已审核通过，该月数据已锁定",
             current, at)
     return current
@@ -199,6 +215,18 @@ def _notify(user, recipients, text, submission, at):
     return len(notices)
 
 
-def units_to_issue():
-    """The units a task is issued to by default: the districts (区县)."""
-    return Unit.objects.filter(kind=Unit.Kind.DISTRICT)
+def units_to_issue(kind=ReportingTask.Kind.MONTHLY_DATA, year=None):
+    """The units a task is issued to by default: the districts (区县); for 重点项目月报, the
+    units that hold a key project of `year`, each as the district above it when it lies under
+    one (a district's submission covers its departments' projects), else itself."""
+    districts = Unit.objects.filter(kind=Unit.Kind.DISTRICT)
+    if kind != ReportingTask.Kind.KEY_PROJECTS:
+        return districts
+    from hezuo.keyprojects.queries import units_holding
+
+    districts = list(districts)
+    chosen = set()
+    for unit in Unit.objects.filter(pk__in=units_holding(year)):
+        above = [d for d in districts if unit.path.startswith(d.path)]
+        chosen.add(max(above, key=lambda d: len(d.path)).pk if above else unit.pk)
+    return Unit.objects.filter(pk__in=chosen).order_by("path")

@@ -40,8 +40,11 @@ def task_new(request):
     access.check_issue_tasks(request.user)
     today = timezone.localdate()
     last = today.replace(day=1) - datetime.timedelta(days=1)
-    initial = {"year": last.year, "month": last.month, "deadline": today.replace(day=10) if today.day < 10 else today,
-               "units": list(services.units_to_issue())}
+    kind = ReportingTask.Kind.KEY_PROJECTS if request.GET.get("kind") == ReportingTask.Kind.KEY_PROJECTS \
+        else ReportingTask.Kind.MONTHLY_DATA
+    initial = {"kind": kind, "year": last.year, "month": last.month,
+               "deadline": today.replace(day=10) if today.day < 10 else today,
+               "units": list(services.units_to_issue(kind, last.year))}
     form = TaskForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -55,7 +58,8 @@ def task_new(request):
         else:
             messages.success(request, f"已下发“{task.title}”，共 {task.submissions.count()} 个单位")
             return redirect("reporting:task", task.pk)
-    return render(request, "reporting/task_form.html", {"form": form}, status=422 if form.errors else 200)
+    return render(request, "reporting/task_form.html", {"form": form, "kind": kind, "kinds": ReportingTask.Kind},
+                  status=422 if form.errors else 200)
 
 
 def task_detail(request, pk):
@@ -91,7 +95,8 @@ def submission_detail(request, pk, error=None, status=200):
         and submission.state in (Submission.State.PENDING, Submission.State.RETURNED),
         "can_review": access.can_review(request.user) and submission.state == Submission.State.SUBMITTED,
         "late": submission.late_days(timezone.localdate()),
-        "lock": lock_covering(submission.unit, datetime.date(submission.task.year, submission.task.month, 1)),
+        "lock": lock_covering(submission.unit, datetime.date(submission.task.year, submission.task.month, 1),
+                              covers=submission.task.locks),
     })
     return render(request, "reporting/submission.html", context, status=status)
 
@@ -109,7 +114,9 @@ def _step(request, pk, step, done):
 @require_POST
 def submission_submit(request, pk):
     expected = request.POST.get("state")
-    return _step(request, pk, lambda s: services.submit(s, request.user, expected), "已报送，等待市区域合作办审核")
+    reason = request.POST.get("missing_reason", "")
+    return _step(request, pk, lambda s: services.submit(s, request.user, expected, missing_reason=reason),
+                 "已报送，等待市区域合作办审核")
 
 
 @require_POST

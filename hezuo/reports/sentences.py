@@ -1,25 +1,46 @@
 """Sentence templates: how figures become the sentences of the annual summary.
 
-One file per program family (top-level program), named after it: 对口支援.txt. Lines:
+One file per program family (top-level program), named after it: 对口支援.txt; and 开篇.txt,
+the overview that opens the summary. Lines:
 
     # a comment
     ## 援疆                       a sub-heading (numbered 1. 2. … in the summary)
     (blank line)                  ends a paragraph
-    去年，湖州投入援疆资金{援疆/funds_arranged:超}，安排援疆项目{援疆/projects}。
+    {全市}投入援疆资金{援疆/funds_arranged:超}[，安排援疆项目{援疆/projects}]。
 
-Each other line is one sentence. A placeholder is {program/measure:style}:
+Each other line is one sentence, written as the office writes (a subject, measure words).
 
-- program: a program's name; omitted ({funds_arranged}) it is the file's family.
-- measure: a key of hezuo.stats.queries.MEASURES (projects, funds_arranged, consumption,
-  dispatch_batches, dispatch_person_times …). `measure@2021` is the sum of the years 2021
-  to the report's year (累计).
-- style: omitted = precise (2838万元, 28个, 97人次); 超 近 余 多 约 = headline rounding
-  (超1.1亿元, 2.4亿余元); 数 = the bare number without its unit (12 in “12批”);
-  同比 = the change on the previous year (同比增长12.3%).
+Figures. {program/measure:style}:
 
-A sentence any of whose figures is zero or missing is left out; so is one whose 同比 has
-nothing to compare with. Templates are read at run time from this directory, or from
-settings.HEZUO_REPORT_TEMPLATES_DIR where an office keeps its own wording.
+- program: a program's name; omitted ({funds_arranged}) it is the file's family; 合计 is
+  every program together (the opening's headline figures).
+- measure: a key of hezuo.stats.queries.REPORT_BY_KEY (projects, funds_arranged,
+  funds_subsidy, consumption, dispatch_batches, dispatch_person_times, inspection_enterprises
+  …), or one of the year's provincial key projects (KEY_PROJECT_FIGURES: key_count,
+  key_completed, key_rate, key_ahead; the program is not read). `measure@2021` is the sum of
+  the years 2021 to the report's year (累计).
+- style: omitted = precise (2838万元, 28个, 97人次, 675.2亿元); 超 近 余 多 约 = headline
+  rounding (超1.1亿元, 2.4亿余元), only where the rounding is honest; 数 = the bare number
+  without its unit (12 in “12批”); 同比 = the change on the previous year (同比增长12.3%).
+
+Words. {word} or {program/word:style}, filled from the report (WORDS):
+
+    {年份} 2024年 (去年 in a retrospective summary)   {年度} 2024年 always
+    {全年} 全年 (去年)       {全市} 全市 / a district's own name   {我市} 我市 / its name
+    {单位} 市区域合作办 / a district's name              {荣誉} the year's honours
+    {承办活动} the events the office itself hosted       {重点项目期间} 1至11月 / 全年
+    {援青/活动} the program's named activities           {东西部协作/物资} goods in kind
+    {山海协作/目标:省定目标任务} how the program's targets stand, ending with the style's noun
+
+Clauses. [ … ] is a clause: it is left out when a figure in it is zero or missing or a word
+in it is empty; a sentence is left out when a figure outside every clause is, or when it has
+clauses and all of them are. Put a clause's own punctuation inside it ([，安排项目{projects}]);
+doubled or stranded punctuation left by a dropped clause is tidied away.
+
+Templates are read at run time from this directory, or from
+settings.HEZUO_REPORT_TEMPLATES_DIR where an office keeps its own wording. They are data:
+`parse_text` reads a template from text (an editor's live preview), and every error names
+the line.
 """
 
 import re
@@ -29,13 +50,29 @@ from pathlib import Path
 from django.conf import settings
 
 from hezuo import numbers
-from hezuo.stats.queries import BY_KEY
+from hezuo.stats.queries import REPORT_BY_KEY
 
 DEFAULT_DIR = Path(__file__).parent / "templates_text"
+OPENING = "开篇"  # the overview template's name (not a program family)
+TOTAL = "合计"  # the program name meaning every program
 HEADLINE_STYLES = ("超", "近", "余", "多", "约")
 STYLES = ("", "数", "同比", *HEADLINE_STYLES)
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# The year's provincial key projects (hezuo.keyprojects): measure → what it is.
+KEY_PROJECT_FIGURES = {
+    "key_count": "省长三角一体化发展重大项目数",
+    "key_completed": "重大项目完成年度投资",
+    "key_rate": "重大项目年度计划投资完成率",
+    "key_ahead": "重大项目完成率快于全省",
+}
+# Words the report fills in; those that take a program say so.
+WORDS = {
+    "年份": False, "年度": False, "全年": False, "全市": False, "我市": False, "单位": False,
+    "荣誉": False, "承办活动": False, "重点项目期间": False,
+    "活动": True, "物资": True, "目标": True,
+}
+_BRACES = re.compile(r"\{([^{}]*)\}")
 _SPEC = re.compile(r"^(?:(?P<program>[^/:@]+)/)?(?P<measure>[a-z_]+)(?:@(?P<since>\d{4}))?(?::(?P<style>[^:]*))?$")
+_WORD = re.compile(r"^(?:(?P<program>[^/:@]+)/)?(?P<word>[^/:@a-z_]+)(?::(?P<style>[^:]*))?$")
 
 
 class TemplateError(ValueError):
@@ -54,12 +91,29 @@ class Placeholder:
     since: int | None = None
 
 
+@dataclass(frozen=True)
+class Word:
+    """A word the report fills in ({全市}, {荣誉}, {援青/活动}); empty drops its clause."""
+
+    word: str
+    program: str = ""
+    style: str = ""
+
+
+@dataclass
+class Clause:
+    """[ … ]: text, figures, words and clauses, left out together."""
+
+    items: list = field(default_factory=list)
+
+
 @dataclass
 class Line:
     kind: str  # "sentence", "heading", "break"
     text: str = ""
-    placeholders: list = field(default_factory=list)
+    placeholders: list = field(default_factory=list)  # every figure of the line, in order
     line_no: int = 0
+    items: list = field(default_factory=list)  # sentence: str, Placeholder, Word, Clause
 
 
 @dataclass
@@ -74,7 +128,7 @@ def templates_dir():
 
 
 def load_template(family, program_names, directory=None):
-    """The template of a program family, or None if the directory has none for it."""
+    """The template of a program family (or 开篇), or None if the directory has none for it."""
     path = Path(directory or templates_dir()) / f"{family}.txt"
     if not path.exists():
         return None
@@ -87,6 +141,12 @@ def parse_template(path, family, program_names):
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise TemplateError(path, 1, "文件不是 UTF-8 编码") from None
+    return parse_text(text, family, program_names, path)
+
+
+def parse_text(text, family, program_names, path=None):
+    """A template from its text (a file's, or an editor's before it is saved)."""
+    path = Path(path or f"{family}.txt")
     lines = []
     for no, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -97,34 +157,78 @@ def parse_template(path, family, program_names):
         elif line.startswith("#"):
             continue
         else:
-            lines.append(Line("sentence", line, _placeholders(path, no, line, family, program_names), no))
-    return Template(family, Path(path), lines)
+            items = _items(path, no, line, family, program_names)
+            lines.append(Line("sentence", line, list(_figures(items)), no, items))
+    return Template(family, path, lines)
 
 
-def _placeholders(path, no, line, family, program_names):
-    stripped = _PLACEHOLDER.sub("", line)
+def _figures(items):
+    for item in items:
+        if isinstance(item, Placeholder):
+            yield item
+        elif isinstance(item, Clause):
+            yield from _figures(item.items)
+
+
+def _items(path, no, line, family, program_names):
+    """The line as text, placeholders, words and (nested) clauses."""
+    stripped = _BRACES.sub("", line)
     if "{" in stripped or "}" in stripped:
         raise TemplateError(path, no, "花括号不成对")
-    found = []
-    for body in _PLACEHOLDER.findall(line):
-        match = _SPEC.match(body.strip())
-        if not match:
-            raise TemplateError(path, no, f"占位符“{{{body}}}”写法有误，应为 {{工作类别/指标:格式}}")
-        program = (match["program"] or family).strip()
-        measure, style = match["measure"], (match["style"] or "").strip()
-        if measure not in BY_KEY:
-            raise TemplateError(path, no, f"未知的指标“{measure}”（可用：{'、'.join(BY_KEY)}）")
-        if program not in program_names:
+    stack = [[]]
+    pos = 0
+    for match in re.finditer(r"\{[^{}]*\}|\[|\]", line):
+        if match.start() > pos:
+            stack[-1].append(line[pos:match.start()])
+        token = match.group()
+        if token == "[":
+            stack.append([])
+        elif token == "]":
+            if len(stack) == 1:
+                raise TemplateError(path, no, "方括号不成对（多了“]”）")
+            clause = Clause(stack.pop())
+            stack[-1].append(clause)
+        else:
+            stack[-1].append(_placeholder(path, no, token[1:-1], family, program_names))
+        pos = match.end()
+    if pos < len(line):
+        stack[-1].append(line[pos:])
+    if len(stack) != 1:
+        raise TemplateError(path, no, "方括号不成对（缺少“]”）")
+    return stack[0]
+
+
+def _placeholder(path, no, body, family, program_names):
+    body = body.strip()
+    word = _WORD.match(body)
+    if word and word["word"] in WORDS:
+        takes_program = WORDS[word["word"]]
+        if word["program"] and not takes_program:
+            raise TemplateError(path, no, f"“{{{body}}}”不带工作类别，应写作 {{{word['word']}}}")
+        program = (word["program"] or (family if takes_program else "")).strip()
+        if takes_program and program not in program_names:
             raise TemplateError(path, no, f"未知的工作类别“{program}”")
-        if style not in STYLES:
-            raise TemplateError(path, no, f"未知的格式“{style}”（可用：不写、{'、'.join(s for s in STYLES if s)}）")
-        since = int(match["since"]) if match["since"] else None
-        found.append(Placeholder(program, measure, style, since))
-    return found
+        return Word(word["word"], program, (word["style"] or "").strip())
+    match = _SPEC.match(body)
+    if not match:
+        if word and not word["program"] and not word["style"]:
+            raise TemplateError(path, no, f"未知的词“{{{body}}}”（可用：{'、'.join(WORDS)}）")
+        raise TemplateError(path, no, f"占位符“{{{body}}}”写法有误，应为 {{工作类别/指标:格式}}")
+    program = (match["program"] or family).strip()
+    measure, style = match["measure"], (match["style"] or "").strip()
+    if measure not in REPORT_BY_KEY and measure not in KEY_PROJECT_FIGURES:
+        known = [*REPORT_BY_KEY, *KEY_PROJECT_FIGURES]
+        raise TemplateError(path, no, f"未知的指标“{measure}”（可用：{'、'.join(known)}）")
+    if program not in program_names and program != TOTAL:
+        raise TemplateError(path, no, f"未知的工作类别“{program}”")
+    if style not in STYLES:
+        raise TemplateError(path, no, f"未知的格式“{style}”（可用：不写、{'、'.join(s for s in STYLES if s)}）")
+    since = int(match["since"]) if match["since"] else None
+    return Placeholder(program, measure, style, since)
 
 
 def render_value(figure, placeholder):
-    """The text of one placeholder for `figure`, or None when the sentence must be left out."""
+    """The text of one placeholder for `figure`, or None when its clause must be left out."""
     if figure is None or not figure.value:
         return None
     style = placeholder.style
@@ -132,8 +236,25 @@ def render_value(figure, placeholder):
         if not figure.previous:
             return None
         return numbers.format_change(figure.value, figure.previous)
-    if style == "数":
-        return numbers.format_count(figure.value)
     if style in HEADLINE_STYLES:
         return numbers.format_headline(figure.value, figure.unit, style)
-    return figure.text
+    if figure.is_amount:
+        return figure.text
+    # Counts in running text as official writing has them (2264人次); tables keep separators.
+    return numbers.format_quantity(figure.value, "" if style == "数" else figure.unit)
+
+
+# Punctuation a dropped clause may leave doubled or stranded: the stronger mark wins.
+_PAUSES = "，；、"
+_RUN = re.compile(f"[{_PAUSES}]{{2,}}")
+
+
+def tidy(text, at_start=False):
+    """Doubled pauses (，；) become the stronger one; a pause before 。 or after an opening
+    mark goes; at the start of a sentence a pause goes."""
+    text = _RUN.sub(lambda m: "；" if "；" in m.group() else ("，" if "，" in m.group() else "、"), text)
+    text = re.sub(f"[{_PAUSES}]+(?=[。！？）])", "", text)
+    text = re.sub(f"(?<=[：（“])[{_PAUSES}]+", "", text)
+    if at_start:
+        text = text.lstrip(_PAUSES)
+    return text

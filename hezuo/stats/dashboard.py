@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from hezuo import access, numbers, sections
+from hezuo.keyprojects.queries import progress
 from hezuo.org.models import Region
 from hezuo.periods.services import reviewed_periods
 from hezuo.projects.models import FundRecord
@@ -60,6 +61,7 @@ class Dashboard:
     figures: list = field(default_factory=list)
     reviewed: str = ""  # the periods of the year approved or closed, in the user's scope
     targets: list = field(default_factory=list)  # 目标任务: hezuo.targets Progress, through hezuo.sections
+    key_projects: object = None  # 滞后项目: keyprojects.queries.Progress of the program's key projects
 
     def frozen(self):
         """The dashboard with every figure made and the counts behind them let go: what is kept."""
@@ -141,6 +143,7 @@ def build(user, year, program=None):
                      [BY_KEY[key] for key in REGION_MEASURES], places, home, geo.locate(settings.HEZUO_HOME_REGION))
     dash.reviewed = reviewed_periods(year, access.readable_units(user))
     dash.targets = sections.collect("dashboard.targets", user, year, program) or []
+    dash.key_projects = progress(user, year, program=program)
     figures = []
     for card in cards:
         figures += [card.figure] + ([card.extra] if card.extra else [])

@@ -27,12 +27,14 @@ def watched():
     (hezuo.records.Record): each source's model, every model its unit, program and region paths
     pass through (a park figure's park and the park's unit, program and region), and pairings
     (the dashboard's map, queries.paired_places), and period locks (what the dashboard shows as
-    已审核, queries.reviewed)."""
+    已审核, queries.reviewed), and what the 滞后项目 block reads besides projects (plans,
+    monthly reports, the province's rate: keyprojects.queries.progress)."""
+    from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate
     from hezuo.org.models import Pairing
     from hezuo.periods.models import PeriodLock
     from hezuo.stats.queries import SOURCES
 
-    models = {Pairing, PeriodLock}
+    models = {Pairing, PeriodLock, AnnualPlan, MonthlyReport, ProvinceRate}
     for source in SOURCES.values():
         models.add(source.model)
         for path in (source.unit, source.program, source.region):

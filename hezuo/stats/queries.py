@@ -612,3 +612,89 @@ def default_year(user):
     """The year a statistics page or report shows when none is asked for: the latest with
     projects in the user's scope, else this year."""
     return latest_year(user) or timezone.localdate().year
+
+
+# -- the annual summary's own reads ----------------------------------------------------------
+# Figures the summary writes beyond the statistics tables' measures: the same Measure and
+# Figure, so each opens the list of the records it counts. Kept apart from MEASURES, which
+# are the statistics page's and the dashboard's columns.
+
+REPORT_MEASURES = [
+    Measure("funds_subsidy", "政策补贴", "funds", "元", "amount", "amount",
+            where=(("stage", FundRecord.Stage.DISBURSED), ("source", FundRecord.Source.SUBSIDY)),
+            params=(("stage", FundRecord.Stage.DISBURSED), ("source", FundRecord.Source.SUBSIDY))),
+    Measure("funds_provincial", "省定财政性援建资金", "funds", "元", "amount", "amount",
+            where=(("stage", FundRecord.Stage.DISBURSED), ("source", FundRecord.Source.PROVINCIAL)),
+            params=(("stage", FundRecord.Stage.DISBURSED), ("source", FundRecord.Source.PROVINCIAL))),
+    Measure("inspection_enterprises", "考察企业", "activities", "家", "enterprises", "enterprises",
+            where=(("kind", Activity.Kind.INSPECTION),), params=(("kind", Activity.Kind.INSPECTION),)),
+    Measure("inspection_signed", "考察签约", "activities", "家", "signed_projects", "signed_projects",
+            where=(("kind", Activity.Kind.INSPECTION),), params=(("kind", Activity.Kind.INSPECTION),)),
+    Measure("training_person_times", "培训人次", "activities", "人次", "person_times", "person_times",
+            where=(("kind", Activity.Kind.TRAINING),), params=(("kind", Activity.Kind.TRAINING),)),
+]
+REPORT_BY_KEY = {**BY_KEY, **{m.key: m for m in REPORT_MEASURES}}
+
+
+def in_kind(user, year, program=None):
+    """[(item, Figure)] of goods given in kind (物资帮扶) in `year`: one per item and quantity unit
+    (quantities of different units are never added), of `program` and below; one query."""
+    from hezuo.assistance.models import InKindAid
+
+    rows = access.visible(user, InKindAid.objects.filter(year=year))
+    params = {"year": year}
+    if program is not None:
+        rows = rows.filter(program__in=program.tree_ids())
+        params["program"] = program.pk
+    grouped = (rows.order_by().values("item", "quantity_unit").annotate(quantity=Sum("quantity"))
+               .order_by("-quantity", "item"))
+    url = reverse("in-kind:list")
+    out = []
+    for row in grouped:
+        quantity = numbers.to_decimal(row["quantity"] or 0)
+        if quantity:
+            out.append((row["item"], Figure(int(quantity) if quantity == int(quantity) else quantity.normalize(),
+                                            f"{url}?{urlencode({**params, 'q': row['item']})}", row["quantity_unit"],
+                                            "quantity", label=f"物资帮扶{row['item']}")))
+    return out
+
+
+@dataclass
+class HonorLine:
+    """An honour of the year, with how many years running the same unit has held it."""
+
+    name: str
+    level: str  # the level's label: 国家级, 省级 …
+    holder: str  # the person named, or the unit
+    awarded_by: str
+    years_running: int  # 1, or N for 连续N年
+
+
+def honors(user, year):
+    """The honours of `year` in `user`'s scope, each with its run of consecutive years (the
+    same name to the same unit and recipient in each year before); two queries."""
+    from hezuo.honors.models import Honor, Level
+
+    rank = {level: i for i, level in enumerate(Level.values)}  # 国家级, 省级, 市级, 其他
+    rows = sorted(access.visible(user, Honor.objects.filter(year=year)).select_related("unit").order_by("id"),
+                  key=lambda h: rank.get(h.level, len(rank)))
+    held = set(access.visible(user, Honor.objects.filter(year__lt=year, name__in=[h.name for h in rows]))
+               .values_list("name", "unit_id", "recipient", "year"))
+    out = []
+    for h in rows:
+        run = 1
+        while (h.name, h.unit_id, h.recipient, year - run) in held:
+            run += 1
+        out.append(HonorLine(h.name, h.get_level_display(), h.recipient or h.unit.name, h.awarded_by, run))
+    return out
+
+
+def notable_activities(user, year, kinds, unit_ids=None, program=None):
+    """The activities of `kinds` in `year`, the largest (person-times) first: those the units
+    `unit_ids` themselves hosted (主办), or those of `program` and below. One query."""
+    rows = access.visible(user, Activity.objects.filter(year=year, kind__in=kinds))
+    if unit_ids is not None:
+        rows = rows.filter(unit__in=unit_ids)
+    if program is not None:
+        rows = rows.filter(program__in=program.tree_ids())
+    return list(rows.order_by("-person_times", "date"))

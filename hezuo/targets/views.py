@@ -8,14 +8,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from hezuo import access
+from hezuo import access, gate
 from hezuo.core.busy import DatabaseBusy
+from hezuo.core.entry import DeleteForm
+from hezuo.core.errors import refused
 from hezuo.core.services.records import VersionConflict, save_record
 from hezuo.stats.forms import StatsForm
 from hezuo.stats.queries import default_year
 from hezuo.targets.forms import ActualForm, IndicatorForm, TargetForm
 from hezuo.targets.indicators import BUILTIN, progress, targets_of
 from hezuo.targets.models import Indicator, Target
+from hezuo.targets.services import delete_target
 
 
 def target_list(request):
@@ -57,6 +60,34 @@ def target_edit(request, pk=None):
             return render(request, "targets/form.html", {**context, "form": form}, status=422)
         return _save(request, form, "targets/form.html", context, f"已保存目标任务：{form.instance}")
     return render(request, "targets/form.html", {**context, "form": form})
+
+
+def target_delete(request, pk):
+    """The confirmation page (what is deleted: the target with its value and actual), then the
+    delete through the gate (city officers; audited)."""
+    target = access.get_visible_or_404(request.user, Target, pk)
+    access.check_change(request.user, target)
+    back = reverse("targets:list") + f"?year={target.year}"
+    closed = gate.closed_for(request.user, gate.DELETE, target)
+    if closed:
+        return refused(request, closed, "删除", back)
+    [row] = progress(request.user, [target])
+    form = DeleteForm(request.POST or None)
+    error, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete_target(target, request.user, request.POST.get("version"), form.cleaned_data["reason"])
+        except gate.WriteRefused as problem:
+            return refused(request, problem, "删除", back)
+        except VersionConflict as problem:
+            error, status = str(problem), 409
+        except DatabaseBusy:
+            error, status = "系统正忙（正在写入其他数据，如批量导入），这条目标任务没有删除。请稍等片刻后再点击确认删除。", 503
+        else:
+            messages.success(request, f"已删除目标任务：{target}（目标值 {row.target_text}）")
+            return redirect(back)
+    return render(request, "targets/delete.html", {"target": target, "row": row, "form": form, "error": error,
+                                                   "back": back}, status=status)
 
 
 def actual_edit(request, pk):

@@ -65,6 +65,7 @@ def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, p
             rows = None
         elif querysets is not None:
             rows = querysets[spec.name]
+            rows = rows.annotate(**spec.annotations()) if spec.annotations else rows
         else:
             rows = default_rows(spec, year)
         if rows is not None:
@@ -75,7 +76,7 @@ def export_workbook(out, user=None, *, year=None, querysets=None, blank=False, p
 
 
 def default_rows(spec, year):
-    rows = spec.model.objects.all()
+    rows = spec.records()
     if spec.model is Region:
         rows = rows.filter(from_package=False)  # national division data comes from the package
     if year and spec.year_field:
@@ -125,11 +126,14 @@ class StandardWriter(WorkbookWriter):
             name = f"list_{spec.model._meta.model_name}_{column.field}"
             title = f"{column.header}（{spec.name}）"
             labels = [label for value, label in model_field.choices if value != ""]
+        elif column.listed:
+            name, title, labels = f"list_{spec.model._meta.model_name}_{column.field}", column.header, None
         else:
             return None
         if name not in self.lists:
             if labels is None:
-                labels = list(Program.objects.order_by("sort_order", "id").values_list("name", flat=True))
+                labels = column.listed() if column.listed else \
+                    list(Program.objects.order_by("sort_order", "id").values_list("name", flat=True))
             self.lists[name] = (title, labels)
         return name if self.lists[name][1] else None
 
@@ -151,7 +155,7 @@ class StandardWriter(WorkbookWriter):
     def format_of(self, spec, column):
         if column.kind == "key_flag":
             return KINDS[column.kind].format
-        if column.kind in ("choice", "bool", "program"):
+        if column.kind in ("choice", "bool", "program") or column.listed:
             name = self.list_name(spec, column)
             labels = self.lists[name][1] if name else []
             text = "可选：" + "、".join(labels)
@@ -187,7 +191,9 @@ class StandardWriter(WorkbookWriter):
         for column in spec.columns:
             start = len(lookups)
             target = TARGETS.get(KINDS[column.kind].target)
-            if target is not None:  # a reference is written as what names it: a name, a code
+            if column.reads:  # a column that is no plain field: the spec says what it reads
+                lookups += column.reads
+            elif target is not None:  # a reference is written as what names it: a name, a code
                 lookups.append(f"{column.field}__{target.key[0]}")
             elif column.kind == "region":
                 lookups += [f"{column.field}__name", f"{column.field}__code"]
@@ -197,6 +203,11 @@ class StandardWriter(WorkbookWriter):
         return lookups, converters
 
     def converter(self, spec, column, i, ws):
+        if column.shows:
+            shows, n = column.shows, len(column.reads)
+            return lambda v: shows(*v[i:i + n]) if v[i] is not None else None
+        if column.kind == "month":
+            return lambda v: f"{v[i]:%Y-%m}" if v[i] is not None else None
         if column.kind == "region":
             return lambda v: self.region_text(v[i], v[i + 1]) if v[i] is not None else None
         if column.kind == "amount":

@@ -144,6 +144,11 @@ class ImportResult:
     def ok(self):
         return not self.problems
 
+    @property
+    def rows(self):
+        """The workbook's rows: a companion's rows (年度计划投资) are its sheet's, not counted again."""
+        return sum(sheet.rows for sheet in self.sheets if sheet.name not in COMPANION_SHEETS)
+
     def summary_lines(self):
         verb = "校验通过（未写入）" if self.dry_run else "导入完成"
         lines = [f"{verb}："]
@@ -224,6 +229,7 @@ class Importer:
     # -- reading -------------------------------------------------------------------------
 
     def problem(self, sheet, row, column, value, message):
+        sheet = COMPANION_SHEETS.get(sheet, sheet)  # a companion's rows are its sheet's
         self.result.problems.append(Problem(
             sheet, row, column.letter if column else "", column.spec.title if column else "", shown(value), message,
         ))
@@ -245,6 +251,10 @@ class Importer:
                 self.result.problems.append(Problem(raw.name, None, "", "", "", f"与另一工作表重复，都是“{spec.name}”"))
                 continue
             parsed[spec.name] = (spec, self.read_sheet(raw, spec))
+            for companion in spec.companions:
+                made = self.derive(spec, companion, parsed[spec.name][1])
+                if made:  # a sheet without a companion's cells (no plan given) writes none, and says nothing of it
+                    parsed[companion.name] = (companion, made)
         if not parsed and not self.result.problems:
             names = "、".join(spec.name for spec in SHEETS)
             self.result.problems.append(Problem(
@@ -387,7 +397,7 @@ class Importer:
         fast = [(name, index, cells.quick(convert, column.spec.kind, required, blank))
                 for name, index, convert, required, blank, column in plan]
         least_width = max(index for _name, index, *_rest in plan) + 1 if plan else 0
-        rows = []
+        rows, chunk = [], []
         totals = cells.TOTAL_INITIALS
         for number, row in raw.rows:
             first = row[0] if row else None
@@ -395,22 +405,64 @@ class Importer:
             if type(first) is not str or not first or first[0] in totals or first[0].isspace():
                 if cells.is_blank_row(row) or cells.is_total_row(row):
                     continue
-            values = None
-            # Most rows are right: convert them in one go (an optional column's empty cell is
-            # its blank value: cells.quick). A bad cell, or a required one left empty, makes a
-            # converter raise, and the row is read again cell by cell to report it.
-            if len(row) >= least_width:
-                try:
-                    values = {name: convert(row[index]) for name, index, convert in fast}
-                except cells.CellError:
-                    pass
-            rows.append(Row(number, values if values is not None else self.read_cells(spec, number, row, plan, hint)))
-            if len(rows) % PROGRESS_EVERY == 0:
+            chunk.append((number, row))
+            if len(chunk) == PROGRESS_EVERY:
+                self.read_rows(spec, chunk, plan, fast, least_width, hint, rows)
+                chunk = []
                 self.progress(self.rows_seen + len(rows), 0, f"读取“{spec.name}”")
+        self.read_rows(spec, chunk, plan, fast, least_width, hint, rows)
         self.rows_seen += len(rows)
         self.refuse_unitless(spec, header_number)
         self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
         return rows
+
+    def read_rows(self, spec, chunk, plan, fast, least_width, hint, rows):
+        """Append a Row for each (number, cells) of `chunk` to `rows`.
+
+        Most rows are right, so the chunk is converted a column at a time (one map of the
+        column's converter: an optional column's empty cell is its blank value, cells.quick).
+        A column that raises is converted again cell by cell to find its bad rows, and those,
+        with rows too short to hold every column, are read cell by cell (read_cells), which
+        reports each problem."""
+        wide = [row for _number, row in chunk if len(row) >= least_width]
+        bad = set()
+        columns = []
+        for _name, index, convert in fast:
+            column = list(map(itemgetter(index), wide))
+            try:
+                columns.append(list(map(convert, column)))
+            except cells.CellError:
+                converted = []
+                for i, value in enumerate(column):
+                    try:
+                        converted.append(convert(value))
+                    except cells.CellError:
+                        bad.add(i)
+                        converted.append(None)
+                columns.append(converted)
+        names = [name for name, _index, _convert in fast]
+        if not columns:
+            found = [{} for _row in wide]
+        elif bad:
+            found = [None if i in bad else dict(zip(names, values)) for i, values in enumerate(zip(*columns))]
+        else:
+            found = [dict(zip(names, values)) for values in zip(*columns)]
+        found = iter(found)
+        for number, row in chunk:
+            values = next(found) if len(row) >= least_width else None
+            rows.append(Row(number, values if values is not None else self.read_cells(spec, number, row, plan, hint)))
+
+    def derive(self, spec, companion, rows):
+        """The rows of a companion (specs: a 重点项目月报 row's annual plan), made from its
+        sheet's rows; its columns are the sheet's columns of the same headers."""
+        bound = {c.spec.header: c for c in self.columns.get(spec.name, {}).values()}
+        self.columns[companion.name] = {c.field: bound[c.header] for c in companion.columns if c.header in bound}
+        made, problems = companion.derive(rows)
+        for number, field_name, message in problems:
+            self.problem(companion.name, number, self.blamed(companion, field_name), "", message)
+        if made:
+            self.result.sheets.append(SheetResult(companion.name, rows=len(made)))
+        return [Row(number, values) for number, values in made]
 
     def converter(self, spec, column):
         words = self.mapped.get((spec.name, column.spec.field))
@@ -540,7 +592,7 @@ class Importer:
             self.allowed_units = set(access.writable_units(self.user).values_list("id", flat=True))
         self.lookups = Lookups(parsed, self.allowed_units)
         # In the order of SHEETS: a child's parent names the keys its own sheet resolved.
-        for spec in SHEETS:
+        for spec in with_companions():
             if spec.name in parsed:
                 self.check_sheet(spec, parsed[spec.name][1])
 
@@ -599,7 +651,12 @@ class Importer:
                     values[column.field] = found[0]
         for parent, kind in parents.items():
             self.resolve_parent(spec, rows, parent, kind, written)
-        if any(p.sheet == spec.name for p in self.result.problems):
+        if any(p.sheet == spec.sheet for p in self.result.problems):
+            return
+        for check in spec.checks:
+            for number, field_name, value, message in check(rows, self.lookups):
+                self.problem(spec.name, number, self.blamed(spec, field_name), value, message)
+        if any(p.sheet == spec.sheet for p in self.result.problems):
             return
         self.check_scope(spec, rows)
         self.match_existing(spec, rows)
@@ -686,7 +743,7 @@ class Importer:
         if spec.shape == "tree":
             return  # tree records are checked as they are saved, parents first (writers.TreeWriter)
         check = rules.row_checker(spec.model, fields=rows[0].values.keys() if rows else ())
-        own_clean = has_own_clean(spec.model)
+        own_clean = spec.model_clean and has_own_clean(spec.model)
         meta = spec.model._meta
         names = {f: meta.get_field(f).attname for f in spec.stored}
         for row in rows:
@@ -722,8 +779,10 @@ class Importer:
         code_of = {pk: key[0] for key, (pk, _unit) in projects.items()}
         ids = sorted(by_id, key=lambda pk: code_of.get(pk, ""))  # listed in the order of their codes
         unlisted = 0
+        pairings = rules.Pairings() if ids else None
         for start in range(0, len(ids), 900):
-            for warning in rules.project_warnings(Project.objects.filter(pk__in=ids[start:start + 900])):
+            chunk = Project.objects.filter(pk__in=ids[start:start + 900])
+            for warning in rules.project_warnings(chunk, pairings=pairings):
                 if len(self.result.warnings) >= WARNINGS_LISTED:
                     unlisted += 1  # counted, not written out: a first import of years of data
                     continue       # can raise thousands, which the 数据质量 page lists better
@@ -746,7 +805,9 @@ class Importer:
         return next((self.bound(spec, c) for c in own + about if self.bound(spec, c) is not None), None)
 
     def column_of(self, spec, field_name):
-        """The column that writes a stored field: itself, or the first part naming a parent."""
+        """The column that writes a stored field: itself, the first part naming a parent, or
+        the column a combine sets it from (SheetSpec.sets)."""
+        field_name = dict(spec.sets).get(field_name, field_name)
         return next((c for c in spec.columns if c.field == field_name or c.parent == field_name), None)
 
     def check_scope(self, spec, rows):
@@ -777,7 +838,7 @@ class Importer:
         import, each named with its sheet, row and the month. A few queries a sheet: the
         locks, the units' paths, the stored places of the updated rows and of the records
         that follow them (a project's funds)."""
-        if any(p.sheet == spec.name for p in self.result.problems):
+        if any(p.sheet == spec.sheet for p in self.result.problems):
             return  # role and scope were refused row by row already, in their own words
         if all(row.action == "unchanged" for row in rows):
             return  # nothing of the sheet is written: a reporter's export of the dictionaries comes back as it went
@@ -861,7 +922,7 @@ class Importer:
         sheet = next(s for s in self.result.sheets if s.name == spec.name)
         key_of = itemgetter(*spec.key)
         keys = [key_of(row.values) for row in rows]
-        key_headers = "、".join(self.column_of(spec, f).header for f in spec.key)
+        key_headers = "、".join(dict.fromkeys(self.column_of(spec, f).header for f in spec.key))
         if len(set(keys)) < len(keys):
             seen = {}
             for row, key in zip(rows, keys):
@@ -957,7 +1018,7 @@ class Importer:
         with transaction.atomic():
             audit = ImportAudit(self.user, self.record, self.cause)
             self.lookups.load_package_regions()
-            for spec in SHEETS:
+            for spec in with_companions():
                 if spec.name not in parsed:
                     continue
                 rows = parsed[spec.name][1]
@@ -989,6 +1050,16 @@ class Importer:
                 self.problem(spec.name, number, self.bound(spec, self.column_of(spec, field_name)), "",
                              "；".join(texts))
 
+def with_companions():
+    """Every spec, each sheet's companions after it: the order of checking and writing."""
+    for spec in SHEETS:
+        yield spec
+        yield from spec.companions
+
+
+COMPANION_SHEETS = {companion.name: spec.name for spec in SHEETS for companion in spec.companions}
+
+
 def preview_value(model_field, value):
     """A stored value as the preview shows it: a choice by its label, a reference by its name."""
     if value is None or value == "":
@@ -1013,8 +1084,10 @@ def has_own_clean(model):
 
 def blank_value(model_field, column):
     """What an empty optional cell stores: the field's default, else NULL or an empty string.
-    A part naming a parent (see specs) stays None: no parent; so does a column about a field."""
-    if column.parent or column.about:
+    A part naming a parent (see specs) stays None: no parent; so does a column about a field,
+    one a companion writes (an empty 年度计划投资 keeps the stored plan), and one the sheet's
+    checks work out (Column.computed)."""
+    if column.parent or column.about or column.of or column.computed:
         return None
     if model_field.has_default():
         return model_field.get_default()

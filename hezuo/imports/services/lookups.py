@@ -195,6 +195,14 @@ class Lookups:
 
     def unit_of_new(self, kind, key):
         """The unit the workbook's own row creating the `kind` record `key` names, or None."""
+        spec, values = self.new_row(kind, key)
+        return None if spec is None or values is None else self.unit_of(spec, values)
+
+    def new_values(self, kind, key):
+        """The values of the workbook's own row creating the `kind` record `key`, or None."""
+        return self.new_row(kind, key)[1]
+
+    def new_row(self, kind, key):
         index = self.__dict__.setdefault("_new_rows", {})
         if kind not in index:
             target = TARGETS[kind]
@@ -203,8 +211,7 @@ class Lookups:
             index[kind] = (spec, {(key_of(r.values) if len(target.key) > 1 else (key_of(r.values),)): r.values
                                   for r in self.rows(target.sheet)})
         spec, rows = index[kind]
-        values = rows.get(tuple(key))
-        return None if spec is None or values is None else self.unit_of(spec, values)
+        return spec, rows.get(tuple(key))
 
     def owners(self, kind):
         """Record id → its unit id, for the target's records the workbook names."""

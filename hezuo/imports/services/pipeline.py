@@ -126,7 +126,7 @@ def run_import(record):
     record.warnings = [warning.as_dict() for warning in result.warnings]
     record.unknown = [entry.as_dict() for entry in result.unknown]
     record.changes = result.changes
-    record.rows_total = record.rows_done = sum(sheet.rows for sheet in result.sheets)
+    record.rows_total = record.rows_done = result.rows
     if result.problems:
         record.status = ImportRecord.Status.FAILED
     elif record.dry_run:

@@ -106,6 +106,7 @@ class FlatWriter(Writer):
         copies = [(field, parent, copied[field]) for field, parent in spec.copies]
         followers = self.followers()
         moved = {follower: [] for follower in followers}  # records whose copied field changed
+        stamped = {stamp: [] for stamp in spec.stamps}  # records whose stamped field changed
         for row in rows:
             if row.action == "unchanged":
                 continue
@@ -119,6 +120,9 @@ class FlatWriter(Writer):
                 values.update(derived(values))
                 for field, parent, by_parent in copies:
                     values[field] = by_parent[values[parent]]
+                for field, by, at in spec.stamps:
+                    given = values.get(field) is not None
+                    values[by], values[at] = (self.stamps["updated_by_id"], self.now) if given else (None, None)
                 creates.append(values)
                 continue
             values = self.final_values(row)
@@ -130,6 +134,12 @@ class FlatWriter(Writer):
                 field = self.attname(follower[2])
                 if getattr(obj, field) != row.existing[field]:
                     moved[follower].append(obj.pk)
+            for stamp in spec.stamps:
+                field, by, at = stamp
+                if field in row.values and getattr(obj, self.attname(field)) != row.existing[self.attname(field)]:
+                    setattr(obj, self.attname(by), self.stamps["updated_by_id"])
+                    setattr(obj, at, self.now)
+                    stamped[stamp].append(obj)
             updates.append(obj)
             changes.append((obj, change))
         for obj in updates:
@@ -143,6 +153,8 @@ class FlatWriter(Writer):
         fields += [f for f in model.derived_fields() if f not in fields]
         fields += [self.attname(field) for field, _parent in spec.copies]
         fast_update(model, updates, fields)
+        for (_field, by, at), objs in stamped.items():
+            fast_update(model, objs, [by, at])
         for (child, parent, field), ids in moved.items():
             follow(child, parent, field, ids)
         self.audit.updated(model, changes)
