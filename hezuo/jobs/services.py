@@ -42,7 +42,7 @@ def set_state(user, postings, state, today=None):
         raise ValueError(state)
     today = today or timezone.localdate()
     with write_transaction():
-        rows = list(postings.select_for_update().select_related("employer"))
+        rows = list(postings.select_for_update(of=("self",)))
         result = StateResult()
         moving = []
         for posting in rows:
