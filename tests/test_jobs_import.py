@@ -76,6 +76,12 @@ class JobSheetTestCase(JobsTestCase):
                           "值为“南浔童装厂”"])
         self.assertEqual(Employer.objects.count(), 2)
 
+    def test_a_salary_range_upside_down_is_refused(self):
+        result = self.run_import([row(**{"薪资下限（元/月）": 9000})])
+        self.assertEqual([str(p) for p in result.problems],
+                         ["工作表“岗位” 第2行 F列（薪资上限（元/月））：薪资上限不能低于薪资下限"])
+        self.assertEqual(Posting.objects.count(), 3)
+
     def test_an_unknown_event_is_refused(self):
         result = self.run_import([row(招聘活动="白山招聘会")])
         self.assertIn("没有名为“白山招聘会”的招聘活动", str(result.problems[0]))

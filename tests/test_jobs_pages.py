@@ -9,7 +9,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from hezuo.exchanges.models import Activity
-from hezuo.jobs.models import Posting
+from hezuo.core.services.records import delete_record, restore_record
+from hezuo.jobs import services
+from hezuo.jobs.models import Posting, PostingScan, RecruitmentEvent
 from hezuo.targets.indicators import progress
 from hezuo.targets.models import Target
 from tests.jobs_world import JobsTestCase, make_event
@@ -85,6 +87,24 @@ class EventPageTestCase(JobsTestCase):
         self.client.force_login(self.alice)
         page = self.client.get(reverse("postings:detail", args=[self.welder.pk]))
         self.assertContains(page, f"https://jobs.huzhou.example/j/{self.welder.token}/")
+
+
+class TrashTestCase(JobsTestCase):
+    def test_an_event_goes_to_the_trash_with_its_postings_and_comes_back_whole(self):
+        course = Activity.objects.create(name="岗前培训", kind=Activity.Kind.TRAINING, program=self.xinjiang,
+                                         unit=self.nanxun, date=datetime.date(2024, 11, 13), person_times=75)
+        self.baishan.trainings.add(course)
+        services.count_scan(self.welder)
+        entry = delete_record(self.baishan, self.bob, expected_version=self.baishan.version)
+        self.assertEqual(Posting.objects.filter(event_id=self.baishan.pk).count(), 0)
+        self.assertTrue(Activity.objects.filter(pk=course.pk).exists())  # the training itself stays
+
+        restore_record(entry.pk, self.alice)
+
+        event = RecruitmentEvent.objects.get(pk=self.baishan.pk)
+        self.assertEqual(set(event.postings.values_list("token", flat=True)), {self.welder.token, self.fitter.token})
+        self.assertEqual(list(event.trainings.all()), [course])
+        self.assertEqual(PostingScan.objects.get().posting_id, self.welder.pk)
 
 
 class IndicatorsTestCase(JobsTestCase):

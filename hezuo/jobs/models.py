@@ -10,6 +10,7 @@ indicator as before.
 import datetime
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -92,6 +93,10 @@ class RecruitmentEvent(Record):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if self.transferred_poor > self.transferred:
+            raise ValidationError({"transferred_poor": "其中脱贫劳动力不能多于转移就业人数"})
+
 
 class PostingQuerySet(models.QuerySet):
     def open(self, today=None):
@@ -160,6 +165,11 @@ class Posting(Record):
     @property
     def name(self):
         return self.title
+
+    def clean(self):
+        # Also a constraint of the table; here so a form and an import name the field.
+        if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
+            raise ValidationError({"salary_max": "薪资上限不能低于薪资下限"})
 
     def current_state(self, today=None):
         """The state as every page reads it: a published posting past valid_until is offline."""
