@@ -51,6 +51,34 @@ class EventPageTestCase(JobsTestCase):
         for label in ("意向人数", "签约人数", "转移就业人数", "其中脱贫劳动力", "劳动力培训"):
             self.assertContains(page, label)
 
+    def test_results_are_entered_on_the_events_page(self):
+        self.client.force_login(self.bob)
+        url = reverse("recruitment-events:detail", args=[self.baishan.pk])
+        self.assertContains(self.client.get(url), "保存成效")
+        response = self.client.post(reverse("jobs:event_results", args=[self.baishan.pk]), {
+            "version": self.baishan.version, "intentions": "120", "signed": "60", "transferred": "45",
+            "transferred_poor": "9"}, follow=True)
+        self.assertContains(response, "已保存活动成效")
+        self.baishan.refresh_from_db()
+        self.assertEqual((self.baishan.transferred, self.baishan.transferred_poor, self.baishan.version), (45, 9, 2))
+
+    def test_more_poor_than_transferred_is_refused(self):
+        self.client.force_login(self.bob)
+        response = self.client.post(reverse("jobs:event_results", args=[self.baishan.pk]), {
+            "version": self.baishan.version, "intentions": "1", "signed": "1", "transferred": "5",
+            "transferred_poor": "9"}, follow=True)
+        self.assertContains(response, "其中脱贫劳动力不能多于转移就业人数")
+        self.assertEqual(RecruitmentEvent.objects.get(pk=self.baishan.pk).transferred, 18)
+
+    def test_another_units_reporter_and_a_leader_cannot_enter_results(self):
+        url = reverse("jobs:event_results", args=[self.baishan.pk])
+        data = {"version": 1, "intentions": "1", "signed": "1", "transferred": "1", "transferred_poor": "0"}
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.client.post(url, data).status_code, 404)
+        self.client.force_login(self.lily)
+        self.assertEqual(self.client.post(url, data).status_code, 403)
+        self.assertEqual(RecruitmentEvent.objects.get(pk=self.baishan.pk).transferred, 18)
+
     def test_a_posting_page_shows_its_public_link_and_state_buttons(self):
         self.client.force_login(self.bob)
         page = self.client.get(reverse("postings:detail", args=[self.welder.pk]))

@@ -59,7 +59,14 @@ def event_context(event, user):
         "training_person_times": sum(t.person_times for t in trainings),
         "public_event_url": public_event_url(event),
         "can_publish": access.can_create(user, Posting),
+        "results_form": _results_form(event) if access.can_change(user, event) else None,
     }
+
+
+def _results_form(event):
+    from hezuo.jobs.forms import results_form  # core's record form: imported once the registry is loaded
+
+    return results_form(event)
 
 
 def posting_context(posting, user):

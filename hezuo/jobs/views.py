@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from hezuo import access
 from hezuo.core.busy import DatabaseBusy
+from hezuo.core.services.records import VersionConflict, save_record
 from hezuo.jobs import services
+from hezuo.jobs.forms import results_form
 from hezuo.jobs.models import Posting, RecruitmentEvent
 
 STATE_FILTERS = {
@@ -69,6 +71,26 @@ def change_states(request, event, rows):
             text += f"；{result.skipped} 个本已是该状态"
         messages.success(request, text)
     return redirect(request.get_full_path())
+
+
+def event_results(request, pk):
+    """成效 on an event's page: its results entered after the event, saved through the record
+    service (gate, version, audit) like the event's whole form."""
+    event = access.get_visible_or_404(request.user, RecruitmentEvent, pk)
+    access.check_change(request.user, event)
+    form = results_form(event, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_record(form, request.user, expected_version=request.POST.get("version"))
+        except (VersionConflict, PermissionDenied, DatabaseBusy) as error:
+            messages.error(request, f"成效未保存：{error}")
+        else:
+            messages.success(request, "已保存活动成效")
+    elif request.method == "POST":
+        messages.error(request, "成效未保存：" + "；".join(
+            f"{form.fields[name].label if name in form.fields else ''}{'：' if name in form.fields else ''}{'、'.join(errors)}"
+            for name, errors in form.errors.items()))
+    return redirect("recruitment-events:detail", pk=event.pk)
 
 
 def posting_state(request, pk):
