@@ -124,6 +124,8 @@ class TrashTestCase(JobsTestCase):
         self.baishan.trainings.add(course)
         services.count_scan(self.welder)
         entry = delete_record(self.baishan, self.bob, expected_version=self.baishan.version)
+        self.assertEqual([(group["title"], group["count"]) for group in entry.summary],
+                         [("岗位", 2), ("扫码次数", 1), ("关联的培训", 1)])
         self.assertEqual(Posting.objects.filter(event_id=self.baishan.pk).count(), 0)
         self.assertTrue(Activity.objects.filter(pk=course.pk).exists())  # the training itself stays
 

@@ -98,6 +98,12 @@ class RecruitmentEvent(Record):
             raise ValidationError({"transferred_poor": "其中脱贫劳动力不能多于转移就业人数"})
 
 
+# The link rows of an event and its training sessions are named where people see them (the
+# 回收站's summary of a deleted event): Django would call them "recruitmentevent-activity关系".
+RecruitmentEvent.trainings.through._meta.verbose_name = "关联的培训"
+RecruitmentEvent.trainings.through._meta.verbose_name_plural = "关联的培训"
+
+
 class PostingQuerySet(models.QuerySet):
     def open(self, today=None):
         """Postings a seeker may still apply to: published, not filled, not past valid_until."""
