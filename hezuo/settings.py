@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "hezuo.assistance",
     "hezuo.parks",
     "hezuo.honors",
+    "hezuo.jobs",
     "hezuo.trash",
     "hezuo.imports",
     "hezuo.vocabulary",
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: answered here, cacheable
+    "hezuo.jobs.middleware.PublicHostMiddleware",  # HEZUO_PUBLIC_HOST serves the job pages only
     "hezuo.core.middleware.NoStoreMiddleware",
     "hezuo.core.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,6 +260,21 @@ HEZUO_DASHBOARD_CACHE_SECONDS = env_int("HEZUO_DASHBOARD_CACHE_SECONDS", 600)
 # under lives in the database, so no server shows figures older than a committed change.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                       "OPTIONS": {"MAX_ENTRIES": 500}}}
+
+# -- Labour cooperation: the public job pages (hezuo.jobs; docs/deployment.md) --------------
+# The office's public host, which job QR codes point to (hezuo.jobs.public.public_url).
+HEZUO_PUBLIC_BASE_URL = env_str("HEZUO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A host name that serves only the public job pages (/j/…, /healthz and static files): a
+# request for it is answered from hezuo.jobs.public_urls alone. Empty: every host serves all.
+HEZUO_PUBLIC_HOST = env_str("HEZUO_PUBLIC_HOST", "")
+# Requests to the public pages a client (its address, through HEZUO_PROXY_COUNT) may make a
+# minute before getting 429. Counted in the "public" cache below: per process, like every
+# LocMemCache, so N app server processes let a client make up to N times as many.
+HEZUO_PUBLIC_RATE_PER_MINUTE = env_int("HEZUO_PUBLIC_RATE_PER_MINUTE", 60)
+# The rate counters: keys are a keyed hash of the address, kept a minute.
+CACHES["public"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 60,
+                    "OPTIONS": {"MAX_ENTRIES": 20000}}
+
 MAP_CENTRES_FILE = BASE_DIR / "node_modules" / "echarts-map-data" / "map" / "json" / "china-cities.json"
 
 # -- Sign-in, passwords and sessions (等保 2.0 level 3; docs/deployment.md) -----------------

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from hezuo.core import views
 from hezuo.imports.views import list_or_export
+from hezuo.jobs import public_urls
 from hezuo.kinds import load
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("reporting/", include("hezuo.reporting.urls")),
     path("regions/suggest/", views.region_suggest, name="region_suggest"),
     path("quality/", views.data_quality, name="data_quality"),
+    path("j/", include((public_urls.patterns, "public"), namespace="public")),
+    path("jobs/", include("hezuo.jobs.urls")),
     path("healthz", login_not_required(lambda request: HttpResponse("ok")), name="healthz"),
 ]
 urlpatterns += [views.record_urls(kind, list_view=list_or_export) for kind in load().values()]

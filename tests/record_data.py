@@ -11,6 +11,7 @@ from django.db import models
 
 from hezuo.core.kinds import kind_for_model
 from hezuo.core.views import form_class
+from hezuo.jobs import credit
 from hezuo.org.models import Pairing, Region
 
 def form_data(obj, **changes):
@@ -34,6 +35,8 @@ def widget_data(widget, name, value):
     if isinstance(widget, forms.CheckboxInput):
         return {name: "on"} if value else {}
     shown = widget.format_value(value)
+    if isinstance(widget, forms.SelectMultiple):  # a browser sends each chosen value, none for none
+        return {name: shown} if shown else {}
     if isinstance(shown, list):  # selects
         shown = shown[0] if shown else ""
     return {name: "" if shown is None else shown}
@@ -81,6 +84,9 @@ def distinct_values(obj, n):
             values[field.name] = f"{value}-{n}"
         elif isinstance(field, models.IntegerField):  # a year
             values[field.name] = value + n
+    if "credit_code" in values:  # a credit code stays valid: the n-th code after it, its check character recomputed
+        head = obj.credit_code[:17]
+        values["credit_code"] = credit.with_check(f"{head[:12]}{(int(head[12:]) + n) % 100000:05d}")
     if isinstance(obj, Pairing):  # unique per unit, region and program: pair with the n-th other county
         counties = Region.objects.filter(level=Region.Level.COUNTY).exclude(pk=obj.region_id).order_by("code")
         values["region"] = counties[n - 1]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from hezuo.core.kinds import REGISTRY
 from hezuo.org.models import Program, Region, Unit
 from tests.base import BaseTestCase
+from tests.jobs_world import job_entries
 from tests.record_data import copy_of
 
 MORE_ROWS = 20
@@ -25,6 +26,7 @@ class QueryCountTestCase(BaseTestCase):
             "programs": Program.objects.create(name="援疆产业", parent=cls.xinjiang, sort_order=10),
             "units": Unit.objects.create(name="南浔区双林镇", parent=cls.nanxun),
             "regions": town,
+            **{slug: own for slug, (own, _other) in job_entries(cls).items()},
         }
 
     def queries(self, url, params=None):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from hezuo.core.kinds import REGISTRY
 from hezuo.org.models import Program, Region, Unit
 from tests.base import BaseTestCase
+from tests.jobs_world import job_entries
 from tests.record_data import form_data, new_record_data
 
 OK = 200  # the page is shown
@@ -118,6 +119,7 @@ class ScopeMatrixTestCase(BaseTestCase):
             "programs": (bob_side, charlie_side),
             "units": (shuanglin, zhili),
             "regions": (town, cls.kalpin),
+            **job_entries(cls),
         })
 
     def kinds(self, role):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from hezuo import access, gate
 from hezuo.assistance.models import ConsumptionRecord
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
+from hezuo.jobs.models import RecruitmentEvent
 from hezuo.org.models import Pairing, Region
 from hezuo.parks.models import Park
 from hezuo.periods.models import PeriodLock
@@ -71,6 +72,10 @@ class TargetsTestCase(BaseTestCase):
         for name, year in [("老园区", 2020), ("明年园区", 2025)]:
             Park.objects.create(name=name, kind=Park.Kind.ENCLAVE, program=cls.xinjiang, unit=cls.nanxun,
                                 partner_region=cls.kalpin, established_year=year)
+        for day, moved, poor in [(D(2024, 11, 12), 30, 8), (D(2023, 11, 1), 90, 20)]:
+            RecruitmentEvent.objects.create(name=f"劳务协作招聘会{day}", program=cls.xinjiang, unit=cls.nanxun,
+                                            destination=cls.kalpin, start_date=day, transferred=moved,
+                                            transferred_poor=poor)
         wensu = Region.objects.get(code="652922")  # 温宿县
         Pairing.objects.create(unit=cls.nanxun, region=wensu, program=cls.xinjiang, start_year=2020)
         Pairing.objects.create(unit=cls.nanxun, region=aksu, program=cls.xinjiang, start_year=2019, end_year=2022)
@@ -103,6 +108,8 @@ class TargetsTestCase(BaseTestCase):
             "projects": 2,
             "county_share": Decimal("60.0"),  # 120万 to 柯坪县 of 200万 arranged
             "livelihood_share": Decimal("40.0"),  # 80万 to the 民生 project
+            "transferred": 30,  # the 2024 recruitment event's results (2023's not)
+            "transferred_poor": 8,
         }
         self.assertEqual(set(expected), set(BUILTIN))
         for key, value in expected.items():

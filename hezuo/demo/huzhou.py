@@ -19,10 +19,12 @@ from django.db import transaction
 
 from hezuo.accounts.models import User
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
+from hezuo.demo.jobs import load_jobs
 from hezuo.demo.keyprojects import load_key_project_reports
 from hezuo.demo.reporting import load_reporting
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
 from hezuo.honors.models import Case, Honor, Level
+from hezuo.jobs.models import Posting, RecruitmentEvent
 from hezuo.org.models import Pairing, Program, Region, Unit
 from hezuo.parks.models import Enterprise, Park, ParkFigure
 from hezuo.projects.models import FundRecord, Project
@@ -779,7 +781,7 @@ def load_honors(ld):
 SUMMARY_MODELS = [
     ("工作类别", Program), ("单位", Unit), ("结对关系", Pairing), ("项目", Project), ("资金记录", FundRecord),
     ("人员派遣", Dispatch), ("交流活动", Activity), ("消费帮扶", ConsumptionRecord), ("物资帮扶", InKindAid),
-    ("园区·飞地", Park), ("荣誉", Honor), ("案例", Case),
+    ("园区·飞地", Park), ("荣誉", Honor), ("案例", Case), ("招聘活动", RecruitmentEvent), ("岗位", Posting),
 ]
 
 
@@ -800,6 +802,7 @@ def load_demo():
         load_key_project_reports(ld)
         load_dispatches(ld)
         load_activities(ld)
+        load_jobs(ld)
         load_consumption(ld)
         load_in_kind(ld)
         load_honors(ld)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from hezuo import numbers
+from hezuo.jobs import credit
 from hezuo.rules import year_problem
 from hezuo.text import TextError, clean as clean_text, strip_invisible
 from hezuo.vocabulary import words as vocabulary
@@ -286,6 +287,15 @@ def key_flag(value, field=None):
 TOTAL_INITIALS = {label[0] for label in TOTAL_LABELS} | {"", " ", "\u3000"}
 
 
+def credit_code(value, field=None):
+    """A 统一社会信用代码, upper-cased and checked with its check character (GB 32100-2015)."""
+    code = credit.normalize(unicodedata.normalize("NFKC", str(value)))
+    problem = credit.problem(code)
+    if problem:
+        raise CellError(problem)
+    return code
+
+
 def is_blank_row(row):
     return all(is_blank(c) for c in row)
 
@@ -366,12 +376,17 @@ KINDS = {
     "project": _reference("project", "项目编号，须是系统中已有的项目，或在本文件“项目”表中新增"),
     "indicator": _reference("indicator", "内置指标的名称（见下表说明），或系统中已有的自定义指标名称"),
     "park": _reference("park", "园区名称，须与系统中的园区完全一致，或在本文件“园区·飞地”表中新增"),
+    "credit_code": Kind(_plain(credit_code), "18位统一社会信用代码，含校验位"),
+    # A monthly pay in 元 (header 薪资下限（元/月）): read as an amount in 元.
+    "monthly_pay": Kind(lambda model_field, unit: amount_converter("元"), "每月元数，如 5000；面议留空"),
+    "recruitmentevent": _reference("recruitmentevent", "招聘活动名称，须与系统中的招聘活动完全一致"),
 }
 
 
 # Kinds whose cells repeat down a sheet (the same few dates, units, projects): their
 # conversion is remembered per distinct cell. Amounts, numbers and free text rarely repeat.
-REPEATING = {"date", "month", "year", "bool", "key_flag", "unit", "program", "region", "project", "park", "indicator"}
+REPEATING = {"date", "month", "year", "bool", "key_flag", "unit", "program", "region", "project", "park", "indicator",
+             "credit_code", "recruitmentevent"}
 REMEMBERED_TYPES = {str, datetime.date, datetime.datetime}  # True == 1 == 1.0: numbers are not keys
 
 

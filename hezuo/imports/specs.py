@@ -16,6 +16,9 @@ apart. A sheet is a declaration: its model, its columns, its key and its shape.
 - A sheet may also write records of another kind from some of its cells (`companions`: the
   annual plan a 重点项目月报 row names). A companion is a spec of its own — checked, gated,
   matched and written like a sheet — whose rows `derive` makes from its sheet's rows.
+- A child sheet may create the parents its part columns name when the system has none by
+  that key yet (`makes`, MakesParent: a 岗位 row's 企业名称 and 统一社会信用代码 make a new
+  用工企业); the new parents are written before the sheet's rows, which name them.
 - `checks` are what a sheet's rows must satisfy together or against what is stored (a lower
   year-to-date than last month's), run once references are resolved, before rows are matched
   with stored records; they also finish the values that need what a reference names (a
@@ -34,6 +37,7 @@ from hezuo import numbers, rules
 from hezuo.assistance.models import ConsumptionRecord, InKindAid
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
 from hezuo.honors.models import Case, Honor
+from hezuo.jobs.models import Employer, Posting, RecruitmentEvent
 from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate
 from hezuo.org.models import Pairing, Program, Region, Unit
 from hezuo.parks.models import Enterprise, Park, ParkFigure
@@ -108,6 +112,12 @@ TARGETS = {
     "park": Target(Park, ("name",), "园区", sheet="园区·飞地", scoped=True),
     "dispatch": Target(Dispatch, ("batch_name", "unit", "start_date"), "派遣批次", sheet="人员派遣", scoped=True),
     "enterprise": Target(Enterprise, ("park", "name"), "企业", sheet="入驻企业", scoped=True),
+    # Keyed by model name, as every target (lookups find a record's owner by it).
+    "recruitmentevent": Target(RecruitmentEvent, ("name",), "招聘活动", scoped=True),
+    # Employers are named by their credit code; the 岗位 sheet creates those it names that
+    # are not in the system yet (SheetSpec.makes). Not scoped: an enterprise recruits at the
+    # events of several units.
+    "employer": Target(Employer, ("credit_code",), "用工企业", by="统一社会信用代码为", sheet="岗位"),
     "indicator": Target(Indicator, ("name",), "指标"),
 }
 
@@ -131,6 +141,9 @@ class SheetSpec:
     annotations: object = None  # function() → {name: expression} the export reads (a column's `of`)
     model_clean: bool = True  # False: the model's clean() holds only what `checks` checks for the whole sheet
     stamps: tuple = ()  # (field, by, at): who gave or changed a typed value and when (a target's 完成值)
+    # Parents the sheet creates when its part columns name one not in the system yet (a 岗位
+    # row's 企业名称 and 统一社会信用代码 make a new 用工企业): MakesParent declarations.
+    makes: tuple = ()
 
     @property
     def sheet(self):
@@ -174,6 +187,16 @@ class SheetSpec:
         """{parent field: its target kind} for the records named by part columns."""
         return {c.parent: self.model._meta.get_field(c.parent).related_model._meta.model_name
                 for c in self.columns if c.parent}
+
+
+@dataclass(frozen=True)
+class MakesParent:
+    """A child sheet creates the parent records its part columns name and the system does
+    not hold yet, from those parts; the new record belongs to the unit of the record the
+    row's `unit_from` column names (a new employer: its posting's event's unit)."""
+
+    parent: str  # the child's foreign key
+    unit_from: str  # a reference field of the row whose record's unit the new parent takes
 
 
 def key_level_of(values):
@@ -586,9 +609,33 @@ SHEETS = (
         note="每个指标、工作类别、年度、单位一行；只有市级业务人员可以导入。"),
 )
 
+# Labour cooperation (劳务协作): job postings, each row also naming its employer, which the
+# import creates when new (MakesParent). The event must exist (its page creates it).
+JOB_POSTINGS = SheetSpec("岗位", Posting, (
+    Column("企业名称", "employer__name", "text", width=30, note="新企业按统一社会信用代码新增，归属招聘活动的组织单位"),
+    Column("统一社会信用代码", "employer__credit_code", "credit_code", width=22),
+    Column("岗位名称", "title", "text", width=20),
+    Column("岗位类别", "category", "text", required=False),
+    Column("招聘人数", "headcount", "int", width=10),
+    Column("薪资下限", "salary_min", "monthly_pay", required=False, unit="元/月"),
+    Column("薪资上限", "salary_max", "monthly_pay", required=False, unit="元/月"),
+    Column("工作地点", "work_place", "text", width=20),
+    Column("岗位要求", "requirements", "text", required=False, width=30),
+    Column("福利待遇", "benefits", "text", required=False, width=30, note="如包住宿、交通补贴"),
+    Column("联系人", "contact_person", "text", width=10),
+    Column("联系电话", "contact_phone", "text"),
+    Column("有效期至", "valid_until", "date", width=12),
+    Column("招聘活动", "event", "recruitmentevent", width=24),
+), key=("event", "employer", "title", "work_place"),
+    order=("event__start_date", "event__name", "employer__name", "title", "work_place"), shape="child",
+    makes=(MakesParent("employer", unit_from="event"),),
+    note="每个岗位一行；同一招聘活动中同一企业的同名岗位按工作地点区分。企业按统一社会信用代码识别，"
+         "系统中没有的企业随岗位一起新增。导入的岗位为“待审核”，发布后才出现在公开页面。")
+SHEETS += (JOB_POSTINGS,)
+
 BY_NAME = {spec.name: spec for spec in SHEETS}
 # Sheets of the standard template that later capabilities will import; recognised, not yet read.
-PLANNED_SHEETS = ("岗位",)
+PLANNED_SHEETS = ()
 # Sheets the exporter adds to the template for people (instructions, the lists behind the
 # drop-downs); the importer skips them without a word.
 INSTRUCTIONS_SHEET = "填写说明"

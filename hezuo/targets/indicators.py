@@ -13,7 +13,10 @@ target's actual is the same number as the statistics' figure of that program and
                            program's pairings in force that year (start ≤ year ≤ end or open)
     省定财政性援建资金        fund records disbursed of source 省定财政性援建资金
     消费帮扶 (采购/帮助销售农特产品)  consumption records' amount
-    劳动力培训              person-times of activities of kind 培训
+    劳动力培训              person-times of activities of kind 培训 (a recruitment event's
+                           training sessions are such activities, linked to it)
+    转移就业人数            recruitment events' 转移就业人数 (results entered after the event)
+    其中脱贫劳动力           recruitment events' 其中脱贫劳动力
     派遣人次               dispatches' person-times (every kind)
     选派党政干部/专业技术人才（人次） dispatches of that kind: person-times
     选派党政干部/专业技术人才（人）   the persons named (干部人才) on dispatches of that kind
@@ -40,6 +43,7 @@ from django.db.models import Count, Q, Sum
 from hezuo import access, numbers
 from hezuo.core.filters import in_year
 from hezuo.exchanges.models import Activity, Cadre, Dispatch
+from hezuo.jobs.models import RecruitmentEvent
 from hezuo.org.models import Pairing, Program, Region
 from hezuo.parks.models import Park
 from hezuo.projects.models import FundRecord, Project
@@ -159,6 +163,7 @@ class Share:
 _funds = SOURCES["funds"]
 _cadres = Source("dispatches", Cadre)
 _parks = Source("parks", Park)
+_events = Source("recruitment-events", RecruitmentEvent)
 DISBURSED = (("stage", FundRecord.Stage.DISBURSED),)
 _aid = Builtin.of("fiscal_aid", "财政援助资金", "funds_disbursed", where=(("source", FundRecord.Source.FISCAL_AID),))
 _arranged = Builtin.of("funds_arranged", "援助资金（安排）", "funds_arranged")
@@ -185,6 +190,8 @@ BUILTIN = {i.key: i for i in [
                where=(("source", FundRecord.Source.PROVINCIAL),)),
     Builtin.of("consumption", "消费帮扶", "consumption"),
     _training,
+    Builtin("transferred", "转移就业人数", "人", _events, field="transferred"),
+    Builtin("transferred_poor", "其中脱贫劳动力", "人", _events, field="transferred_poor"),
     Builtin.of("dispatch_person_times", "派遣人次", "dispatch_person_times"),
     *_dispatched(Dispatch.Kind.CADRE, "党政干部"),
     *_dispatched(Dispatch.Kind.PROFESSIONAL, "专业技术人才"),

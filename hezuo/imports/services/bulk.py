@@ -42,6 +42,12 @@ def fast_insert(model, rows, same=None, batch_size=2000):
     same = same or {}
     if not rows:
         return
+    for f in model._meta.concrete_fields:
+        # A unique field with a callable default (a posting's public token) needs its own
+        # value on every row, not one default for all.
+        if f.unique and not f.primary_key and callable(f.default) and f.name not in rows[0] and f.name not in same:
+            for values in rows:
+                values[f.name] = f.default()
     ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.name in rows[0]]
     # Columns the rows carry come first, fetched with one itemgetter; the others are constants.

@@ -27,6 +27,7 @@ from hezuo.amounts import AmountField
 from hezuo.audit.imports import ImportAudit
 from hezuo.imports import cells
 from hezuo.imports.reader import UnreadableFile, read_file
+from hezuo.imports.services.bulk import fast_insert
 from hezuo.imports.services.lookups import Lookups
 from hezuo.imports.services.writers import WRITERS
 from hezuo.imports.specs import BY_NAME, PLANNED_SHEETS, SHEETS, TEMPLATE_SHEETS, TARGETS
@@ -223,6 +224,7 @@ class Importer:
         self.unknown = {}  # (sheet, field, word) → UnknownValue: each distinct word is described once
         self.name_choices = {}  # reference kind → names the user may pick
         self.locks = None  # the active period locks (gate.active_locks), read once at the check
+        self.made = {}  # parent field → {key: (first row number, its parts, unit id)} of parents a sheet makes
 
     # -- reading -------------------------------------------------------------------------
 
@@ -672,10 +674,13 @@ class Importer:
         first = part_columns[0]
         known = {}
         self.lookups.records(kind)  # read while the rows still hold every part
-        self.lookups.created_by_workbook(kind)
+        new_keys = self.lookups.created_by_workbook(kind)
+        made = next((m for m in spec.makes if m.parent == parent), None)
         for row in rows:
             values = row.values
             key = tuple(values.get(f) for f in parts)
+            if made is not None and key in new_keys and None not in key:
+                self.made_parent(spec, row, made, key, part_columns)
             for column in part_columns:
                 values.pop(column.field, None)
             if all(v is None for v in key):
@@ -698,6 +703,37 @@ class Importer:
                 values[parent] = None
             else:
                 values[parent] = found[0]
+
+    def made_parent(self, spec, row, made, key, part_columns):
+        """Keep what a row says of a parent it makes (an employer's name), the first row
+        naming it; a later row saying otherwise is a problem on that row."""
+        parts = {c.part: row.values.get(c.field) for c in part_columns}
+        unit_id = self.lookups.owners(cells.KINDS[self.column_of(spec, made.unit_from).kind].target).get(
+            row.values.get(made.unit_from))
+        first = self.made.setdefault(made.parent, {}).setdefault(key, (row.number, parts, unit_id))
+        for column in part_columns:
+            if first[0] != row.number and first[1].get(column.part) != parts.get(column.part):
+                self.problem(spec.name, row.number, self.bound(spec, column), parts.get(column.part),
+                             f"与第 {first[0]} 行的{column.header}“{shown(first[1].get(column.part))}”不一致"
+                             f"（统一社会信用代码相同）")
+
+    def write_made(self, spec, now, audit):
+        """Insert the parents `spec` makes (MakesParent), through the write gate as `create`
+        in their units, before the sheet's own rows, which name them."""
+        for made in spec.makes:
+            found = self.made.get(made.parent)
+            if not found:
+                continue
+            model = spec.model._meta.get_field(made.parent).related_model
+            gate.check(self.user, gate.CREATE, model,
+                       [gate.Target(unit_id, None, None, number) for number, _parts, unit_id in found.values()])
+            rows = [{**parts, "unit": unit_id} for _number, parts, unit_id in found.values()]
+            audit.number(model, rows)
+            user = access.user_of(self.user)
+            stamp = user.pk if user else None
+            fast_insert(model, rows, same={"created_by": stamp, "updated_by": stamp, "created_at": now, "updated_at": now})
+            self.lookups.written(model)
+            self.result.notes.append(f"工作表“{spec.name}”新增{model._meta.verbose_name} {len(rows)} 家")
 
     def check_rules(self, spec, rows):
         """The row rules (hezuo/rules.py: years, dates, amounts, an end before its start) and
@@ -986,6 +1022,7 @@ class Importer:
                 if spec.name not in parsed:
                     continue
                 rows = parsed[spec.name][1]
+                self.write_made(spec, now, audit)
                 WRITERS[spec.shape](self, spec, now, audit).write(rows)
                 if self.result.problems:
                     transaction.set_rollback(True)

@@ -95,7 +95,10 @@ class Lookups:
             target = TARGETS[kind]
             known = self.records(kind)
             rows = self.rows(target.sheet) if target.sheet else []
-            key_of = itemgetter(*target.key)
+            spec = self.parsed.get(target.sheet, (None, []))[0]
+            # A sheet of children that makes its parents (specs.MakesParent) names them by its part columns.
+            made = next((m.parent for m in spec.makes if spec.parents.get(m.parent) == kind), None) if spec else None
+            key_of = itemgetter(*[f"{made}__{f}" if made else f for f in target.key])
             keys = {key_of(r.values) if len(target.key) > 1 else (key_of(r.values),) for r in rows}
             self.new[kind] = {key for key in keys if key not in known and None not in key}
         return self.new[kind]

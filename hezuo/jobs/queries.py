@@ -1,0 +1,88 @@
+"""Reads of the labour cooperation app: an event's figures, a posting's scans."""
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from hezuo import access
+from hezuo.jobs.models import Posting, PostingScan, RecruitmentEvent
+from hezuo.jobs.public import public_event_url, public_url
+
+SCAN_DAYS = 14  # days of scans shown on an event's and a posting's page
+
+
+def event_figures(user, event, today=None):
+    """Employers, postings and headcount of an event's postings `user` sees, split by
+    current state (an expired posting counts as 已下线), in one query."""
+    today = today or timezone.localdate()
+    expired = Q(state=Posting.State.PUBLISHED, valid_until__lt=today)
+    published = Q(state=Posting.State.PUBLISHED, valid_until__gte=today)
+    rows = access.visible(user, Posting.objects.filter(event=event)).aggregate(
+        postings=Count("id"), employers=Count("employer", distinct=True), people=Sum("headcount"),
+        pending=Count("id", filter=Q(state=Posting.State.PENDING)),
+        published=Count("id", filter=published),
+        open_people=Sum("headcount", filter=published & Q(filled=False)),
+        offline=Count("id", filter=Q(state=Posting.State.OFFLINE) | expired),
+        expired=Count("id", filter=expired),
+    )
+    return {key: value or 0 for key, value in rows.items()}
+
+
+def scans_by_day(user, postings, days=SCAN_DAYS):
+    """[(day, count)] of the last `days` days that had scans (newest first) and the total of
+    all days, of the scans of `postings` (a queryset) that `user` sees."""
+    scans = PostingScan.objects.filter(posting__in=access.visible(user, postings))
+    total = scans.aggregate(total=Sum("count"))["total"] or 0
+    shown = list(scans.values_list("day").annotate(n=Sum("count")).order_by("-day").values_list("day", "n")[:days])
+    return shown, total
+
+
+def employers_of_event(user, event):
+    """Per employer of the event: its postings, headcount and scans, by name."""
+    postings = access.visible(user, Posting.objects.filter(event=event))
+    rows = (postings.values("employer_id", "employer__name")
+            .annotate(postings=Count("id", distinct=True), people=Sum("headcount"))
+            .order_by("employer__name"))
+    scans = dict(PostingScan.objects.filter(posting__in=postings).values_list("posting__employer_id")
+                 .annotate(n=Sum("count")).values_list("posting__employer_id", "n"))
+    return [{**row, "scans": scans.get(row["employer_id"], 0)} for row in rows]
+
+
+def event_context(event, user):
+    """What an event's page shows besides its fields (Kind.detail_context)."""
+    shown, total = scans_by_day(user, Posting.objects.filter(event=event))
+    trainings = list(access.visible(user, event.trainings.all()).order_by("date"))
+    return {
+        "figures": event_figures(user, event),
+        "employers": employers_of_event(user, event),
+        "scans": shown, "scans_total": total,
+        "trainings": trainings,
+        "training_person_times": sum(t.person_times for t in trainings),
+        "public_event_url": public_event_url(event),
+        "can_publish": access.can_create(user, Posting),
+        "results_form": _results_form(event) if access.can_change(user, event) else None,
+    }
+
+
+def _results_form(event):
+    from hezuo.jobs.forms import results_form  # core's record form: imported once the registry is loaded
+
+    return results_form(event)
+
+
+def posting_context(posting, user):
+    shown, total = scans_by_day(user, Posting.objects.filter(pk=posting.pk))
+    return {
+        "public_url": public_url(posting) if posting.state != Posting.State.PENDING else "",
+        "scans": shown, "scans_total": total,
+        "can_publish": access.can_change(user, posting),
+    }
+
+
+def for_dashboard(user, year):
+    """The dashboard's 劳务协作 block: the year's recruitment events `user` reads, their
+    postings and headcount, and the people moved into work (转移就业), in two queries."""
+    events = access.visible(user, RecruitmentEvent.objects.filter(year=year))
+    results = events.aggregate(events=Count("id"), transferred=Sum("transferred"), poor=Sum("transferred_poor"))
+    postings = access.visible(user, Posting.objects.filter(event__year=year)).aggregate(
+        postings=Count("id"), employers=Count("employer", distinct=True), people=Sum("headcount"))
+    return {"year": year, **{key: value or 0 for key, value in {**results, **postings}.items()}}
