@@ -402,6 +402,8 @@ BACKGROUND_LEASE_SECONDS = env_int("HEZUO_LEASE_SECONDS", 60)
 # requester to download for EXPORT_KEEP_DAYS days.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 20000)
 EXPORT_KEEP_DAYS = env_int("HEZUO_EXPORT_KEEP_DAYS", 3)
+# An event's QR codes (hezuo.jobs.qrcodes) above this many labels are written in the background.
+QR_BACKGROUND_LABELS = env_int("HEZUO_QR_BACKGROUND_LABELS", 300)
 # Deleted records stay in the 回收站 this long, restorable; `hezuo trash purge` then removes them.
 HEZUO_TRASH_KEEP_DAYS = env_int("HEZUO_TRASH_KEEP_DAYS", 30)
 # The CSRF failure page in the site's layout, with the navigation (core/errors.py).

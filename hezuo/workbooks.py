@@ -139,11 +139,11 @@ class WorkbookWriter:
         self.workbook.save(out)
 
 
-def download(filename, write):
-    """A file response for a workbook `write(handle)` produces (spooled to disk: exports can be big)."""
+def download(filename, write, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+    """A file response for a workbook (or, with its `content_type`, another file) that
+    `write(handle)` produces (spooled to disk: exports can be big)."""
     handle = tempfile.TemporaryFile()
     write(handle)
     handle.seek(0)
     # FileResponse writes a non-ASCII name as RFC 5987 filename*=utf-8''….
-    return FileResponse(handle, as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

@@ -104,6 +104,8 @@ class ExportRecord(BackgroundRun):
     class What(models.TextChoices):
         LIST = "list", "列表导出"
         FULL = "full", "数据导出（标准模板）"
+        QR_PDF = "qr_pdf", "岗位二维码标签（PDF）"  # a recruitment event's (query: event=<id>), hezuo.jobs.qrcodes
+        QR_ZIP = "qr_zip", "岗位二维码图片（ZIP）"
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="exports",
                                      verbose_name="导出人")

@@ -1,5 +1,7 @@
 """Pages for importing and exporting the standard workbook."""
 
+import mimetypes
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -233,4 +235,5 @@ def export_file(request, pk):
         reason = "文件已过期删除，请重新导出" if gone else "文件尚未生成"
         return render(request, "imports/export_detail.html", {"export": export, "gone": reason},
                       status=410 if gone else 409)
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.name, content_type=XLSX)
+    content_type = mimetypes.guess_type(export.name)[0] or XLSX  # an event's QR codes are a .pdf or .zip
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.name, content_type=content_type)

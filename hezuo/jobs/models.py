@@ -37,6 +37,9 @@ class Employer(Record):
     unit = models.ForeignKey("org.Unit", models.PROTECT, verbose_name="负责单位", related_name="employers")
     contact = models.CharField("联系人", max_length=60, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    # Its page of open postings on the public host (/j/c/<token>/), which an employer's
+    # poster's QR code points to.
+    token = models.CharField("公开链接标识", max_length=24, unique=True, default=new_token, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用工企业"

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from hezuo.audit.events import client_address
 from hezuo.jobs import services
-from hezuo.jobs.models import Posting, RecruitmentEvent
+from hezuo.jobs.models import Employer, Posting, RecruitmentEvent
 
 EVENT_PAGE_SIZE = 50
 OTHER_POSTINGS_SHOWN = 10
@@ -32,6 +32,11 @@ def public_url(posting):
 
 def public_event_url(event):
     return settings.HEZUO_PUBLIC_BASE_URL + reverse("public:event", args=[event.token])
+
+
+def public_employer_url(employer):
+    """Where an employer's poster points: its open postings (HEZUO_PUBLIC_BASE_URL + /j/c/<token>/)."""
+    return settings.HEZUO_PUBLIC_BASE_URL + reverse("public:employer", args=[employer.token])
 
 
 def too_many(request):
@@ -110,12 +115,9 @@ def posting_page(request, token):
     })
 
 
-@public_page
-def event_page(request, token):
-    event = RecruitmentEvent.objects.select_related("destination").filter(token=token).first()
-    if event is None:
-        return not_found(request)
-    postings = (Posting.objects.open().filter(event=event).select_related("employer")
+def listing(request, title, postings):
+    """A page of open postings (an event's, an employer's), EVENT_PAGE_SIZE at a time (?p=N)."""
+    postings = (postings.select_related("employer")
                 .only("title", "token", "headcount", "salary_min", "salary_max", "work_place", "employer__name")
                 .order_by("employer__name", "title", "id"))
     count = postings.count()
@@ -124,6 +126,23 @@ def event_page(request, token):
     number = min(max(int(asked), 1), pages) if asked.isdigit() else 1
     start = (number - 1) * EVENT_PAGE_SIZE
     return page("jobs/public/event.html", {
-        "event": event, "postings": postings[start:start + EVENT_PAGE_SIZE], "count": count,
+        "title": title, "postings": postings[start:start + EVENT_PAGE_SIZE], "count": count,
         "page": number, "pages": pages,
     })
+
+
+@public_page
+def event_page(request, token):
+    event = RecruitmentEvent.objects.filter(token=token).only("name").first()
+    if event is None:
+        return not_found(request)
+    return listing(request, event.name, Posting.objects.open().filter(event=event))
+
+
+@public_page
+def employer_page(request, token):
+    """An employer's open postings, whichever event they were taken at: its poster's QR code."""
+    employer = Employer.objects.filter(token=token).only("name").first()
+    if employer is None:
+        return not_found(request)
+    return listing(request, employer.name, Posting.objects.open().filter(employer=employer))

@@ -9,6 +9,7 @@ from hezuo.jobs import public
 
 patterns = [
     path("e/<str:token>/", public.event_page, name="event"),
+    path("c/<str:token>/", public.employer_page, name="employer"),
     path("<str:token>/", public.posting_page, name="posting"),
 ]
 

@@ -21,6 +21,7 @@ def event_figures(user, event, today=None):
         pending=Count("id", filter=Q(state=Posting.State.PENDING)),
         published=Count("id", filter=published),
         open_people=Sum("headcount", filter=published & Q(filled=False)),
+        open_postings=Count("id", filter=published & Q(filled=False)),  # what gets a QR code (qrcodes)
         offline=Count("id", filter=Q(state=Posting.State.OFFLINE) | expired),
         expired=Count("id", filter=expired),
     )
@@ -59,6 +60,7 @@ def event_context(event, user):
         "training_person_times": sum(t.person_times for t in trainings),
         "public_event_url": public_event_url(event),
         "can_publish": access.can_create(user, Posting),
+        "can_export": access.can_export(user),
         "results_form": _results_form(event) if access.can_change(user, event) else None,
     }
 

@@ -124,14 +124,17 @@ def write(record, user):
     """Write the workbook to a temporary file and move it into place: a half-written file is never offered."""
     def progress(done):
         record.rows_done = done
-        save_progress(record, rows_done=done, phase=f"已写入 {done} 行")
+        unit = "个二维码" if record.what in QR_FORMATS else "行"
+        save_progress(record, rows_done=done, phase=f"已写入 {done} {unit}")
 
     folder = Path(settings.MEDIA_ROOT) / "exports" / f"{timezone.localdate():%Y/%m}"
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(suffix=".part", dir=folder)
     os.close(handle)
     try:
-        if record.what == ExportRecord.What.LIST:
+        if record.what in QR_FORMATS:
+            suffix = write_qr_codes(record, user, temporary, progress)
+        elif record.what == ExportRecord.What.LIST:
             from hezuo.kinds import REGISTRY
             from hezuo.core.queries import list_rows
 
@@ -140,13 +143,51 @@ def write(record, user):
             result = export_list(temporary, kind, user, queryset, progress=progress)
         else:
             result = export_workbook(temporary, user, year=record.year, progress=progress)
-        record.rows_done = result.rows
-        final = folder / f"{uuid4().hex}.xlsx"
+        if record.what not in QR_FORMATS:
+            record.rows_done, suffix = result.rows, "xlsx"
+        final = folder / f"{uuid4().hex}.{suffix}"
         os.replace(temporary, final)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return str(final.relative_to(settings.MEDIA_ROOT))
+
+
+QR_FORMATS = {ExportRecord.What.QR_PDF: "pdf", ExportRecord.What.QR_ZIP: "zip"}
+
+
+def qr_codes_or_queue(request, event, fmt):
+    """An event's 岗位二维码: the file at once for a small event, else a background export's page."""
+    from hezuo.jobs import qrcodes
+
+    what = next(what for what, suffix in QR_FORMATS.items() if suffix == fmt)
+    name = qrcodes.file_name(event, fmt)
+    labels = qrcodes.count(request.user, event)
+    if not labels:
+        raise qrcodes.Empty(f"“{event.name}”没有已发布且在有效期内的岗位，请先在“岗位管理”中发布岗位")
+    if labels <= settings.QR_BACKGROUND_LABELS:
+        audit(request, what=name, rows=labels)
+        return download(name, lambda out: qrcodes.write(request.user, event, fmt, out),
+                        content_type="application/pdf" if fmt == "pdf" else "application/zip")
+    record = queue(request, what, name, labels, kind="jobs.event", query=f"event={event.pk}")
+    return redirect("imports:export_detail", record.pk)
+
+
+def write_qr_codes(record, user, path, progress):
+    """A queued 岗位二维码 file (the event named by the record's query), counting labels."""
+    from hezuo.jobs import qrcodes
+    from hezuo.jobs.models import RecruitmentEvent
+
+    event = access.visible(user, RecruitmentEvent.objects.filter(pk=QueryDict(record.query).get("event"))).first()
+    if event is None:
+        raise Refused("该招聘活动已不存在或不在您的数据范围内，未生成文件。")
+    fmt = QR_FORMATS[record.what]
+    with open(path, "wb") as out:
+        try:
+            record.rows_done = qrcodes.write(user, event, fmt, out, lambda done, _total: progress(done))
+        except qrcodes.Empty as empty:
+            raise Refused(str(empty)) from None
+    return fmt
 
 
 def finish(record, keep=False, **fields):
