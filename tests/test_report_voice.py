@@ -74,6 +74,21 @@ class ReportVoiceTestCase(DemoTestCase):
         self.assertNotIn("选派1批", body)
         self.assertNotIn("2,264", body)
 
+    def test_the_job_fair_is_said_in_its_familys_section_from_its_records(self):
+        from hezuo.jobs.models import Posting, RecruitmentEvent
+
+        report = self.summary()
+        event = RecruitmentEvent.objects.get(year=2024)
+        published = Posting.objects.filter(event=event, state=Posting.State.PUBLISHED)
+        at, said = next((i, b.plain) for i, b in enumerate(report.blocks)
+                        if b.kind == "paragraph" and "劳务协作招聘活动" in b.plain)
+        employers = published.values("employer").distinct().count()
+        self.assertEqual(employers, 28)
+        self.assertIn(f"全市组织28家用工企业赴{event.destination.name}开展劳务协作招聘活动，{published.count()}个用工岗位信息制作成就业二维码", said)
+        self.assertIn(f"帮助农村劳动力转移就业{event.transferred}人，其中脱贫劳动力{event.transferred_poor}人。", said)
+        section = next(b for b in reversed(report.blocks[:at]) if b.kind == "heading" and b.level == 2)
+        self.assertIn(event.program.parent.name if event.program.parent else event.program.name, section.text)
+
     def test_every_family_with_figures_has_text_not_only_a_table(self):
         report = self.summary()
         for i, block in enumerate(report.blocks):

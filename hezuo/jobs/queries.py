@@ -88,3 +88,20 @@ def for_dashboard(user, year):
     postings = access.visible(user, Posting.objects.filter(event__year=year)).aggregate(
         postings=Count("id"), employers=Count("employer", distinct=True), people=Sum("headcount"))
     return {"year": year, **{key: value or 0 for key, value in {**results, **postings}.items()}}
+
+
+def for_report(user, year, programs):
+    """The annual summary's 劳务协作 of a program family (`programs`: the ids of it and below):
+    the year's recruitment events `user` reads, where they went, their employers, the
+    postings published (made into QR codes) and their headcount, and the people moved into
+    work (of them 脱贫劳动力). None when the family held no event that year."""
+    events = access.visible(user, RecruitmentEvent.objects.filter(year=year, program__in=programs))
+    results = events.aggregate(events=Count("id"), transferred=Sum("transferred"), poor=Sum("transferred_poor"))
+    if not results["events"]:
+        return None
+    places = list(events.order_by("start_date").values_list("destination__name", flat=True).distinct())
+    published = access.visible(user, Posting.objects.filter(event__in=events, state=Posting.State.PUBLISHED))
+    postings = published.aggregate(postings=Count("id"), employers=Count("employer", distinct=True),
+                                   people=Sum("headcount"))
+    figures = {key: value or 0 for key, value in {**results, **postings}.items()}
+    return {**figures, "places": list(dict.fromkeys(places))}

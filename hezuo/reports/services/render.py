@@ -186,7 +186,7 @@ def _program_names():
 
 FILTER_LABELS = {"year": "年度", "program": "工作类别", "unit": "单位", "region": "结对地区", "stage": "环节",
                  "since": "起始日期", "until": "截止日期", "status": "状态", "key_level": "重点项目",
-                 "source": "资金来源", "kind": "类型", "q": "名称"}
+                 "source": "资金来源", "kind": "类型", "q": "名称", "state": "状态"}
 HIDDEN_FILTERS = {"cumulative": "不含累计数", "whole_park": "园区整体数据"}
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from hezuo import access, numbers
 from hezuo.exchanges.models import Activity
 from hezuo.honors.models import Case, Level
+from hezuo.jobs.queries import for_report as jobs_for_report
 from hezuo.keyprojects.queries import progress as key_progress
 from hezuo.keyprojects.queries import rounded
 from hezuo.org.models import Unit
@@ -487,11 +488,39 @@ class _Builder:
         self.blocks.append(Block("table", text=f"{family.label}主要指标（{self.year}年）", columns=columns, rows=body))
 
     def labour_cooperation(self, family):
-        """The blocks on 劳务协作 (job fairs, postings, QR scans) of a family's section. The jobs
-        app is not part of Hezuo yet; when it is, its figures (用工企业、岗位、扫码) come from a
-        read in hezuo.stats.queries and are said here, or as words of the family templates.
-        Until then: none (the job fairs' activities are not named elsewhere either)."""
-        return []
+        """The paragraph on 劳务协作 of a family's section, from its programs' recruitment events
+        of the year (hezuo.jobs.queries.for_report): 全市组织28家用工企业赴白山市开展劳务协作招聘
+        活动，3046个用工岗位信息制作成就业二维码、计划招聘N人，帮助农村劳动力转移就业N人，其中
+        脱贫劳动力N人。 A figure that is zero drops its clause; no event, no paragraph."""
+        program = family.node
+        found = jobs_for_report(self.user, self.year, program.tree_ids()) if program is not None else None
+        if not found:
+            return []
+        query = urlencode({"year": self.year, "program": program.pk})
+        postings = f"{reverse('postings:list')}?{query}&state=published"
+        events = f"{reverse('recruitment-events:list')}?{query}"
+        label = family.label
+
+        def figure(value, url, unit, total, name):  # written as the sentences write counts: 3046个
+            return self.ref(Figure(value, url, unit, total, label=name), f"{numbers.format_number(value)}{unit}", label)
+
+        parts = [self.words["全市"], "组织"]
+        if found["employers"]:
+            parts += [f"{numbers.format_number(found['employers'])}家用工企业"]
+        places = "、".join(found["places"][:3]) + ("等地" if len(found["places"]) > 3 else "")
+        times = f"{numbers.format_number(found['events'])}场" if found["events"] > 1 else ""
+        parts += [f"赴{places}开展劳务协作招聘活动{times}"]
+        if found["postings"]:
+            parts += ["，", figure(found["postings"], postings, "个", "", "劳务协作发布岗位"),
+                      "用工岗位信息制作成就业二维码"]
+            if found["people"]:
+                parts += ["、计划招聘", figure(found["people"], postings, "人", "headcount", "劳务协作招聘人数")]
+        if found["transferred"]:
+            parts += ["，帮助农村劳动力转移就业", figure(found["transferred"], events, "人", "transferred", "转移就业人数")]
+            if found["poor"]:
+                parts += ["，其中脱贫劳动力", figure(found["poor"], events, "人", "transferred_poor", "其中脱贫劳动力")]
+        parts.append("。")
+        return [Block("paragraph", parts=parts)]
 
     def honors(self):
         honors = queries.honors(self.user, self.year)
