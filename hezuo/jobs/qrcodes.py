@@ -86,6 +86,9 @@ def write_file(user, event, fmt, path, progress=None):
     try:
         with os.fdopen(handle, "wb") as out:
             total = write(user, event, fmt, out, progress)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(aside, 0o666 & ~umask)  # mkstemp's file is private; the output is the caller's
         os.replace(aside, path)
     except BaseException:
         Path(aside).unlink(missing_ok=True)
