@@ -119,7 +119,7 @@ class ThreeThousandCodesTestCase(JobsTestCase):
 class EventPageButtonsTestCase(JobsTestCase):
     def setUp(self):
         self.client.force_login(self.bob)
-        self.url = reverse("jobs:event_qrcodes", args=[self.baishan.pk, "pdf"])
+        self.url = reverse("imports:event_qrcodes", args=[self.baishan.pk, "pdf"])
 
     def test_the_event_page_offers_both_files_to_whom_may_export(self):
         page = self.client.get(reverse("recruitment-events:detail", args=[self.baishan.pk]))
@@ -133,7 +133,7 @@ class EventPageButtonsTestCase(JobsTestCase):
         self.assertTrue(b"".join(response.streaming_content).startswith(b"%PDF"))
 
     def test_the_zip_holds_a_png_per_published_posting(self):
-        response = self.client.post(reverse("jobs:event_qrcodes", args=[self.baishan.pk, "zip"]))
+        response = self.client.post(reverse("imports:event_qrcodes", args=[self.baishan.pk, "zip"]))
         archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
         self.assertEqual(len(archive.namelist()), Posting.objects.open().filter(event=self.baishan).count())
         image = Image.open(io.BytesIO(archive.read(archive.namelist()[0])))
@@ -157,7 +157,7 @@ class EventPageButtonsTestCase(JobsTestCase):
         self.assertContains(response, "没有已发布且在有效期内的岗位")
 
     def test_another_units_event_is_not_found(self):
-        url = reverse("jobs:event_qrcodes", args=[self.wuxing_event.pk, "pdf"])
+        url = reverse("imports:event_qrcodes", args=[self.wuxing_event.pk, "pdf"])
         self.assertEqual(self.client.post(url).status_code, 404)
 
     def test_printing_is_a_post(self):

@@ -116,7 +116,8 @@ class ReportingTransitionsTestCase(BaseTestCase):
                          (State.APPROVED, self.alice, 1))
         # The records of 南浔区 and below dated in May: one of each dated kind of the base.
         self.assertEqual(approved.approved_counts,
-                         {"funds": 1, "dispatches": 1, "activities": 1, "consumption": 1, "in-kind": 1})
+                         {"funds": 1, "dispatches": 1, "activities": 1, "consumption": 1, "in-kind": 1,
+                          "recruitment-events": 0})
         lock = lock_covering(self.nanxun_agri, MAY)
         self.assertEqual((lock.unit, lock.year, lock.month, lock.cause, lock.locked_by),
                          (self.nanxun, 2024, 5, PeriodLock.Cause.APPROVAL, self.alice))

@@ -21,4 +21,6 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/progress/", views.export_progress, name="export_progress"),
     path("exports/<int:pk>/file/", views.export_file, name="export_file"),
+    # A recruitment event's printable QR codes (hezuo.jobs.qrcodes): an export like the others.
+    path("qrcodes/<int:pk>.<str:fmt>", views.event_qrcodes, name="event_qrcodes"),
 ]

@@ -3,6 +3,7 @@
 import mimetypes
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
@@ -16,8 +17,10 @@ from hezuo.core.views import get_kind, record_list
 from hezuo.imports.forms import UploadForm
 from hezuo.imports.models import ExportRecord, ImportRecord
 from hezuo.imports.services.exporter import export_workbook
-from hezuo.imports.services.exports import export_all_or_queue, export_list_or_queue
+from hezuo.imports.services.exports import export_all_or_queue, export_list_or_queue, qr_codes_or_queue
 from hezuo.imports.services.leases import recover
+from hezuo.jobs import qrcodes
+from hezuo.jobs.models import RecruitmentEvent
 from hezuo.imports.services.problem_report import build_report, ordered, report_name
 from hezuo.imports.services.pipeline import (
     NotFollowable, NotRerunnable, confirm, keep_file, map_values, preview_again, rerun, runs_in_background,
@@ -237,3 +240,19 @@ def export_file(request, pk):
                       status=410 if gone else 409)
     content_type = mimetypes.guess_type(export.name)[0] or XLSX  # an event's QR codes are a .pdf or .zip
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.name, content_type=content_type)
+
+
+@require_POST
+def event_qrcodes(request, pk, fmt):
+    """打印二维码 / 二维码图片: the event's codes as a PDF or a ZIP — at once for a small event,
+    else written by a background worker, whose page shows its progress."""
+    event = access.get_visible_or_404(request.user, RecruitmentEvent, pk)
+    if fmt not in qrcodes.FORMATS:
+        raise Http404
+    if not access.can_export(request.user):
+        raise PermissionDenied
+    try:
+        return qr_codes_or_queue(request, event, fmt)
+    except qrcodes.Empty as empty:
+        messages.error(request, str(empty))
+        return redirect("recruitment-events:detail", pk=event.pk)

@@ -6,6 +6,5 @@ app_name = "jobs"
 urlpatterns = [
     path("events/<int:pk>/postings/", views.event_postings, name="event_postings"),
     path("events/<int:pk>/results/", views.event_results, name="event_results"),
-    path("events/<int:pk>/qrcodes.<str:fmt>", views.event_qrcodes, name="event_qrcodes"),
     path("postings/<int:pk>/state/", views.posting_state, name="posting_state"),
 ]

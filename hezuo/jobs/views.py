@@ -1,21 +1,18 @@
 """The event's postings page: its postings with their state and scans, a selection
 published or taken offline at once (through hezuo.jobs.services, which passes the gate);
-the event's printable QR codes (hezuo.jobs.qrcodes)."""
+the event's printable QR codes are an export (hezuo.imports.views.event_qrcodes)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 from django.utils import timezone
 
 from hezuo import access
 from hezuo.core.busy import DatabaseBusy
 from hezuo.core.services.records import VersionConflict, save_record
-from hezuo.imports.services.exports import qr_codes_or_queue
-from hezuo.jobs import qrcodes, services
+from hezuo.jobs import services
 from hezuo.jobs.forms import results_form
 from hezuo.jobs.models import Posting, RecruitmentEvent
 
@@ -49,22 +46,6 @@ def event_postings(request, pk):
         "states": [(key, label) for key, (label, _rows) in STATE_FILTERS.items()],
         "can_publish": access.can_create(request.user, Posting), "today": today,
     })
-
-
-@require_POST
-def event_qrcodes(request, pk, fmt):
-    """打印二维码 / 二维码图片: the event's codes as a PDF or a ZIP — at once for a small event,
-    else written by a background worker, whose page shows its progress."""
-    event = access.get_visible_or_404(request.user, RecruitmentEvent, pk)
-    if fmt not in qrcodes.FORMATS:
-        raise Http404
-    if not access.can_export(request.user):
-        raise PermissionDenied
-    try:
-        return qr_codes_or_queue(request, event, fmt)
-    except qrcodes.Empty as empty:
-        messages.error(request, str(empty))
-        return redirect("recruitment-events:detail", pk=event.pk)
 
 
 def change_states(request, event, rows):
