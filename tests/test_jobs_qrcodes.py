@@ -148,6 +148,7 @@ class EventPageButtonsTestCase(JobsTestCase):
         run_export(record)  # what the worker does
         record.refresh_from_db()
         self.assertEqual((record.status, record.rows_done), (ExportRecord.Status.SUCCEEDED, 1))
+        self.assertContains(self.client.get(reverse("imports:export_detail", args=[record.pk])), "共 1 个二维码")
         download = self.client.get(reverse("imports:export_file", args=[record.pk]))
         self.assertEqual(download["Content-Type"], "application/pdf")
 

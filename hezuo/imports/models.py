@@ -132,5 +132,10 @@ class ExportRecord(BackgroundRun):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
+    def counted(self):
+        """What its rows are, for people: an event's QR codes count codes, other exports rows."""
+        return "个二维码" if self.what in (self.What.QR_PDF, self.What.QR_ZIP) else "行"
+
+    @property
     def downloadable(self):
         return self.status == self.Status.SUCCEEDED and bool(self.file) and not self.expired
