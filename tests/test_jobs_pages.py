@@ -79,6 +79,21 @@ class EventPageTestCase(JobsTestCase):
         self.assertEqual(self.client.post(url, data).status_code, 403)
         self.assertEqual(RecruitmentEvent.objects.get(pk=self.baishan.pk).transferred, 18)
 
+    def test_the_postings_list_filters_the_state_as_its_rows_show_it(self):
+        # 电焊工 is published but past its 有效期至, not swept yet by `hezuo jobs expire`.
+        Posting.objects.filter(pk=self.welder.pk).update(valid_until=datetime.date.today() - datetime.timedelta(days=1))
+        services.set_state(self.bob, Posting.objects.filter(pk=self.fitter.pk), Posting.State.PUBLISHED)
+        self.client.force_login(self.bob)
+        for state, shown in ((Posting.State.PUBLISHED, {"装配工"}), (Posting.State.OFFLINE, {"电焊工"}),
+                             (Posting.State.PENDING, set())):
+            with self.subTest(state=state):
+                page = self.client.get(reverse("postings:list"), {"state": state})
+                self.assertEqual({row.title for row in page.context["page"]}, shown)
+        # 发布时间 已填写: published at some time, as the annual summary counts them, offline or not.
+        services.set_state(self.bob, Posting.objects.filter(pk=self.fitter.pk), Posting.State.OFFLINE)
+        ever = self.client.get(reverse("postings:list"), {"published": "0"})
+        self.assertIn("装配工", {row.title for row in ever.context["page"]})
+
     def test_a_posting_page_shows_its_public_link_and_state_buttons(self):
         self.client.force_login(self.bob)
         page = self.client.get(reverse("postings:detail", args=[self.welder.pk]))

@@ -169,7 +169,11 @@ class FilterForm(forms.Form):
             elif name == "region":
                 queryset = queryset.filter(**{f"{path}__code__startswith": value.prefix})
             else:
-                queryset = queryset.filter(**{path: value})
+                # A model may say what one of its values means on a list (a posting 已发布 past
+                # its 有效期至 reads 已下线 everywhere): Record.list_filter_q.
+                declared = getattr(self.kind.model, "list_filter_q", None)
+                condition = declared(name, value) if declared else None
+                queryset = queryset.filter(condition if condition is not None else Q(**{path: value}))
         return queryset
 
     def program_tree(self, program):

@@ -31,7 +31,8 @@ register(Kind(
     fields=["employer", "event", "title", "category", "headcount", "salary_min", "salary_max", "work_place",
             "requirements", "benefits", "contact_person", "contact_phone", "valid_until", "filled"],
     columns=["title", "employer", "event", "headcount", "salary_min", "salary_max", "valid_until", "state"],
-    filters={"state": "state", "filled": "filled"},
+    # published_at set: published at some time (an annual summary counts those, whatever they are now).
+    filters={"state": "state", "filled": "filled", "published": "published_at__isnull"},
     search=("title", "employer__name"),
     sorts=("title", "headcount", "valid_until"),
     default_sort="title",

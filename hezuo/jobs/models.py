@@ -180,6 +180,16 @@ class Posting(Record):
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
             raise ValidationError({"salary_max": "薪资上限不能低于薪资下限"})
 
+    @classmethod
+    def list_filter_q(cls, name, value, today=None):
+        """The list's 状态 filter as every page reads the state (core/filters.py): 已发布 is
+        published and within 有效期至, 已下线 takes the expired ones too; None: the stored value."""
+        if name != "state" or value not in (cls.State.PUBLISHED, cls.State.OFFLINE):
+            return None
+        live = models.Q(state=cls.State.PUBLISHED, valid_until__gte=today or timezone.localdate())
+        return live if value == cls.State.PUBLISHED else models.Q(state=cls.State.OFFLINE) | (
+            models.Q(state=cls.State.PUBLISHED) & ~live)
+
     def current_state(self, today=None):
         """The state as every page reads it: a published posting past valid_until is offline."""
         today = today or timezone.localdate()

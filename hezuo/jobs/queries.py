@@ -100,7 +100,8 @@ def for_report(user, year, programs):
     if not results["events"]:
         return None
     places = list(events.order_by("start_date").values_list("destination__name", flat=True).distinct())
-    published = access.visible(user, Posting.objects.filter(event__in=events, state=Posting.State.PUBLISHED))
+    # Published at some time (made into a QR code), whether still open, offline or expired now.
+    published = access.visible(user, Posting.objects.filter(event__in=events, published_at__isnull=False))
     postings = published.aggregate(postings=Count("id"), employers=Count("employer", distinct=True),
                                    people=Sum("headcount"))
     figures = {key: value or 0 for key, value in {**results, **postings}.items()}

@@ -226,6 +226,10 @@ def describe(url, programs=None, total=None, year=None):
             value = names[key].objects.filter(pk=value).values_list("name", flat=True).first() or value
         elif key == "region":
             value = Region.objects.filter(code=value).values_list("name", flat=True).first() or value
+        elif kind is not None and str(kind.filters.get(key, "")).endswith("__isnull"):  # 已填写 / 未填写, as the list's filter says
+            field = kind.filters[key].removesuffix("__isnull")
+            said.append(f"{model._meta.get_field(field).verbose_name}{'未填写' if value == '1' else '已填写'}")
+            continue
         elif model is not None:
             value = _choice_label(model, key, value)
         said.append(f"{FILTER_LABELS.get(key, key)} {value}")

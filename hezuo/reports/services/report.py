@@ -497,7 +497,7 @@ class _Builder:
         if not found:
             return []
         query = urlencode({"year": self.year, "program": program.pk})
-        postings = f"{reverse('postings:list')}?{query}&state=published"
+        postings = f"{reverse('postings:list')}?{query}&published=0"  # 发布时间 已填写: published at some time
         events = f"{reverse('recruitment-events:list')}?{query}"
         label = family.label
 
