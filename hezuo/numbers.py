@@ -114,6 +114,8 @@ MESSAGES = {
     "no_unit": "“{text}”没有写单位（元、万元或亿元）",
     "not_date": "“{text}”不是日期，请写成 2024-05-06 的格式",
     "bad_date": "“{text}”不是有效的日期",
+    "not_month": "“{text}”不是月份，应写成 2024-03、2024年3月 或 2024.3",
+    "bad_month": "“{text}”的月份应为 1 到 12",
 }
 
 
@@ -446,6 +448,30 @@ def parse_date(text):
             except ValueError:
                 raise ChineseNumberError(shown, "bad_date") from None
     raise ChineseNumberError(shown, "not_date")
+
+
+# A month as people write it: 2024-03, 2024/3, 2024.3, 2024年3月(份), 202403.
+_MONTH_FORMS = (re.compile(r"(\d{4})\s*[-/.—–、]\s*(\d{1,2})\s*[.]?"),
+                re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?"),
+                re.compile(r"(\d{4})(\d{2})"))
+
+
+def parse_month(text):
+    """(year, month) of a month `text` writes, in any of _MONTH_FORMS (full-width digits and
+    punctuation folded first); ChineseNumberError (not_month, bad_month) otherwise. Forms,
+    commands and the importer's month cells read months with it."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse_month reads text, not {type(text).__name__}")
+    shown = text.strip()
+    folded = text.translate(_WIDTH).strip()
+    for form in _MONTH_FORMS:
+        match = form.fullmatch(folded)
+        if match:
+            year, month = int(match[1]), int(match[2])
+            if not 1 <= month <= 12:
+                raise ChineseNumberError(shown, "bad_month")
+            return year, month
+    raise ChineseNumberError(shown, "not_month")
 
 
 def _read(text):

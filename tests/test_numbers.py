@@ -18,6 +18,7 @@ from hezuo.numbers import (
     format_points,
     parse_amount,
     parse_date,
+    parse_month,
     parse_number,
     read_amount,
 )
@@ -427,6 +428,20 @@ def test_it_reads_dates_as_clerks_write_them(text, day):
 def test_it_refuses_what_is_not_one_whole_date(text, message):
     with pytest.raises(ChineseNumberError, match=message):
         parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["2024-03", "2024/3", "2024.3", "２０２４－０３", "2024年3月", "2024年3月份", "202403",
+                                  " 2024 - 3 "])
+def test_it_reads_months_as_people_write_them(text):
+    assert parse_month(text) == (2024, 3)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2024-13", "“2024-13”的月份应为 1 到 12"), ("三月", "“三月”不是月份"), ("2024-3x", "不是月份"), ("24-3", "不是月份"),
+])
+def test_it_refuses_what_is_not_a_month(text, message):
+    with pytest.raises(ChineseNumberError, match=message):
+        parse_month(text)
 
 
 @pytest.mark.parametrize("cell, value", [("100万元整", "1000000.00"), ("叁佰元整", "300.00"), ("¥1,200元整", "1200.00")])

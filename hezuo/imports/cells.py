@@ -135,11 +135,6 @@ def date(value, field=None):
 
 # A month as clerks write it: 2024-03, 2024/3, 2024.3, 2024年3月, 202403, or a whole date of
 # the month (2024-03-31: its report's month). Full-width forms are folded first (NFKC).
-MONTH_FORMS = (re.compile(r"(\d{4})\s*[-/.—–－、]\s*(\d{1,2})\s*[.]?"),
-               re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?"),
-               re.compile(r"(\d{4})(\d{2})"))
-
-
 def month(value, field=None):
     """The first day of the month a cell names. A real Excel date (or a date written out)
     is its month. A number 2024.3 is March; 2024.1 is refused, for Excel shows 2024.10 so."""
@@ -158,19 +153,18 @@ def month(value, field=None):
     elif isinstance(value, (int, float)):
         value = str(int(value))
     cleaned = unicodedata.normalize("NFKC", str(value)).strip()
-    for form in MONTH_FORMS:
-        found = form.fullmatch(cleaned)
-        if found:
-            year, number = int(found[1]), int(found[2])
-            if not 1 <= number <= 12:
-                raise CellError(f"“{cleaned}”的月份应为 1 到 12")
-            if problem := year_problem(year):
-                raise CellError(problem)
-            return datetime.date(year, number, 1)
     try:
-        return date(value).replace(day=1)  # a whole date (2024年3月31日), or an Excel serial number
-    except CellError:
-        raise CellError(f"“{cleaned}”不是月份，应写成 2024-03、2024年3月 或 2024.3")
+        year, number = numbers.parse_month(cleaned)
+    except numbers.ChineseNumberError as error:
+        if error.code == "bad_month":
+            raise CellError(str(error)) from None
+        try:
+            return date(value).replace(day=1)  # a whole date (2024年3月31日), or an Excel serial number
+        except CellError:
+            raise CellError(str(error)) from None
+    if problem := year_problem(year):
+        raise CellError(problem)
+    return datetime.date(year, number, 1)
 
 
 def number(value, field=None):

@@ -1,7 +1,6 @@
-import re
-
 from django import forms
 
+from hezuo import numbers
 from hezuo.keyprojects.models import AnnualPlan, MonthlyReport
 
 
@@ -36,8 +35,8 @@ class ProvinceRateForm(forms.Form):
 
 
 def parse_month(text):
-    """(year, month) of 'YYYY-MM', or a ValidationError naming the format."""
-    found = re.fullmatch(r"(\d{4})-(\d{1,2})", (text or "").strip())
-    if not found or not 1 <= int(found[2]) <= 12:
-        raise forms.ValidationError("月份格式不对，应为 YYYY-MM，如 2024-03")
-    return int(found[1]), int(found[2])
+    """(year, month) of a month as people write it (numbers.parse_month), or a ValidationError."""
+    try:
+        return numbers.parse_month(text or "")
+    except numbers.ChineseNumberError as error:
+        raise forms.ValidationError(f"月份格式不对：{error}") from None

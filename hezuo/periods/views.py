@@ -1,14 +1,12 @@
 """/periods/: the city office's list of closed periods, with the forms to close a unit's month,
 close a year (年度关账) and reopen either with a reason. Others get a 404."""
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from hezuo import access
+from hezuo import access, numbers
 from hezuo.org.models import Unit
 from hezuo.periods import services
 from hezuo.periods.models import PeriodLock
@@ -24,10 +22,10 @@ class LockMonthForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
     def clean_month(self):
-        found = re.fullmatch(r"(\d{4})-(\d{1,2})", self.cleaned_data["month"].strip())
-        if not found or not 1 <= int(found[2]) <= 12:
-            raise forms.ValidationError("月份格式不对，应为 YYYY-MM，如 2024-03")
-        return int(found[1]), int(found[2])
+        try:
+            return numbers.parse_month(self.cleaned_data["month"])
+        except numbers.ChineseNumberError as error:
+            raise forms.ValidationError(f"月份格式不对：{error}") from None
 
 
 class CloseYearForm(forms.Form):

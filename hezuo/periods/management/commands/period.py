@@ -3,18 +3,18 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from hezuo import access
+from hezuo import access, numbers
 from hezuo.org.models import Unit
 from hezuo.periods import services
 from hezuo.periods.models import PeriodLock
 
 
 def parse_month(text):
-    """2024-03 → (2024, 3), or CommandError in Chinese."""
-    found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-    if not found or not 1 <= int(found[2]) <= 12:
-        raise CommandError(f"月份“{text}”格式不对，应为 YYYY-MM，如 2024-03")
-    return int(found[1]), int(found[2])
+    """2024-03 (or 2024年3月 …: numbers.parse_month) → (2024, 3), or CommandError in Chinese."""
+    try:
+        return numbers.parse_month(text or "")
+    except numbers.ChineseNumberError as error:
+        raise CommandError(f"月份格式不对：{error}") from None
 
 
 def parse_year(text):
