@@ -53,7 +53,11 @@ def file_name(event, fmt):
 
 
 def count(user, event):
-    return printed_postings(user, event).count()
+    """The number of labels the event's file would have; raises Empty when there is none."""
+    found = printed_postings(user, event).count()
+    if not found:
+        raise Empty(event)
+    return found
 
 
 def write(user, event, fmt, out, progress=None):
@@ -61,14 +65,12 @@ def write(user, event, fmt, out, progress=None):
     total)` counts labels. Returns the number of labels; raises Empty when there is none."""
     labels, posters = labels_and_posters(user, event)
     if not labels:
-        raise Empty(f"“{event.name}”没有已发布且在有效期内的岗位，请先在“岗位管理”中发布岗位")
+        raise Empty(event)
     total = len(labels)
     if fmt == PDF:
-        pages = -(-total // (qrsheet.COLUMNS * qrsheet.ROWS))
-
         def on_page(done, _pages):  # label pages first, then the posters: count what is drawn
             if progress:
-                progress(min(total, done * qrsheet.COLUMNS * qrsheet.ROWS) if done <= pages else total, total)
+                progress(min(total, done * qrsheet.COLUMNS * qrsheet.ROWS), total)
 
         qrsheet.write_pdf(labels, posters, out, host=settings.HEZUO_PUBLIC_BASE_URL,
                           title=f"{event.name} · 岗位二维码", progress=on_page)
@@ -98,3 +100,6 @@ def write_file(user, event, fmt, path, progress=None):
 
 class Empty(Exception):
     """Nothing to print, with a message for people."""
+
+    def __init__(self, event):
+        super().__init__(f"“{event.name}”没有已发布且在有效期内的岗位，请先在“岗位管理”中发布岗位")

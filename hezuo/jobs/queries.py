@@ -99,7 +99,7 @@ def for_report(user, year, programs):
     results = events.aggregate(events=Count("id"), transferred=Sum("transferred"), poor=Sum("transferred_poor"))
     if not results["events"]:
         return None
-    places = list(events.order_by("start_date").values_list("destination__name", flat=True).distinct())
+    places = events.order_by("start_date").values_list("destination__name", flat=True)
     # Published at some time (made into a QR code), whether still open, offline or expired now.
     published = access.visible(user, Posting.objects.filter(event__in=events, published_at__isnull=False))
     postings = published.aggregate(postings=Count("id"), employers=Count("employer", distinct=True),

@@ -124,8 +124,7 @@ def write(record, user):
     """Write the workbook to a temporary file and move it into place: a half-written file is never offered."""
     def progress(done):
         record.rows_done = done
-        unit = "个二维码" if record.what in QR_FORMATS else "行"
-        save_progress(record, rows_done=done, phase=f"已写入 {done} {unit}")
+        save_progress(record, rows_done=done, phase=f"已写入 {done} {record.counted}")
 
     folder = Path(settings.MEDIA_ROOT) / "exports" / f"{timezone.localdate():%Y/%m}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -134,16 +133,16 @@ def write(record, user):
     try:
         if record.what in QR_FORMATS:
             suffix = write_qr_codes(record, user, temporary, progress)
-        elif record.what == ExportRecord.What.LIST:
-            from hezuo.kinds import REGISTRY
-            from hezuo.core.queries import list_rows
-
-            kind = REGISTRY[record.kind]
-            queryset, _filters, _sort = list_rows(kind, user, QueryDict(record.query))
-            result = export_list(temporary, kind, user, queryset, progress=progress)
         else:
-            result = export_workbook(temporary, user, year=record.year, progress=progress)
-        if record.what not in QR_FORMATS:
+            if record.what == ExportRecord.What.LIST:
+                from hezuo.kinds import REGISTRY
+                from hezuo.core.queries import list_rows
+
+                kind = REGISTRY[record.kind]
+                queryset, _filters, _sort = list_rows(kind, user, QueryDict(record.query))
+                result = export_list(temporary, kind, user, queryset, progress=progress)
+            else:
+                result = export_workbook(temporary, user, year=record.year, progress=progress)
             record.rows_done, suffix = result.rows, "xlsx"
         final = folder / f"{uuid4().hex}.{suffix}"
         os.replace(temporary, final)
@@ -162,9 +161,7 @@ def qr_codes_or_queue(request, event, fmt):
 
     what = next(what for what, suffix in QR_FORMATS.items() if suffix == fmt)
     name = qrcodes.file_name(event, fmt)
-    labels = qrcodes.count(request.user, event)
-    if not labels:
-        raise qrcodes.Empty(f"“{event.name}”没有已发布且在有效期内的岗位，请先在“岗位管理”中发布岗位")
+    labels = qrcodes.count(request.user, event)  # raises qrcodes.Empty: nothing to print
     if labels <= settings.QR_BACKGROUND_LABELS:
         audit(request, what=name, rows=labels)
         return download(name, lambda out: qrcodes.write(request.user, event, fmt, out),
