@@ -99,12 +99,11 @@ def read_calamine(path, name, kind):
 def sheet_rows(sheet):
     """Rows numbered as Excel numbers them, padded so column letters come out right."""
     first_row, first_col = sheet.start or (0, 0)
+    numbered = enumerate(sheet.iter_rows(), start=first_row + 1)
     if first_col:
         pad = [""] * first_col
-        for number, row in enumerate(sheet.iter_rows(), start=first_row + 1):
-            yield number, pad + row
-    else:
-        yield from enumerate(sheet.iter_rows(), start=first_row + 1)
+        return ((number, pad + row) for number, row in numbered)
+    return numbered  # as it is: a generator of our own would cost a frame per row
 
 
 def decode_text(data, name):

@@ -6,6 +6,8 @@ chosen once, and rows go to the driver with executemany in batches. Only for pla
 inserts of validated values whose ids we do not need back.
 """
 
+import datetime
+from itertools import repeat
 from operator import itemgetter
 
 from django.db import connection, models
@@ -18,9 +20,11 @@ def column_adapter(field, ops):
     if isinstance(field, models.DateTimeField):
         return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
     if isinstance(field, models.DateField):
-        # Both drivers take a date as it is (Django registers SQLite's adapter), which is what
-        # Django's own adapter leaves to them but for writing the ISO text itself.
-        return None
+        if connection.vendor == "sqlite":
+            # SQLite stores a date as its ISO text, which Django's adapter writes in Python on
+            # every row; a column holds few distinct days, each written once here.
+            return remembered(date_text)
+        return None  # psycopg takes a date as it is
     if isinstance(field, models.DecimalField):
         if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
             return None  # the driver takes a Decimal as it is
@@ -30,6 +34,33 @@ def column_adapter(field, ops):
                           models.ForeignKey)):
         return None  # the driver takes these as they are
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def date_text(value):
+    """A DateField's value as SQLite stores it (a datetime counts by its day, as in Django)."""
+    return (value.date() if isinstance(value, datetime.datetime) else value).isoformat()
+
+
+def remembered(adapt):
+    """`adapt` done once per distinct value (None stays None)."""
+    known = {None: None}
+
+    def adapted(value):
+        try:
+            return known[value]
+        except KeyError:
+            result = known[value] = adapt(value)
+            return result
+
+    return adapted
+
+
+def sql_literals(values):
+    """SQL literals of `values`, as SQLite itself quotes them (its quote() function): a value
+    every row shares is written into the statement once instead of bound on every row, which
+    costs SQLite's insert of a fund sheet about a sixth."""
+    with connection.cursor() as cursor:
+        return [cursor.execute("SELECT quote(%s)", [value]).fetchone()[0] for value in values]
 
 
 def fast_insert(model, rows, same=None, batch_size=2000):
@@ -50,7 +81,7 @@ def fast_insert(model, rows, same=None, batch_size=2000):
                 values[f.name] = f.default()
     ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.name in rows[0]]
-    # Columns the rows carry come first, fetched with one itemgetter; the others are constants.
+    # Columns the rows carry come first; the others are constants.
     given = [f for f in fields if f.name in rows[0] and f.name not in same
              and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))]
     fixed = [f for f in fields if f not in given]
@@ -65,34 +96,40 @@ def fast_insert(model, rows, same=None, batch_size=2000):
         else:
             value = f.get_default()
         constants.append(adapt(value) if adapt and value is not None else value)
-    constants = tuple(constants)
-    adapters = [(i, adapt) for i, adapt in enumerate(column_adapter(f, ops) for f in given) if adapt]
-    fetch = itemgetter(*[f.name for f in given])
-    if adapters:
-        def prepared(values):
-            row = list(fetch(values)) if len(given) > 1 else [fetch(values)]
-            for i, adapt in adapters:
-                row[i] = adapt(row[i])
-            return tuple(row) + constants
-    elif len(given) > 1:
-        def prepared(values):
-            return fetch(values) + constants
+    if connection.vendor == "sqlite":
+        # What every row shares goes into the statement once, as SQLite quotes it, instead of
+        # being bound on every row: about a sixth of SQLite's insert of a fund sheet. Only
+        # values whose literal is exact (a float's may be rounded).
+        inlined = [i for i, value in enumerate(constants) if value is None or type(value) in (int, bool, str)]
+        literals = dict(zip(inlined, sql_literals([constants[i] for i in inlined])))
     else:
-        def prepared(values):
-            return (fetch(values),) + constants
-    columns = ", ".join(ops.quote_name(f.column) for f in given + fixed)
-    placeholders = ", ".join(["%s"] * len(fields))
+        literals = {}  # PostgreSQL's COPY takes every column of every row
+    bound = [value for i, value in enumerate(constants) if i not in literals]
+    adapters = [column_adapter(f, ops) for f in given]
+    order = given + [f for i, f in enumerate(fixed) if i not in literals] + [fixed[i] for i in literals]
+    columns = ", ".join(ops.quote_name(f.column) for f in order)
+    placeholders = ", ".join(["%s"] * (len(given) + len(bound)) + [literals[i].replace("%", "%%") for i in literals])
     sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+
+    def parameters(batch):
+        """The batch's rows as tuples in the order of `columns`, made a column at a time."""
+        made = []
+        for f, adapt in zip(given, adapters):
+            column = map(itemgetter(f.name), batch)
+            made.append(map(adapt, column) if adapt else column)
+        return zip(*made, *map(repeat, bound))
+
     if connection.vendor == "postgresql":
         # COPY streams rows in one statement: an order of magnitude faster than INSERTs.
         table = ops.quote_name(model._meta.db_table)
         with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for values in rows:
-                copy.write_row(prepared(values))
+            for start in range(0, len(rows), batch_size):
+                for row in parameters(rows[start:start + batch_size]):
+                    copy.write_row(row)
         return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, [prepared(values) for values in rows[start:start + batch_size]])
+            cursor.executemany(sql, list(parameters(rows[start:start + batch_size])))
 
 
 def fast_update(model, objs, fields, batch_size=2000):

@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 
 from django.core.exceptions import ValidationError
@@ -197,7 +198,7 @@ class BoundColumn:
         return column_letter(self.index)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     values: dict  # field name → converted value (references still as text)
@@ -397,20 +398,18 @@ class Importer:
         fast = [(name, index, cells.quick(convert, column.spec.kind, required, blank))
                 for name, index, convert, required, blank, column in plan]
         least_width = max(index for _name, index, *_rest in plan) + 1 if plan else 0
-        rows, chunk = [], []
+        rows = []
         totals = cells.TOTAL_INITIALS
-        for number, row in raw.rows:
-            first = row[0] if row else None
-            # A row starting with text that is no total's and no space is neither blank nor a total.
-            if type(first) is not str or not first or first[0] in totals or first[0].isspace():
-                if cells.is_blank_row(row) or cells.is_total_row(row):
-                    continue
-            chunk.append((number, row))
-            if len(chunk) == PROGRESS_EVERY:
-                self.read_rows(spec, chunk, plan, fast, least_width, hint, rows)
-                chunk = []
-                self.progress(self.rows_seen + len(rows), 0, f"读取“{spec.name}”")
-        self.read_rows(spec, chunk, plan, fast, least_width, hint, rows)
+
+        lines = iter(raw.rows)
+        while chunk := list(islice(lines, PROGRESS_EVERY)):
+            # Blank rows and totals are left out. A row starting with text that is no total's
+            # and no space (the empty text is among `totals`) is neither: one look at it.
+            kept = [(number, row) for number, row in chunk
+                    if row and type(row[0]) is str and row[0][:1] not in totals and not row[0][0].isspace()
+                    or not (cells.is_blank_row(row) or cells.is_total_row(row))]
+            self.read_rows(spec, kept, plan, fast, least_width, hint, rows)
+            self.progress(self.rows_seen + len(rows), 0, f"读取“{spec.name}”")
         self.rows_seen += len(rows)
         self.refuse_unitless(spec, header_number)
         self.result.sheets.append(SheetResult(spec.name, rows=len(rows)))
@@ -447,6 +446,9 @@ class Importer:
             found = [None if i in bad else dict(zip(names, values)) for i, values in enumerate(zip(*columns))]
         else:
             found = [dict(zip(names, values)) for values in zip(*columns)]
+        if len(wide) == len(chunk) and not bad:  # the common case: every row read at once
+            rows.extend(map(Row, map(itemgetter(0), chunk), found))
+            return
         found = iter(found)
         for number, row in chunk:
             values = next(found) if len(row) >= least_width else None
@@ -766,7 +768,9 @@ class Importer:
         first_row = {}  # what a row names its project by (a code, an id, a pending key) → (sheet, row)
         for sheet, field in (("项目", "code"), ("资金", "project")):
             for row in parsed.get(sheet, (None, []))[1]:
-                first_row.setdefault(row.values.get(field), (sheet, row.number))
+                named = row.values.get(field)
+                if named not in first_row:  # a fund sheet names each project on many rows
+                    first_row[named] = (sheet, row.number)
         projects = self.lookups.records("project")  # {(code,): (id, unit id)}, the new ones included
         by_id = {}
         for named, place in first_row.items():
