@@ -52,7 +52,8 @@ class ReportingTask(models.Model):
 
 
 class Submission(models.Model):
-    """One unit's answer to one task: 未报送 → 已报送 → 已通过, or → 已退回 → 已报送 again."""
+    """One unit's answer to one task: 未报送 → 已报送 → 已通过, or → 已退回 → 已报送 again; an
+    approval withdrawn (撤销审核) sends it back to 已退回."""
 
     scope_path = "unit"  # read through access.visible, like a record of the unit
 
@@ -107,6 +108,7 @@ class SubmissionEvent(models.Model):
         SUBMITTED = "submitted", "报送"
         APPROVED = "approved", "审核通过"
         RETURNED = "returned", "退回"
+        REOPENED = "reopened", "撤销审核"
         REMINDED = "reminded", "催报"
 
     submission = models.ForeignKey(Submission, models.CASCADE, related_name="events", verbose_name="报送")

@@ -116,9 +116,27 @@ def figure_of(obj):
     return ""
 
 
+@dataclass
+class WithdrawnApproval:
+    """A submission's own approval, withdrawn since (撤销审核), as a review's baseline."""
+
+    task: ReportingTask
+    reviewed_by: object
+    reviewed_at: object
+    audit_mark: int
+    withdrawn: bool = True
+
+
 def baseline(submission):
     """The unit's last approval before this submission's own (if it is approved): what the
-    review compares with. None before the unit's first approval."""
+    review compares with. For a submission whose approval was withdrawn (撤销审核), that
+    approval: the reviewer sees what was corrected since. None before the unit's first
+    approval."""
+    if submission.state != State.APPROVED and submission.audit_mark is not None:
+        approval = (submission.events.filter(action=SubmissionEvent.Action.APPROVED).select_related("actor")
+                    .order_by("-at", "-id").first())
+        if approval is not None:
+            return WithdrawnApproval(submission.task, approval.actor, approval.at, submission.audit_mark)
     # Of the same kind: a key projects' approval says nothing of the month's other records.
     earlier = Submission.objects.filter(unit=submission.unit, state=State.APPROVED, audit_mark__isnull=False,
                                         task__kind=submission.task.kind)
@@ -136,7 +154,8 @@ def review(submission, viewer):
     task, unit = submission.task, submission.unit
     since = baseline(submission)
     mark = since.audit_mark if since else None
-    upto = submission.audit_mark  # an approved month: what changed up to its approval
+    # An approved month: what changed up to its approval; a month being corrected: up to now.
+    upto = submission.audit_mark if submission.state == State.APPROVED else None
     counts = submission.approved_counts or {}
     approved_counts = [(title, counts[key]) for key, title in counted_titles(task) if counts.get(key)]
     if task.kind == ReportingTask.Kind.KEY_PROJECTS:

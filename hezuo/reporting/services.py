@@ -1,10 +1,11 @@
-"""The reporting cycle's steps: issue a task, 报送, 审核 (通过 / 退回), 催报, read a notice.
+"""The reporting cycle's steps: issue a task, 报送, 审核 (通过 / 退回), 撤销审核, 催报, read a notice.
 
 Each step checks who may take it (hezuo/access.py), runs in one transaction on the row locked
 for update, and is refused with a Chinese message when the submission is no longer in the
 state the person saw (another officer approved it meanwhile) — nothing is written then. Every
 step writes a SubmissionEvent, and django-auditlog writes its entries in the same transaction.
-Approving locks the unit's month (hezuo.periods.services.lock).
+Approving locks the unit's month (hezuo.periods.services.lock); withdrawing the approval
+releases that lock.
 """
 
 import datetime
@@ -124,8 +125,10 @@ def approve(submission, user, expected_state=None, at=None):
     _refuse_from(current, (State.SUBMITTED,), "审核通过")
     task = current.task
     at = at or timezone.now()
-    earlier = Submission.objects.filter(unit=current.unit, task__year=task.year, task__month=task.month,
-                                        task__kind=task.kind, state=State.APPROVED).count()
+    # Approvals of the unit's month so far, withdrawn ones (撤销审核) included.
+    earlier = SubmissionEvent.objects.filter(
+        submission__unit=current.unit, submission__task__year=task.year, submission__task__month=task.month,
+        submission__task__kind=task.kind, action=Action.APPROVED).count()
     current.state = State.APPROVED
     current.reviewed_at, current.reviewed_by = at, access.user_of(user)
     current.return_reason = ""
@@ -159,6 +162,37 @@ def return_submission(submission, user, reason, expected_state=None, at=None):
     current.save()
     _event(current, user, Action.RETURNED, State.SUBMITTED, current.state, at=at, reason=reason)
     _notify(user, access.reporters_of(current.unit), f"“{current.task.title}”被退回：{reason}"[:300], current, at)
+    return current
+
+
+@transaction.atomic
+def reopen(submission, user, reason, expected_state=None, at=None):
+    """撤销审核: an approved month goes back to its unit to be corrected. The submission becomes
+    已退回 with the reason (required), which the unit's reporters see on their 工作台, and the
+    lock its approval took is released, so they can change the month's records and submit
+    again; approving it then is the month's next version. A lock of another cause (a city
+    officer's, the year's close) stays: the records stay closed until it is released."""
+    access.check_sees_submission(user, submission)
+    access.check_review(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "撤销原因：请填写撤销审核的原因，填报单位将看到这段说明"})
+    current = _locked(submission, expected_state)
+    _refuse_from(current, (State.APPROVED,), "撤销审核")
+    task = current.task
+    at = at or timezone.now()
+    current.state = State.RETURNED
+    current.reviewed_at, current.reviewed_by = at, access.user_of(user)
+    current.return_reason = reason
+    current.save()
+    _event(current, user, Action.REOPENED, State.APPROVED, current.state, at=at, reason=reason)
+    approval_lock = PeriodLock.active.filter(unit=current.unit, year=task.year, month=task.month, covers=task.locks,
+                                             cause=PeriodLock.Cause.APPROVAL)
+    if approval_lock.exists():
+        periods.unlock(current.unit, task.year, task.month, actor=user, covers=task.locks, at=at,
+                       reason=f"{task.title} 撤销审核：{reason}")
+    _notify(user, access.reporters_of(current.unit),
+            f"“{task.title}”已撤销审核并退回，该月数据已解锁：{reason}"[:300], current, at)
     return current
 
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("submissions/<int:pk>/submit/", views.submission_submit, name="submit"),
     path("submissions/<int:pk>/approve/", views.submission_approve, name="approve"),
     path("submissions/<int:pk>/return/", views.submission_return, name="return"),
+    path("submissions/<int:pk>/reopen/", views.submission_reopen, name="reopen"),
     path("notices/read/", views.notices_read, name="notices_read"),
 ]

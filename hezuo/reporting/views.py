@@ -15,7 +15,7 @@ from hezuo import access
 from hezuo.periods.services import lock_covering
 from hezuo.reporting import queries, services
 from hezuo.reporting.forms import TaskForm
-from hezuo.reporting.models import ReportingTask, Submission
+from hezuo.reporting.models import ReportingTask, Submission, SubmissionEvent
 
 
 def _message(error):
@@ -94,6 +94,9 @@ def submission_detail(request, pk, error=None, status=200):
         "can_submit": access.can_submit(request.user, submission)
         and submission.state in (Submission.State.PENDING, Submission.State.RETURNED),
         "can_review": access.can_review(request.user) and submission.state == Submission.State.SUBMITTED,
+        "can_reopen": access.can_review(request.user) and submission.state == Submission.State.APPROVED,
+        "reopened": submission.state == Submission.State.RETURNED
+        and submission.events.order_by("-at", "-id").values_list("action", flat=True).first() == SubmissionEvent.Action.REOPENED,
         "late": submission.late_days(timezone.localdate()),
         "lock": lock_covering(submission.unit, datetime.date(submission.task.year, submission.task.month, 1),
                               covers=submission.task.locks),
@@ -131,6 +134,14 @@ def submission_return(request, pk):
     reason = request.POST.get("reason", "")
     return _step(request, pk, lambda s: services.return_submission(s, request.user, reason, expected),
                  "已退回，填报单位将在工作台看到退回原因")
+
+
+@require_POST
+def submission_reopen(request, pk):
+    expected = request.POST.get("state")
+    reason = request.POST.get("reason", "")
+    return _step(request, pk, lambda s: services.reopen(s, request.user, reason, expected),
+                 "已撤销审核并退回，该月数据已解锁，填报单位修改后可重新报送")
 
 
 def board(request):
