@@ -226,30 +226,50 @@ def _lock_refusals(action, model, targets, first=False, locks=None):
     from hezuo.periods.models import closes
 
     locks = active_locks() if locks is None else locks
-    locks = [lock for lock in locks if closes(lock["covers"], model)]
-    if not locks:
+    by_year = _by_year([lock for lock in locks if closes(lock["covers"], model)])
+    if not by_year:
         return []
-    by_year = {}
-    for lock in sorted(locks, key=lambda lock: (lock["month"] is None, lock["unit__path"] is None)):
-        by_year.setdefault(lock["year"], []).append(lock)  # month locks first: the closest cause
     paths = access.unit_paths([t.unit_id for t in targets if t.unit_id is not None])
     found = []
     for target in targets:
-        candidates = by_year.get(target.period_year)
-        if not candidates:
-            continue
-        month = target.day.month if target.day is not None else None
-        path = paths.get(target.unit_id)
-        for lock in candidates:
-            if lock["month"] is not None and lock["month"] != month:
-                continue
-            if lock["unit__path"] is not None and not (path and path.startswith(lock["unit__path"])):
-                continue
+        lock = _closing(by_year.get(target.period_year, ()), target.day.month if target.day is not None else None,
+                        paths.get(target.unit_id))
+        if lock is not None:
             found.append(Refusal(target, "lock", lock_message(lock, action), lock))
-            break
-        if found and first:
-            break
+            if first:
+                break
     return found
+
+
+def _by_year(locks):
+    """{year: locks}, each year's month locks before its whole-year ones and a unit's before
+    the city's: the closest cause first."""
+    by_year = {}
+    for lock in sorted(locks, key=lambda lock: (lock["month"] is None, lock["unit__path"] is None)):
+        by_year.setdefault(lock["year"], []).append(lock)
+    return by_year
+
+
+def _closing(candidates, month, path):
+    """The first of a year's `candidates` (_by_year) closing a record of `month` (None: a
+    record with a year only) of the unit at `path` (None: no unit's record)."""
+    for lock in candidates:
+        if lock["month"] is not None and lock["month"] != month:
+            continue
+        if lock["unit__path"] is not None and not (path and path.startswith(lock["unit__path"])):
+            continue
+        return lock
+    return None
+
+
+def closing_lock(unit, day, covers):
+    """The active lock (as a dict) closing `unit`'s records dated `day` of reach `covers`
+    (PeriodLock.Covers: a lock of that reach or a whole one), the one the gate would name."""
+    from hezuo.periods.models import PeriodLock
+
+    reach = {covers, PeriodLock.Covers.ALL}
+    by_year = _by_year([lock for lock in active_locks() if lock["covers"] in reach and lock["year"] == day.year])
+    return _closing(by_year.get(day.year, ()), day.month, unit.path if unit is not None else None)
 
 
 def lock_message(lock, action):

@@ -236,6 +236,20 @@ class YearCloseTestCase(LockTestCase):
         self.lock_march()
         self.assertIsNone(gate.closed_for(self.alice, gate.CHANGE, Project.objects.get(pk=self.project.pk)))
 
+    def test_pages_name_the_lock_the_gate_names_on_every_database(self):
+        """A month lock and the year's close both close March: the month lock is the closer
+        cause, for the refusal and for a page showing what covers the month alike (ordering
+        by month in SQL put the year's close first on SQLite and last on PostgreSQL)."""
+        call_command("period", "close-year", "--year", "2024", "--reason", "2024年度关账")
+        self.lock_march()
+        covering = services.lock_covering(self.nanxun_agri, MARCH)
+        self.assertEqual((covering.unit, covering.month, covering.cause), (self.nanxun, 3, PeriodLock.Cause.MANUAL))
+        self.assertEqual(gate.closed_for(self.alice, gate.CHANGE, self.march()).lock["id"], covering.pk)
+        self.assertEqual(services.lock_covering(self.nanxun_agri, datetime.date(2024, 5, 6)).cause,
+                         PeriodLock.Cause.YEAR)
+        self.assertIsNone(services.lock_covering(self.nanxun_agri, datetime.date(2025, 3, 1)))
+        self.assertEqual(services.lock_covering(None, MARCH).cause, PeriodLock.Cause.YEAR)  # the city's own
+
 
 class CommandTestCase(LockTestCase):
     def test_bad_input_gets_chinese_messages(self):

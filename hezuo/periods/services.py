@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from hezuo import access
+from hezuo import access, gate
 from hezuo.periods.models import PeriodLock, month_span
 
 
@@ -86,11 +86,8 @@ def lock_covering(unit, day, covers=PeriodLock.Covers.ALL):
     whole year's close, by a lock of that reach or a whole one."""
     if day is None:
         return None
-    units = Q(unit__isnull=True) if unit is None else Q(unit__isnull=True) | Q(unit__path__in=unit.ancestor_paths())
-    return (PeriodLock.active.filter(year=day.year, covers__in={covers, PeriodLock.Covers.ALL})
-            .filter(Q(month=day.month) | Q(month__isnull=True))
-            .filter(units)
-            .select_related("unit", "locked_by").order_by("month", "id").first())
+    found = gate.closing_lock(unit, day, covers)  # the lock the gate names: one rule for both
+    return PeriodLock.objects.select_related("unit", "locked_by").get(pk=found["id"]) if found else None
 
 
 REVIEWED = (PeriodLock.Cause.APPROVAL, PeriodLock.Cause.YEAR)
