@@ -94,7 +94,8 @@ class ReopenTestCase(BaseTestCase):
         released = PeriodLock.objects.get(unit=self.nanxun, year=2024, month=5)
         self.assertEqual(released.release_reason, f"2024年5月 月度数据报送 撤销审核：{REASON}")
         self.assertTrue(self.may_fund_writable_by_bob())
-        self.assertTrue(Notice.objects.filter(recipient=self.bob, text__contains=REASON).exists())
+        self.assertEqual(Notice.objects.filter(recipient=self.bob, text__contains=REASON).get().text,
+                         f"“2024年5月 月度数据报送”已撤销审核并退回，该月数据已解锁，请更正后重新报送：{REASON}")
         self.assertFalse(Notice.objects.filter(recipient=self.charlie, text__contains=REASON).exists())
 
         services.submit(reopened, self.bob, expected_state=State.RETURNED, at=at(6, 10))
@@ -111,6 +112,8 @@ class ReopenTestCase(BaseTestCase):
         lock = lock_covering(self.nanxun_agri, MAY)
         self.assertEqual((lock.cause, lock.reason), (PeriodLock.Cause.MANUAL, "市里统一锁定"))
         self.assertFalse(self.may_fund_writable_by_bob())
+        notice = Notice.objects.filter(recipient=self.bob, text__contains=REASON).get()
+        self.assertNotIn("解锁", notice.text)  # it is not
 
     def test_the_review_marks_what_was_corrected_since_the_withdrawn_approval(self):
         self.approved()

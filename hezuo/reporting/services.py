@@ -145,23 +145,33 @@ def approve(submission, user, expected_state=None, at=None):
     return current
 
 
-@transaction.atomic
-def return_submission(submission, user, reason, expected_state=None, at=None):
-    """退回 with a reason (required), which the unit's reporters see on their 工作台."""
+def _send_back(submission, user, reason, expected_state, at, *, step, allowed, action, missing):
+    """What 退回 and 撤销审核 share: a city officer, a reason (required: `missing` says so), a
+    submission still in an `allowed` state; it becomes 已退回 with the reason, by `action`."""
     access.check_sees_submission(user, submission)
     access.check_review(user)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "退回原因：请填写退回原因，填报单位将看到这段说明"})
+        raise ValidationError({"reason": missing})
     current = _locked(submission, expected_state)
-    _refuse_from(current, (State.SUBMITTED,), "退回")
-    at = at or timezone.now()
+    _refuse_from(current, allowed, step)
+    before = current.state
     current.state = State.RETURNED
     current.reviewed_at, current.reviewed_by = at, access.user_of(user)
     current.return_reason = reason
     current.save()
-    _event(current, user, Action.RETURNED, State.SUBMITTED, current.state, at=at, reason=reason)
-    _notify(user, access.reporters_of(current.unit), f"“{current.task.title}”被退回：{reason}"[:300], current, at)
+    _event(current, user, action, before, current.state, at=at, reason=reason)
+    return current
+
+
+@transaction.atomic
+def return_submission(submission, user, reason, expected_state=None, at=None):
+    """退回 with a reason (required), which the unit's reporters see on their 工作台."""
+    at = at or timezone.now()
+    current = _send_back(submission, user, reason, expected_state, at, step="退回", allowed=(State.SUBMITTED,),
+                         action=Action.RETURNED, missing="退回原因：请填写退回原因，填报单位将看到这段说明")
+    _notify(user, access.reporters_of(current.unit), f"“{current.task.title}”被退回：{current.return_reason}"[:300],
+            current, at)
     return current
 
 
@@ -172,27 +182,19 @@ def reopen(submission, user, reason, expected_state=None, at=None):
     lock its approval took is released, so they can change the month's records and submit
     again; approving it then is the month's next version. A lock of another cause (a city
     officer's, the year's close) stays: the records stay closed until it is released."""
-    access.check_sees_submission(user, submission)
-    access.check_review(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "撤销原因：请填写撤销审核的原因，填报单位将看到这段说明"})
-    current = _locked(submission, expected_state)
-    _refuse_from(current, (State.APPROVED,), "撤销审核")
-    task = current.task
     at = at or timezone.now()
-    current.state = State.RETURNED
-    current.reviewed_at, current.reviewed_by = at, access.user_of(user)
-    current.return_reason = reason
-    current.save()
-    _event(current, user, Action.REOPENED, State.APPROVED, current.state, at=at, reason=reason)
+    current = _send_back(submission, user, reason, expected_state, at, step="撤销审核", allowed=(State.APPROVED,),
+                         action=Action.REOPENED, missing="撤销原因：请填写撤销审核的原因，填报单位将看到这段说明")
+    task = current.task
     approval_lock = PeriodLock.active.filter(unit=current.unit, year=task.year, month=task.month, covers=task.locks,
                                              cause=PeriodLock.Cause.APPROVAL)
-    if approval_lock.exists():
+    released = approval_lock.exists()
+    if released:
         periods.unlock(current.unit, task.year, task.month, actor=user, covers=task.locks, at=at,
-                       reason=f"{task.title} 撤销审核：{reason}")
+                       reason=f"{task.title} 撤销审核：{current.return_reason}")
+    opened = "，该月数据已解锁" if released else ""
     _notify(user, access.reporters_of(current.unit),
-            f"“{task.title}”已撤销审核并退回，该月数据已解锁：{reason}"[:300], current, at)
+            f"“{task.title}”已撤销审核并退回{opened}，请更正后重新报送：{current.return_reason}"[:300], current, at)
     return current
 
 

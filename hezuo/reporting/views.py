@@ -141,7 +141,7 @@ def submission_reopen(request, pk):
     expected = request.POST.get("state")
     reason = request.POST.get("reason", "")
     return _step(request, pk, lambda s: services.reopen(s, request.user, reason, expected),
-                 "已撤销审核并退回，该月数据已解锁，填报单位修改后可重新报送")
+                 "已撤销审核并退回，填报单位将看到撤销原因，更正后重新报送")
 
 
 def board(request):
