@@ -3,20 +3,20 @@ changes or deletes an entry."""
 
 from auditlog.models import LogEntry
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from hezuo import access
-from hezuo.accounts.models import User
 from hezuo.audit import display, queries
 
 ACTIONS = [("", "全部"), (0, "新增"), (1, "修改"), (2, "删除"), (3, "登录等事件")]
 
 
 class ChangeFilter(forms.Form):
-    actor = forms.ModelChoiceField(User.objects.all(), label="操作人", required=False, empty_label="全部")
+    actor = forms.ModelChoiceField(get_user_model().objects.all(), label="操作人", required=False, empty_label="全部")
     content_type = forms.ModelChoiceField(None, label="记录类型", required=False, empty_label="全部")
     action = forms.TypedChoiceField(choices=ACTIONS, coerce=int, empty_value=None, label="操作", required=False)
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
