@@ -184,6 +184,37 @@ class StepPagesTestCase(BaseTestCase):
         self.assertEqual(self.client.get(reverse("reporting:tasks")).status_code, 404)
 
 
+class TaskListYearsTestCase(BaseTestCase):
+    """Tasks of 2023 and 2024: the list shows one year, the latest by default, and links to
+    the others."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        may_task(cls)
+        services.issue_task(cls.alice, year=2023, month=12, deadline=datetime.date(2024, 1, 10),
+                            units=[cls.nanxun], at=at(1, 2))
+
+    def listed(self, query=""):
+        self.client.force_login(self.alice)
+        return self.client.get(reverse("reporting:tasks") + query).content.decode()
+
+    def test_the_latest_year_by_default_and_links_to_the_others(self):
+        html = self.listed()
+        self.assertIn("2024年5月 月度数据报送", html)
+        self.assertNotIn("2023年12月 月度数据报送", html)
+        self.assertIn('<strong aria-current="page">2024年</strong>', html)
+        self.assertIn('<a href="?year=2023">2023年</a>', html)
+
+    def test_another_year_and_a_year_without_tasks(self):
+        html = self.listed("?year=2023")
+        self.assertIn("2023年12月 月度数据报送", html)
+        self.assertNotIn("2024年5月 月度数据报送", html)
+        for wrong in ("?year=2019", "?year=abc", "?year="):
+            with self.subTest(query=wrong):
+                self.assertIn("2024年5月 月度数据报送", self.listed(wrong))  # the latest instead
+
+
 class BoardTestCase(BaseTestCase):
     """Three tasks (of May, June and July data), seen on 2024-07-15, named by when they are due:
     - due 06-10: 南浔区 on time (06-08), 吴兴区 late (06-12);

@@ -25,15 +25,21 @@ def _message(error):
 
 
 def task_list(request):
+    """The tasks of one year (?year=, the latest with tasks by default), with links to the others."""
     access.check_read_reporting(request.user)
-    tasks = list(queries.tasks_for(request.user).prefetch_related("submissions"))
+    every = queries.tasks_for(request.user)
+    years = sorted(set(every.values_list("year", flat=True)), reverse=True)
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else None)
+    tasks = list(every.filter(year=year).prefetch_related("submissions"))
     visible = set(access.visible(request.user, Submission.objects.all()).values_list("pk", flat=True))
     for task in tasks:
         mine = [s for s in task.submissions.all() if s.pk in visible]
         task.total = len(mine)
         task.counts = [(label, sum(1 for s in mine if s.state == value)) for value, label in Submission.State.choices]
     return render(request, "reporting/task_list.html", {
-        "tasks": tasks, "can_issue": access.can_issue_tasks(request.user), "today": timezone.localdate()})
+        "tasks": tasks, "years": years, "year": year, "can_issue": access.can_issue_tasks(request.user),
+        "today": timezone.localdate()})
 
 
 def task_new(request):
