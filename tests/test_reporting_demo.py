@@ -1,6 +1,7 @@
 """The demo's reporting cycle: November 2024 issued to the districts with one waiting for
 review, one returned with a reason, the others late; 南浔区's October approved and locked;
-吴兴区's October approved, reopened, corrected and waiting for review again."""
+吴兴区's October approved, its approval withdrawn (撤销审核), corrected and waiting for review
+again."""
 
 import datetime
 
@@ -39,12 +40,16 @@ class ReportingDemoTestCase(DemoTestCase):
         html = self.client.get("/").content.decode()
         self.assertIn("退回原因：11月只报了3个项目的支出", html)
 
-    def test_wuxings_correction_shows_the_changed_note_against_its_first_approval(self):
-        correction = Submission.objects.get(task__title="2024年10月 月度数据更正报送", unit__name="吴兴区")
-        self.assertEqual(correction.state, State.SUBMITTED)
-        self.assertIsNone(lock_covering(correction.unit, datetime.date(2024, 10, 20)))  # reopened
-        data = review(correction, self.alice)
-        self.assertEqual(data["since"].task.title, "2024年10月 月度数据报送")
+    def test_wuxings_correction_shows_the_changed_note_against_its_withdrawn_approval(self):
+        october = Submission.objects.get(task__title="2024年10月 月度数据报送", unit__name="吴兴区")
+        self.assertEqual(october.state, State.SUBMITTED)
+        self.assertEqual(list(october.events.values_list("action", flat=True)),
+                         ["issued", "submitted", "approved", "reopened", "submitted"])
+        self.assertIsNone(lock_covering(october.unit, datetime.date(2024, 10, 20)))  # reopened
+        self.assertFalse(ReportingTask.objects.filter(title="2024年10月 月度数据更正报送").exists())
+        data = review(october, self.alice)
+        self.assertTrue(data["since"].withdrawn)
+        self.assertEqual((data["since"].task.title, data["since"].reviewed_by), ("2024年10月 月度数据报送", self.alice))
         rows = [row for block in data["blocks"] for row in block.rows]
         changed = [row for row in rows if row.status]
         self.assertEqual([(row.status, str(row.obj)) for row in changed], [("修改", "云和雪梨（2024-10-20）")])
