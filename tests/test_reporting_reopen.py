@@ -105,6 +105,16 @@ class ReopenTestCase(BaseTestCase):
         self.assertEqual(list(again.events.values_list("action", flat=True)),
                          ["issued", "submitted", "approved", "reopened", "submitted", "approved"])
 
+    def test_the_reporters_home_page_says_the_approval_was_withdrawn(self):
+        self.approved()
+        services.reopen(self.mine, self.alice, REASON)
+        self.client.force_login(self.bob)
+        html = self.client.get("/").content.decode()
+        self.assertIn(f"撤销审核原因：{REASON}", html)
+        services.submit(self.mine, self.bob)
+        services.return_submission(self.mine, self.alice, "请补充备注")
+        self.assertIn("退回原因：请补充备注", self.client.get("/").content.decode())  # a plain 退回 again
+
     def test_a_lock_of_another_cause_stays(self):
         periods.lock(self.nanxun, 2024, 5, actor=self.alice, reason="市里统一锁定")
         self.approved()  # the month was closed already: the approval keeps the officer's lock

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -373,6 +373,13 @@ def board(user, today=None):
 # -- 待办 ----------------------------------------------------------------------------------
 
 
+def with_last_action(submissions):
+    """The submissions with `last_action`, their latest step's: a 已退回 one whose last step
+    is 撤销审核 was sent back from an approval, and pages say so."""
+    latest = SubmissionEvent.objects.filter(submission=OuterRef("pk")).order_by("-at", "-id").values("action")[:1]
+    return submissions.annotate(last_action=Subquery(latest))
+
+
 def todo(user, today=None):
     """A user's 待办 for the home page: what to submit (returned ones with their reason), what
     to review, units late, and unread notices."""
@@ -383,7 +390,8 @@ def todo(user, today=None):
     role = access.role_of(user)
     if role == access.Role.DISTRICT and user.unit_id:
         mine = access.visible(user, Submission.objects.filter(state__in=(State.PENDING, State.RETURNED)))
-        found["to_submit"] = list(mine.select_related("task", "unit").order_by("task__deadline", "unit__path"))
+        found["to_submit"] = list(with_last_action(mine).select_related("task", "unit")
+                                  .order_by("task__deadline", "unit__path"))
     if access.can_review(user):
         waiting = Submission.objects.filter(state=State.SUBMITTED)
         found["to_review"] = list(waiting.select_related("task", "unit").order_by("submitted_at", "pk"))

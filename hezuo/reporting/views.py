@@ -92,7 +92,8 @@ def submission_detail(request, pk, error=None, status=200):
     access.check_read_reporting(request.user)
     submission = access.get_visible_or_404(
         request.user, Submission, pk,
-        Submission.objects.select_related("task", "unit", "submitted_by", "reviewed_by", "task__issued_by"))
+        queries.with_last_action(Submission.objects.select_related("task", "unit", "submitted_by", "reviewed_by",
+                                                                   "task__issued_by")))
     context = queries.review(submission, request.user)
     context.update({
         "submission": submission, "task": submission.task, "error": error,
@@ -102,7 +103,7 @@ def submission_detail(request, pk, error=None, status=200):
         "can_review": access.can_review(request.user) and submission.state == Submission.State.SUBMITTED,
         "can_reopen": access.can_review(request.user) and submission.state == Submission.State.APPROVED,
         "reopened": submission.state == Submission.State.RETURNED
-        and submission.events.order_by("-at", "-id").values_list("action", flat=True).first() == SubmissionEvent.Action.REOPENED,
+        and submission.last_action == SubmissionEvent.Action.REOPENED,
         "late": submission.late_days(timezone.localdate()),
         "lock": lock_covering(submission.unit, datetime.date(submission.task.year, submission.task.month, 1),
                               covers=submission.task.locks),
