@@ -310,6 +310,15 @@ class PeriodPageTestCase(LockTestCase):
         self.assertEqual(PeriodLock.active.count(), 0)
         self.assertEqual(PeriodLock.objects.get().released_by, self.alice)
 
+    def test_an_approvals_lock_points_to_withdrawing_the_approval(self):
+        services.lock(self.nanxun, 2024, 3, actor=self.alice, reason="手工")
+        services.lock(self.nanxun, 2024, 4, actor=self.alice, reason="2024年4月 月度数据报送 审核通过",
+                      cause=PeriodLock.Cause.APPROVAL)
+        self.client.force_login(self.alice)
+        html = self.client.get(reverse("periods:list")).content.decode()
+        self.assertEqual(html.count("撤销审核"), 1)  # the approval's row only
+        self.assertIn(f'href="{reverse("reporting:tasks")}?year=2024"', html)
+
     def test_a_bad_month_or_year_is_named(self):
         self.client.force_login(self.alice)
         r = self.client.post(reverse("periods:lock"), {"unit": self.nanxun.pk, "month": "2024-3x"})
