@@ -135,20 +135,21 @@ def submission_approve(request, pk):
     return _step(request, pk, lambda s: services.approve(s, request.user, expected), "已审核通过，该单位当月数据已锁定")
 
 
-@require_POST
-def submission_return(request, pk):
+def _send_back(request, pk, service, done):
+    """退回 or 撤销审核: the posted reason and the state the page showed go to `service`."""
     expected = request.POST.get("state")
     reason = request.POST.get("reason", "")
-    return _step(request, pk, lambda s: services.return_submission(s, request.user, reason, expected),
-                 "已退回，填报单位将在工作台看到退回原因")
+    return _step(request, pk, lambda s: service(s, request.user, reason, expected), done)
+
+
+@require_POST
+def submission_return(request, pk):
+    return _send_back(request, pk, services.return_submission, "已退回，填报单位将在工作台看到退回原因")
 
 
 @require_POST
 def submission_reopen(request, pk):
-    expected = request.POST.get("state")
-    reason = request.POST.get("reason", "")
-    return _step(request, pk, lambda s: services.reopen(s, request.user, reason, expected),
-                 "已撤销审核并退回，填报单位将看到撤销原因，更正后重新报送")
+    return _send_back(request, pk, services.reopen, "已撤销审核并退回，填报单位将看到撤销原因，更正后重新报送")
 
 
 def board(request):
