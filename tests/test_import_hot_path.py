@@ -166,6 +166,12 @@ class FastInsertTest(BaseTestCase):
                                         source=FundRecord.Source.SOCIAL, note=shared)
         self.assertEqual(FundRecord.objects.filter(date=orm.date, amount=orm.amount, note=shared).count(), 2)
 
+    def test_a_long_shared_value_is_bound_and_stored_whole(self):
+        long_note = "湖财预〔2024〕5号；" * 15  # 165 characters: bound on each row, not repeated in the SQL
+        before = set(FundRecord.objects.values_list("pk", flat=True))
+        fast_insert(FundRecord, self.rows(5), same={"note": long_note}, batch_size=2)
+        self.assertEqual(set(FundRecord.objects.exclude(pk__in=before).values_list("note", flat=True)), {long_note})
+
     def test_a_refused_row_raises_djangos_error_and_nothing_of_the_insert_stays(self):
         rows = self.rows(10)
         rows[8]["amount"] = None  # NOT NULL

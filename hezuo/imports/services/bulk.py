@@ -100,8 +100,10 @@ def fast_insert(model, rows, same=None, batch_size=2000):
     if connection.vendor == "sqlite":
         # What every row shares goes into the statement once, as SQLite quotes it, instead of
         # being bound on every row: about a sixth of SQLite's insert of a fund sheet. Only
-        # values whose literal is exact (a float's may be rounded).
-        inlined = [i for i, value in enumerate(constants) if value is None or type(value) in (int, bool, str)]
+        # values whose literal is exact (a float's may be rounded) and short: a statement
+        # repeats it on each of its rows.
+        inlined = [i for i, value in enumerate(constants)
+                   if value is None or type(value) in (int, bool) or type(value) is str and len(value) <= 100]
         literals = dict(zip(inlined, sql_literals([constants[i] for i in inlined])))
     else:
         literals = {}  # PostgreSQL's COPY takes every column of every row
