@@ -95,7 +95,7 @@ class ReopenTestCase(BaseTestCase):
         self.assertEqual(released.release_reason, f"2024年5月 月度数据报送 撤销审核：{REASON}")
         self.assertTrue(self.may_fund_writable_by_bob())
         self.assertEqual(Notice.objects.filter(recipient=self.bob, text__contains=REASON).get().text,
-                         f"“2024年5月 月度数据报送”已撤销审核并退回，该月数据已解锁，请更正后重新报送：{REASON}")
+                         f"“2024年5月 月度数据报送”已撤销审核并退回，该月数据已解锁：{REASON}")
         self.assertFalse(Notice.objects.filter(recipient=self.charlie, text__contains=REASON).exists())
 
         services.submit(reopened, self.bob, expected_state=State.RETURNED, at=at(6, 10))

@@ -20,7 +20,7 @@ from hezuo.reporting.models import ReportingTask
 
 OCTOBER = "2024年10月 月度数据报送"
 CORRECTION = "2024年10月 月度数据更正报送"  # a task of earlier demos (a reopened month got a task of its own)
-REOPEN_REASON = "吴兴区申请更正10月消费帮扶记录（云和雪梨展销）的备注：请补写展销场合后重新报送"
+REOPEN_REASON = "应吴兴区申请，更正10月消费帮扶记录（云和雪梨展销）的备注，补写展销场合"
 CORRECTED_NOTE = "湖州农博会云和馆展销，含线上订单"
 NOVEMBER = "2024年11月 月度数据报送"
 RETURN_REASON = ("11月只报了3个项目的支出，没有本月的消费帮扶和交流活动记录。"

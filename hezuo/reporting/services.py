@@ -194,7 +194,7 @@ def reopen(submission, user, reason, expected_state=None, at=None):
                        reason=f"{task.title} 撤销审核：{current.return_reason}")
     opened = "，该月数据已解锁" if released else ""
     _notify(user, access.reporters_of(current.unit),
-            f"“{task.title}”已撤销审核并退回{opened}，请更正后重新报送：{current.return_reason}"[:300], current, at)
+            f"“{task.title}”已撤销审核并退回{opened}：{current.return_reason}"[:300], current, at)
     return current
 
 
