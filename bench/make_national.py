@@ -15,8 +15,8 @@ the databases are dropped and made afresh, then VACUUM ANALYZE / ANALYZE, as aut
 `bench-district` (区县填报员 of 吴兴区); no passwords. `make clean` deletes var/, and with it
 the SQLite copy; pass --data-dir to keep it elsewhere.
 
-Rows go in with hezuo.imports.services.bulk.fast_insert, as an import writes them (executemany
-on SQLite, COPY on PostgreSQL).
+Rows go in with hezuo.imports.services.bulk.fast_insert, as an import writes them (many rows a
+statement on SQLite, COPY on PostgreSQL).
 """
 
 import argparse

@@ -2,8 +2,9 @@
 
 Django's bulk_create compiles every value through the field API; for an import of
 100,000 rows that costs more than reading the workbook. Here each column gets one adapter,
-chosen once, and rows go to the driver with executemany in batches. Only for plain
-inserts of validated values whose ids we do not need back.
+chosen once, and rows go to the driver in batches: one COPY on PostgreSQL, many rows a
+statement on SQLite (insert_many_sqlite). Only for plain inserts of validated values whose
+ids we do not need back. Changed rows go back with one prepared UPDATE a row (fast_update).
 """
 
 import datetime

@@ -3,7 +3,7 @@
 - TreeWriter: dictionaries whose rows may hang under earlier rows of the same sheet (units,
   regions). Few rows, saved one by one, so save() keeps tree paths right and the next row
   can name this one as its parent.
-- FlatWriter: records inserted in bulk (services/bulk.py: COPY or one executemany) and
+- FlatWriter: records inserted in bulk (services/bulk.py: COPY, or many rows a statement on SQLite) and
   updated with one prepared UPDATE a row (bulk.fast_update). A sheet's other sheets (children) that copy a field from its
   records follow an update of that field.
 - ChildWriter: a FlatWriter for rows under a record of another sheet, which also copies the
