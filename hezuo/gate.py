@@ -268,7 +268,7 @@ def closing_lock(unit, day, covers):
     from hezuo.periods.models import PeriodLock
 
     reach = {covers, PeriodLock.Covers.ALL}
-    by_year = _by_year([lock for lock in active_locks() if lock["covers"] in reach and lock["year"] == day.year])
+    by_year = _by_year([lock for lock in active_locks() if lock["covers"] in reach])
     return _closing(by_year.get(day.year, ()), day.month, unit.path if unit is not None else None)
 
 

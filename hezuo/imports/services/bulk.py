@@ -3,7 +3,7 @@
 Django's bulk_create compiles every value through the field API; for an import of
 100,000 rows that costs more than reading the workbook. Here each column gets one adapter,
 chosen once, and rows go to the driver in batches: one COPY on PostgreSQL, many rows a
-statement on SQLite (insert_many_sqlite). Only for plain inserts of validated values whose
+statement on SQLite. Only for plain inserts of validated values whose
 ids we do not need back. Changed rows go back with one prepared UPDATE a row (fast_update).
 """
 
@@ -58,11 +58,13 @@ def remembered(adapt):
 
 
 def sql_literals(values):
-    """SQL literals of `values`, as SQLite itself quotes them (its quote() function): a value
-    every row shares is written into the statement once instead of bound on every row, which
-    costs SQLite's insert of a fund sheet about a sixth."""
+    """SQL literals of `values`, as SQLite itself quotes them (its quote() function), in one
+    query: a value every row shares is written into the statement once instead of bound on
+    every row, which costs SQLite's insert of a fund sheet about a sixth."""
+    if not values:
+        return []
     with connection.cursor() as cursor:
-        return [cursor.execute("SELECT quote(%s)", [value]).fetchone()[0] for value in values]
+        return list(cursor.execute("SELECT " + ", ".join(["quote(%s)"] * len(values)), values).fetchone())
 
 
 def fast_insert(model, rows, same=None, batch_size=2000):
@@ -126,30 +128,25 @@ def fast_insert(model, rows, same=None, batch_size=2000):
         # COPY streams rows in one statement: an order of magnitude faster than INSERTs.
         with connection.wrap_database_errors, connection.cursor() as cursor, \
                 cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for start in range(0, len(rows), batch_size):
-                for row in parameters(rows[start:start + batch_size]):
-                    copy.write_row(row)
+            for row in parameters(rows):
+                copy.write_row(row)
         return
+    # SQLite: many rows a statement (VALUES (…), (…), …), for its work per statement —
+    # AUTOINCREMENT's sequence, the statement's reset — is then done once a batch, not once a
+    # row: a third of the insert of a fund sheet. The statement goes to the driver as it is,
+    # with ? placeholders (Django would search 100 KB for %s on every batch), its errors
+    # raised as Django's.
     width = len(given) + len(bound)
     one = "(" + ", ".join(["?"] * width + list(literals.values())) + ")"
-    insert_many_sqlite(f"INSERT INTO {table} ({columns}) VALUES ", one, width, rows, parameters, batch_size)
-
-
-def insert_many_sqlite(head, one, width, rows, parameters, batch_size):
-    """SQLite: many rows a statement (`head` `one`, `one`, … where `one` takes `width`
-    parameters), for its work per statement — AUTOINCREMENT's sequence, the statement's
-    reset — is then done once a batch, not once a row: a third of the insert of a fund sheet.
-    The statement goes to the driver as it is, with ? placeholders: Django would search
-    100 KB for %s on every batch."""
+    head = f"INSERT INTO {table} ({columns}) VALUES "
     connection.ensure_connection()
     driver = connection.connection
-    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    size = max(1, min(batch_size, limit // width if width else batch_size))
+    size = max(1, min(batch_size, driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // max(width, 1)))
     full = head + ", ".join([one] * size)
     for start in range(0, len(rows), size):
         batch = rows[start:start + size]
         sql = full if len(batch) == size else head + ", ".join([one] * len(batch))
-        with connection.wrap_database_errors:  # the driver's errors as Django's, as on the cursor
+        with connection.wrap_database_errors:
             driver.execute(sql, list(chain.from_iterable(parameters(batch))))
 
 

@@ -1054,6 +1054,7 @@ class Importer:
                 self.problem(spec.name, number, self.bound(spec, self.column_of(spec, field_name)), "",
                              "；".join(texts))
 
+
 def with_companions():
     """Every spec, each sheet's companions after it: the order of checking and writing."""
     for spec in SHEETS:
