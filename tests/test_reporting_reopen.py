@@ -108,9 +108,12 @@ class ReopenTestCase(BaseTestCase):
     def test_the_reporters_home_page_says_the_approval_was_withdrawn(self):
         self.approved()
         services.reopen(self.mine, self.alice, REASON)
+        self.assertEqual(services.remind(self.task, self.alice).submissions, 2)  # 南浔区 and 吴兴区; it moves neither
         self.client.force_login(self.bob)
         html = self.client.get("/").content.decode()
         self.assertIn(f"撤销审核原因：{REASON}", html)
+        page = self.client.get(reverse("reporting:submission", args=[self.mine.pk])).content.decode()
+        self.assertIn("撤销审核原因", page)
         services.submit(self.mine, self.bob)
         services.return_submission(self.mine, self.alice, "请补充备注")
         self.assertIn("退回原因：请补充备注", self.client.get("/").content.decode())  # a plain 退回 again

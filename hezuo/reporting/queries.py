@@ -374,9 +374,10 @@ def board(user, today=None):
 
 
 def with_last_action(submissions):
-    """The submissions with `last_action`, their latest step's: a 已退回 one whose last step
-    is 撤销审核 was sent back from an approval, and pages say so."""
-    latest = SubmissionEvent.objects.filter(submission=OuterRef("pk")).order_by("-at", "-id").values("action")[:1]
+    """The submissions with `last_action`, the action of their latest step that moved them (a
+    催报 does not): one whose last is 撤销审核 was sent back from an approval, and pages say so."""
+    latest = (SubmissionEvent.objects.filter(submission=OuterRef("pk")).exclude(action=SubmissionEvent.Action.REMINDED)
+              .order_by("-at", "-id").values("action")[:1])
     return submissions.annotate(last_action=Subquery(latest))
 
 

@@ -102,8 +102,7 @@ def submission_detail(request, pk, error=None, status=200):
         and submission.state in (Submission.State.PENDING, Submission.State.RETURNED),
         "can_review": access.can_review(request.user) and submission.state == Submission.State.SUBMITTED,
         "can_reopen": access.can_review(request.user) and submission.state == Submission.State.APPROVED,
-        "reopened": submission.state == Submission.State.RETURNED
-        and submission.last_action == SubmissionEvent.Action.REOPENED,
+        "reopened": submission.last_action == SubmissionEvent.Action.REOPENED,  # and so 已退回
         "late": submission.late_days(timezone.localdate()),
         "lock": lock_covering(submission.unit, datetime.date(submission.task.year, submission.task.month, 1),
                               covers=submission.task.locks),
