@@ -53,6 +53,16 @@ class ConsoleActor:
 CONSOLE = ConsoleActor()
 
 
+def console_actor(username=None):
+    """Who a console command acts as: the operator (CONSOLE), or with --user the user of that
+    name (their role and scope apply); None when there is no such user."""
+    if not username:
+        return CONSOLE
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username).first()
+
+
 def is_console(actor):
     return actor is CONSOLE
 

@@ -111,7 +111,7 @@ def posting_page(request, token):
               .only("title", "token", "headcount", "salary_min", "salary_max").order_by("title")[:OTHER_POSTINGS_SHOWN])
     return page("jobs/public/posting.html", {
         "posting": posting, "notice": notice, "others": others,
-        "event_path": reverse("public:event", args=[posting.event.token]) if posting.event else "",
+        "event_path": reverse("public:event", args=[posting.event.token]),  # a posting is always an event's
     })
 
 

@@ -12,6 +12,8 @@ PDF where the last good one was. Large events are written by a background worker
 
 import os
 import tempfile
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +24,7 @@ from hezuo.jobs.models import Posting
 from hezuo.jobs.public import public_employer_url, public_url
 
 PDF, ZIP = "pdf", "zip"
-FORMATS = {PDF: "二维码标签（PDF）", ZIP: "二维码图片（ZIP）"}
+FORMATS = {PDF: "application/pdf", ZIP: "application/zip"}  # format → content type
 
 
 def printed_postings(user, event):
@@ -33,18 +35,13 @@ def printed_postings(user, event):
 
 def labels_and_posters(user, event):
     """(labels, posters) of the event's printed postings: one poster per employer."""
-    labels, posters, current, employer = [], [], [], None
-    for posting in printed_postings(user, event).iterator(chunk_size=1000):
-        label = qrsheet.Label(url=public_url(posting), employer=posting.employer.name, title=posting.title,
-                              headcount=posting.headcount, salary_text=posting.salary_text())
-        if employer is not None and posting.employer_id != employer.pk:
-            posters.append(qrsheet.Poster(employer.name, public_employer_url(employer), tuple(current)))
-            current = []
-        employer = posting.employer
-        current.append(label)
-        labels.append(label)
-    if employer is not None:
-        posters.append(qrsheet.Poster(employer.name, public_employer_url(employer), tuple(current)))
+    labels, posters = [], []
+    postings = printed_postings(user, event).iterator(chunk_size=1000)
+    for employer, group in groupby(postings, key=attrgetter("employer")):  # ordered by employer
+        own = tuple(qrsheet.Label(url=public_url(p), employer=employer.name, title=p.title, headcount=p.headcount,
+                                  salary_text=p.salary_text()) for p in group)
+        labels += own
+        posters.append(qrsheet.Poster(employer.name, public_employer_url(employer), own))
     return labels, posters
 
 
@@ -70,7 +67,7 @@ def write(user, event, fmt, out, progress=None):
     if fmt == PDF:
         def on_page(done, _pages):  # label pages first, then the posters: count what is drawn
             if progress:
-                progress(min(total, done * qrsheet.COLUMNS * qrsheet.ROWS), total)
+                progress(min(total, done * qrsheet.LABELS_PER_PAGE), total)
 
         qrsheet.write_pdf(labels, posters, out, host=settings.HEZUO_PUBLIC_BASE_URL,
                           title=f"{event.name} · 岗位二维码", progress=on_page)

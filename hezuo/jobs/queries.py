@@ -14,15 +14,15 @@ def event_figures(user, event, today=None):
     """Employers, postings and headcount of an event's postings `user` sees, split by
     current state (an expired posting counts as 已下线), in one query."""
     today = today or timezone.localdate()
-    expired = Q(state=Posting.State.PUBLISHED, valid_until__lt=today)
-    published = Q(state=Posting.State.PUBLISHED, valid_until__gte=today)
+    published = Posting.list_filter_q("state", Posting.State.PUBLISHED, today)
+    expired = Q(state=Posting.State.PUBLISHED) & ~published
     rows = access.visible(user, Posting.objects.filter(event=event)).aggregate(
         postings=Count("id"), employers=Count("employer", distinct=True), people=Sum("headcount"),
         pending=Count("id", filter=Q(state=Posting.State.PENDING)),
         published=Count("id", filter=published),
         open_people=Sum("headcount", filter=published & Q(filled=False)),
         open_postings=Count("id", filter=published & Q(filled=False)),  # what gets a QR code (qrcodes)
-        offline=Count("id", filter=Q(state=Posting.State.OFFLINE) | expired),
+        offline=Count("id", filter=Posting.list_filter_q("state", Posting.State.OFFLINE, today)),
         expired=Count("id", filter=expired),
     )
     return {key: value or 0 for key, value in rows.items()}
@@ -59,7 +59,6 @@ def event_context(event, user):
         "trainings": trainings,
         "training_person_times": sum(t.person_times for t in trainings),
         "public_event_url": public_event_url(event),
-        "can_publish": access.can_create(user, Posting),
         "can_export": access.can_export(user),
         "results_form": _results_form(event) if access.can_change(user, event) else None,
     }

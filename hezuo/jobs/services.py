@@ -68,7 +68,7 @@ def set_state(user, postings, state, today=None):
 def _write_states(user, postings, state):
     now = timezone.now()
     stamp = access.user_of(user)
-    audit = ImportAudit(stamp, cause=CAUSES.get(state, "岗位状态"))
+    audit = ImportAudit(stamp, cause=CAUSES[state])
     changes = []
     for posting in postings:
         before = Posting.State(posting.state).label

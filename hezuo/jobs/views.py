@@ -16,12 +16,8 @@ from hezuo.jobs import services
 from hezuo.jobs.forms import results_form
 from hezuo.jobs.models import Posting, RecruitmentEvent
 
-STATE_FILTERS = {
-    "pending": ("待审核", lambda rows, today: rows.filter(state=Posting.State.PENDING)),
-    "published": ("已发布", lambda rows, today: rows.filter(state=Posting.State.PUBLISHED, valid_until__gte=today)),
-    "offline": ("已下线（含已过期）", lambda rows, today: rows.exclude(state=Posting.State.PENDING).exclude(
-        state=Posting.State.PUBLISHED, valid_until__gte=today)),
-}
+# The state as every page reads it (Posting.list_filter_q: an expired posting is 已下线).
+STATE_FILTERS = {"pending": "待审核", "published": "已发布", "offline": "已下线（含已过期）"}
 PAGE_SIZE = 100
 ACTIONS = {"publish": (Posting.State.PUBLISHED, "发布"), "offline": (Posting.State.OFFLINE, "下线")}
 
@@ -34,7 +30,7 @@ def event_postings(request, pk):
         return change_states(request, event, rows)
     state = request.GET.get("state", "")
     if state in STATE_FILTERS:
-        rows = STATE_FILTERS[state][1](rows, today)
+        rows = rows.filter(Posting.list_filter_q("state", state, today) or Q(state=state))
     q = request.GET.get("q", "").strip()
     if q:
         rows = rows.filter(Q(employer__name__icontains=q) | Q(title__icontains=q))
@@ -43,8 +39,8 @@ def event_postings(request, pk):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "jobs/event_postings.html", {
         "event": event, "page": page, "state": state, "q": q,
-        "states": [(key, label) for key, (label, _rows) in STATE_FILTERS.items()],
-        "can_publish": access.can_create(request.user, Posting), "today": today,
+        "states": list(STATE_FILTERS.items()),
+        "can_publish": access.can_create(request.user, Posting),
     })
 
 

@@ -165,7 +165,7 @@ def qr_codes_or_queue(request, event, fmt):
     if labels <= settings.QR_BACKGROUND_LABELS:
         audit(request, what=name, rows=labels)
         return download(name, lambda out: qrcodes.write(request.user, event, fmt, out),
-                        content_type="application/pdf" if fmt == "pdf" else "application/zip")
+                        content_type=qrcodes.FORMATS[fmt])
     record = queue(request, what, name, labels, kind="jobs.event", query=f"event={event.pk}")
     return redirect("imports:export_detail", record.pk)
 

@@ -3,7 +3,6 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from hezuo import access
-from hezuo.accounts.models import User
 from hezuo.imports.mapping import MappingError, parse_mappings
 from hezuo.imports.services.pipeline import keep_file, run_import
 
@@ -25,11 +24,10 @@ class Command(BaseCommand):
             mappings = parse_mappings(maps, map_files)
         except MappingError as error:
             raise CommandError(str(error))
-        actor = access.CONSOLE  # the operator, as the city office; refused in a closed period like anyone
-        if user:
-            actor = User.objects.filter(username=user).first()
-            if actor is None:
-                raise CommandError(f"没有用户名为 {user} 的用户")
+        # The operator, as the city office (refused in a closed period like anyone), or --user.
+        actor = access.console_actor(user)
+        if actor is None:
+            raise CommandError(f"没有用户名为 {user} 的用户")
         try:
             record = keep_file(file, actor, dry_run=dry_run, origin="command", mappings=mappings)
         except FileNotFoundError:

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from hezuo import access, gate
-from hezuo.accounts.models import User
 from hezuo.jobs import services
 from hezuo.jobs.models import RecruitmentEvent
 
@@ -23,11 +22,9 @@ class Command(BaseCommand):
             count = services.expire()
             self.stdout.write(f"已将 {count} 个过期岗位下线")
             return
-        actor = access.CONSOLE
-        if options.get("user"):
-            actor = User.objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(f"没有用户名为 {options['user']} 的用户")
+        actor = access.console_actor(options.get("user"))
+        if actor is None:
+            raise CommandError(f"没有用户名为 {options['user']} 的用户")
         event = access.visible(actor, RecruitmentEvent.objects.filter(name=options["event"].strip())).first()
         if event is None:
             raise CommandError(f"没有名为“{options['event']}”的招聘活动（或不在该用户的数据范围内）")
