@@ -29,7 +29,7 @@ from hezuo.imports.services.exports import run_export
 from hezuo.imports.services.importer import import_workbook
 from hezuo.jobs.models import Employer, Posting
 from hezuo.jobs.public import public_employer_url, public_url
-from tests.jobs_world import JobsTestCase, code, today
+from tests.jobs_world import JobsTestCase, code, make_event, today
 from tests.workbooks import write_workbook
 
 HEADER = ["企业名称", "统一社会信用代码", "岗位名称", "招聘人数", "薪资下限（元/月）", "薪资上限（元/月）", "工作地点", "联系人",
@@ -166,7 +166,9 @@ class EventPageButtonsTestCase(JobsTestCase):
 
     def test_the_command_refuses_what_it_cannot_do_in_chinese(self):
         folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        empty = make_event("尚未发布岗位的招聘会", self.nanxun, self.east_west, self.guang_an)
         for event, output, said in ((self.baishan.name, folder / "codes.txt", "应以 .pdf"),
+                                    (empty.name, folder / "codes.pdf", "没有已发布且在有效期内的岗位"),  # begun, then refused
                                     ("没有这个活动", folder / "codes.pdf", "没有名为“没有这个活动”的招聘活动"),
                                     (self.baishan.name, folder / "nowhere" / "codes.pdf", "目录不存在")):
             with self.subTest(output=output.name, event=event), self.assertRaises(CommandError) as refused:
