@@ -450,8 +450,8 @@ def parse_date(text):
     raise ChineseNumberError(shown, "not_date")
 
 
-# A month as people write it: 2024-03, 2024/3, 2024.3, 2024年3月(份), 202403.
-_MONTH_FORMS = (re.compile(r"(\d{4})\s*[-/.—–、]\s*(\d{1,2})\s*[.]?"),
+# A month as people write it: 2024-03, 2024/3, 2024.3, 2024—3 (a date's separators), 2024年3月(份), 202403.
+_MONTH_FORMS = (re.compile(rf"(\d{{4}})\s*[{_DATE_SEPARATORS}]\s*(\d{{1,2}})\s*[.]?"),
                 re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?"),
                 re.compile(r"(\d{4})(\d{2})"))
 

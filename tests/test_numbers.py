@@ -430,7 +430,7 @@ def test_it_refuses_what_is_not_one_whole_date(text, message):
         parse_date(text)
 
 
-@pytest.mark.parametrize("text", ["2024-03", "2024/3", "2024.3", "２０２４－０３", "2024年3月", "2024年3月份", "202403",
+@pytest.mark.parametrize("text", ["2024-03", "2024/3", "2024.3", "２０２４－０３", "2024年3月", "2024年3月份", "202403", "2024—3", "2024―3",
                                   " 2024 - 3 "])
 def test_it_reads_months_as_people_write_them(text):
     assert parse_month(text) == (2024, 3)
