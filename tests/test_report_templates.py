@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from hezuo import access
 from hezuo.reports import sentences
-from hezuo.reports.sentences import TemplateError, parse_template
+from hezuo.reports.sentences import TemplateError, load_template
 from hezuo.reports.services.report import build_report
 from tests.base import BaseTestCase
 
@@ -28,9 +28,9 @@ class TemplateParsingTestCase(BaseTestCase):
         self.dir = tempfile.mkdtemp()
 
     def refused(self, line, number=2):
-        path = write(self.dir, "对口支援.txt", f"# 注释\n{line}\n")
+        write(self.dir, "对口支援.txt", f"# 注释\n{line}\n")
         with self.assertRaises(TemplateError) as caught:
-            parse_template(path, "对口支援", PROGRAMS)
+            load_template("对口支援", PROGRAMS, self.dir)
         message = str(caught.exception)
         self.assertIn("报告模板“对口支援.txt”", message)
         self.assertIn(f"第{number}行", message)
@@ -73,8 +73,8 @@ class TemplateParsingTestCase(BaseTestCase):
         self.assertIn("报告模板“对口支援.txt”第3行：未知的格式“超过”", str(caught.exception))
 
     def test_it_reads_headings_sentences_and_placeholders(self):
-        path = write(self.dir, "对口支援.txt", "## 援疆\n安排项目{援疆/projects}，资金{funds_arranged:超}{funds_arranged:同比}。\n")
-        template = parse_template(path, "对口支援", PROGRAMS)
+        write(self.dir, "对口支援.txt", "## 援疆\n安排项目{援疆/projects}，资金{funds_arranged:超}{funds_arranged:同比}。\n")
+        template = load_template("对口支援", PROGRAMS, self.dir)
         self.assertEqual([line.kind for line in template.lines], ["heading", "sentence"])
         self.assertEqual([(p.program, p.measure, p.style) for p in template.lines[1].placeholders],
                          [("援疆", "projects", ""), ("对口支援", "funds_arranged", "超"), ("对口支援", "funds_arranged", "同比")])
@@ -85,7 +85,7 @@ class TemplateParsingTestCase(BaseTestCase):
         names = set(Program.objects.values_list("name", flat=True))
         for path in sentences.DEFAULT_DIR.glob("*.txt"):
             with self.subTest(path.name):
-                parse_template(path, path.stem, names)
+                self.assertIsNotNone(load_template(path.stem, names, sentences.DEFAULT_DIR))
 
 
 class TemplateSentencesTestCase(BaseTestCase):

@@ -91,10 +91,10 @@ class ReportVoiceTestCase(DemoTestCase):
 
     def test_every_family_with_figures_has_text_not_only_a_table(self):
         report = self.summary()
-        for i, block in enumerate(report.blocks):
-            if block.kind == "heading" and block.level == 2 and block.text.startswith("（三）对口合作"):
-                self.assertEqual(report.blocks[i + 1].kind, "paragraph")
-                self.assertIn("全市落地浙吉合作项目20个", report.blocks[i + 1].plain)
+        i = next(i for i, block in enumerate(report.blocks)
+                 if block.kind == "heading" and block.level == 2 and block.text.startswith("（三）对口合作"))
+        self.assertEqual(report.blocks[i + 1].kind, "paragraph")
+        self.assertIn("全市落地浙吉合作项目20个", report.blocks[i + 1].plain)
 
     def test_the_problems_name_lagging_projects_with_their_units_and_slow_money_grouped(self):
         text = section(self.summary().text(), "三、存在问题", "四、下一步打算")

@@ -116,9 +116,13 @@ class Clause:
 class Line:
     kind: str  # "sentence", "heading", "break"
     text: str = ""
-    placeholders: list = field(default_factory=list)  # every figure of the line, in order
     line_no: int = 0
     items: list = field(default_factory=list)  # sentence: str, Placeholder, Word, Clause
+
+    @property
+    def placeholders(self):
+        """Every figure of the line, in order, clauses' included."""
+        return list(_figures(self.items))
 
 
 @dataclass
@@ -177,15 +181,6 @@ def load_template(family, program_names, directory=None):
     return parse_text(text, family, program_names)
 
 
-def parse_template(path, family, program_names):
-    """Read and check a template file; raises TemplateError naming the bad line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise TemplateError(path, 1, "文件不是 UTF-8 编码") from None
-    return parse_text(text, family, program_names, path)
-
-
 def parse_text(text, family, program_names, path=None):
     """A template from its text (a file's, or an editor's before it is saved)."""
     path = Path(path or f"{family}.txt")
@@ -200,7 +195,7 @@ def parse_text(text, family, program_names, path=None):
             continue
         else:
             items = _items(path, no, line, family, program_names)
-            lines.append(Line("sentence", line, list(_figures(items)), no, items))
+            lines.append(Line("sentence", line, no, items))
     return Template(family, path, lines)
 
 

@@ -16,6 +16,7 @@ titled with its unit, holds its unit's figures only and names it where the city'
 """
 
 import datetime
+from functools import cached_property
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -149,12 +150,9 @@ def year_words(year, today, looking_back):
     return {"年份": f"{year}年", "全年": "全年"}
 
 
-def quoted(name, nested=False):
-    """A name in quotation marks, unless it carries its own (实干争先“奔跑者”奖); `nested`
-    quotes it all the same, its own marks becoming single ones (“共建北翼中心 …‘地信+’…”)."""
-    if "“" not in name:
-        return f"“{name}”"
-    return f"“{name.replace('“', '‘').replace('”', '’')}”" if nested else name
+def quoted(name):
+    """A name in quotation marks, unless it carries its own (实干争先“奔跑者”奖)."""
+    return f"“{name}”" if "“" not in name else name
 
 
 class _Builder:
@@ -308,7 +306,7 @@ class _Builder:
         """其中，市区域合作办获评省“…”；连续3年获实干争先“奔跑者”奖；获…: the holder named
         when it changes, 连续N年 from the years running."""
         phrases, holder = [], None
-        for h in queries.honors(self.user, self.year):
+        for h in self.honour_lines:
             who = h.holder if h.holder != holder else ""
             holder = h.holder
             running = f"连续{h.years_running}年" if h.years_running > 1 else ""
@@ -522,8 +520,13 @@ class _Builder:
         parts.append("。")
         return [Block("paragraph", parts=parts)]
 
+    @cached_property
+    def honour_lines(self):
+        """The year's honours (stats.queries.honors), read once for the opening and the section."""
+        return queries.honors(self.user, self.year)
+
     def honors(self):
-        honors = queries.honors(self.user, self.year)
+        honors = self.honour_lines
         cases = list(access.visible(self.user, Case.objects.filter(year=self.year)).select_related("program"))
         if not honors and not cases:
             self.blocks.append(Block("placeholder", text="【请填写：本年度获得的荣誉和入选的典型案例。】"))
@@ -543,7 +546,8 @@ class _Builder:
             for i, c in enumerate(cases, start=1):
                 sel = f"，入选{c.selection}" if c.selection else ""
                 self.blocks.append(Block("paragraph", parts=[
-                    f"{i}.{quoted(c.title, nested=True)}（{c.program.name}，{c.get_level_display()}{sel}）。"]))
+                    # Marks of its own nest as ‘…’ when printed (render.printed).
+                    f"{i}.“{c.title}”（{c.program.name}，{c.get_level_display()}{sel}）。"]))
 
     # -- problems and next year ------------------------------------------------------------
 
@@ -632,7 +636,8 @@ class _Builder:
         plans); the author writes the rest."""
         following = self.year + 1
         said = []
-        entered = targets.progress(self.user, targets.targets_of(self.user, following))
+        # Only what was set: next year's actuals are not read.
+        entered = [targets.Progress(t, None) for t in targets.targets_of(self.user, following)]
         if entered:
             by_program = {}
             for t in entered:
