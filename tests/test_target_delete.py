@@ -66,6 +66,9 @@ class TargetDeleteTestCase(BaseTestCase):
         self.assertEqual(entry.changes_dict["value"], ["300000.00", "None"])
         page = self.client.get(response["Location"]).content.decode()
         self.assertIn("已删除目标任务：2024年 援疆 消费帮扶（目标值 30万元）", page)
+        self.client.force_login(self.otto)  # the audit admin reads why
+        audit_page = self.client.get(reverse("audit:change", args=[entry.pk])).content.decode()
+        self.assertIn("<dt>原因</dt><dd>省里调整了目标</dd>", audit_page)
 
     def test_the_targets_page_links_it_for_city_officers_only(self):
         def listed(user):

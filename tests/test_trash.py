@@ -84,6 +84,9 @@ class TrashTestCase(BaseTestCase):
         project_entry = LogEntry.objects.get_for_object(Project(pk=self.project.pk)).get(action=LogEntry.Action.DELETE)
         self.assertEqual(project_entry.additional_data["trash"], entry.pk)
         self.assertEqual(len(funds), 3)
+        self.client.force_login(self.otto)  # the audit admin reads why
+        audit_page = self.client.get(reverse("audit:change", args=[project_entry.pk])).content.decode()
+        self.assertIn("<dt>原因</dt><dd>重复录入</dd>", audit_page)
 
     def test_statistics_never_count_what_is_in_the_trash(self):
         before = self.arranged_in_2024()

@@ -138,7 +138,9 @@ def _row(entry, names, imports, unmasked):
         actor=str(entry.actor) if entry.actor else "系统",
         changes=changes,
         source=imports.source(entry),
-        cause=data.get("cause", ""),
+        # Why: an import's or a command's cause, or the reason typed when deleting (a target,
+        # a record into the 回收站).
+        cause=data.get("cause") or data.get("reason") or "",
     )
 
 
