@@ -124,6 +124,9 @@ class EventPageTestCase(JobsTestCase):
         self.assertContains(page, "18 人（其中脱贫劳动力 6 人）")
         self.client.force_login(self.charlie)
         self.assertContains(self.client.get(reverse("stats:dashboard"), {"year": 2024}), "1 个，招聘 10 人")
+        self.client.force_login(self.alice)  # the program filter holds for the block too
+        page = self.client.get(reverse("stats:dashboard"), {"year": 2024, "program": self.east_west.pk})
+        self.assertContains(page, "1 个，招聘 10 人")
 
     @override_settings(HEZUO_PUBLIC_BASE_URL="https://jobs.huzhou.example")
     def test_links_point_to_the_public_host(self):

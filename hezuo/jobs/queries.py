@@ -79,12 +79,15 @@ def posting_context(posting, user):
     }
 
 
-def for_dashboard(user, year):
-    """The dashboard's 劳务协作 block: the year's recruitment events `user` reads, their
-    postings and headcount, and the people moved into work (转移就业), in two queries."""
+def for_dashboard(user, year, program=None):
+    """The dashboard's 劳务协作 block: the year's recruitment events `user` reads (of the
+    `program` and below, if given), their postings and headcount, and the people moved into
+    work (转移就业), in two queries."""
     events = access.visible(user, RecruitmentEvent.objects.filter(year=year))
+    if program is not None:
+        events = events.filter(program__in=program.tree_ids())
     results = events.aggregate(events=Count("id"), transferred=Sum("transferred"), poor=Sum("transferred_poor"))
-    postings = access.visible(user, Posting.objects.filter(event__year=year)).aggregate(
+    postings = access.visible(user, Posting.objects.filter(event__in=events)).aggregate(
         postings=Count("id"), employers=Count("employer", distinct=True), people=Sum("headcount"))
     return {"year": year, **{key: value or 0 for key, value in {**results, **postings}.items()}}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from hezuo import access, numbers, sections
+from hezuo.jobs.queries import for_dashboard as jobs_block
 from hezuo.keyprojects.queries import progress
 from hezuo.org.models import Region
 from hezuo.periods.services import reviewed_periods
@@ -62,6 +63,7 @@ class Dashboard:
     reviewed: str = ""  # the periods of the year approved or closed, in the user's scope
     targets: list = field(default_factory=list)  # 目标任务: hezuo.targets Progress, through hezuo.sections
     key_projects: object = None  # 滞后项目: keyprojects.queries.Progress of the program's key projects
+    jobs: dict = field(default_factory=dict)  # 劳务协作: jobs.queries.for_dashboard of the program
 
     def frozen(self):
         """The dashboard with every figure made and the counts behind them let go: what is kept."""
@@ -144,6 +146,7 @@ def build(user, year, program=None):
     dash.reviewed = reviewed_periods(year, access.readable_units(user))
     dash.targets = sections.collect("dashboard.targets", user, year, program) or []
     dash.key_projects = progress(user, year, program=program)
+    dash.jobs = jobs_block(user, year, program)
     figures = []
     for card in cards:
         figures += [card.figure] + ([card.extra] if card.extra else [])

@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from hezuo import access
 from hezuo.changes import kept
-from hezuo.jobs.queries import for_dashboard as jobs_block
 from hezuo.stats import dashboard as board
 from hezuo.stats.export import write_statistics
 from hezuo.stats.forms import DashboardForm, StatsForm
@@ -22,11 +21,9 @@ def dashboard(request):
     year, program = form.cleaned_data["year"], form.cleaned_data["program"]
     dash = kept("dashboard", access.data_scope(request.user), [year, program.pk if program else ""],
                 lambda: board.build(request.user, year, program).frozen())
-    # The 劳务协作 block is read fresh (two queries), not kept with the dashboard: the kept one
-    # is renewed by changes to what the statistics read, which postings and events are not.
     return render(request, "stats/dashboard.html", {"form": form, "dash": dash, "data": dash.data,
                                                     "figures": dash.figures, "progress": dash.key_projects,
-                                                    "jobs": jobs_block(request.user, year)})
+                                                    "jobs": dash.jobs})
 
 
 def stats_table(request):
