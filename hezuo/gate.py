@@ -265,10 +265,9 @@ def _closing(candidates, month, path):
 def closing_lock(unit, day, covers):
     """The active lock (as a dict) closing `unit`'s records dated `day` of reach `covers`
     (PeriodLock.Covers: a lock of that reach or a whole one), the one the gate would name."""
-    from hezuo.periods.models import PeriodLock
+    from hezuo.periods.models import reach
 
-    reach = {covers, PeriodLock.Covers.ALL}
-    by_year = _by_year([lock for lock in active_locks() if lock["covers"] in reach])
+    by_year = _by_year([lock for lock in active_locks() if lock["covers"] in reach(covers)])
     return _closing(by_year.get(day.year, ()), day.month, unit.path if unit is not None else None)
 
 

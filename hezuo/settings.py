@@ -425,10 +425,9 @@ LOGGING = {
 }
 
 # The annual summary (hezuo.reports; docs/architecture.md "The annual summary"). The office's
-# name is HEZUO_OFFICE_NAME when set (unset: 湖州市区域合作办 for the demo; empty: the root
-# unit's name), read by reports.services.report.office_name.
-if "HEZUO_OFFICE_NAME" in os.environ:
-    HEZUO_OFFICE_NAME = env_str("HEZUO_OFFICE_NAME")
+# name (unset: 湖州市区域合作办 for the demo; empty: the root unit's name), read by
+# reports.services.report.office_name.
+HEZUO_OFFICE_NAME = env_str("HEZUO_OFFICE_NAME", "湖州市区域合作办")
 HEZUO_SITE_URL = env_str("HEZUO_SITE_URL", "")  # where the platform is served: the summary's links
 HEZUO_REPORT_TEMPLATES_DIR = env_str("HEZUO_REPORT_TEMPLATES_DIR", "")  # the office's own sentence templates
 HEZUO_REPORT_DOCX_TEMPLATE = env_str("HEZUO_REPORT_DOCX_TEMPLATE", "")  # the office's own .docx look

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from hezuo import text
+from hezuo import numbers, text
 
 
 class SuggestWidget(forms.TextInput):
@@ -145,3 +145,24 @@ class RecordPickField(forms.ModelChoiceField):
 
     def has_changed(self, initial, data):
         return str(self.prepare_value(initial) or "") != str(data or "").strip()
+
+
+def parse_month(value):
+    """(year, month) of a month as people write it (numbers.parse_month), or a ValidationError:
+    a form's month, or a page's ?month=."""
+    try:
+        return numbers.parse_month(value or "")
+    except numbers.ChineseNumberError as error:
+        raise ValidationError(f"月份格式不对：{error}") from None
+
+
+class MonthField(forms.CharField):
+    """A month (2024-03, 2024年3月 …), cleaned to (year, month)."""
+
+    def __init__(self, *, placeholder="2024-03", **kwargs):
+        kwargs.setdefault("label", "月份")
+        kwargs.setdefault("error_messages", {"required": "请填写月份"})
+        super().__init__(widget=forms.TextInput(attrs={"type": "month", "placeholder": placeholder}), **kwargs)
+
+    def clean(self, value):
+        return parse_month(super().clean(value))

@@ -1,6 +1,6 @@
 from django import forms
 
-from hezuo import numbers
+from hezuo.core.fields import MonthField
 from hezuo.keyprojects.models import AnnualPlan, MonthlyReport
 
 
@@ -23,20 +23,8 @@ class AnnualPlanForm(forms.ModelForm):
 
 
 class ProvinceRateForm(forms.Form):
-    month = forms.CharField(label="月份", widget=forms.TextInput(attrs={"type": "month", "placeholder": "2024-11"}),
-                            error_messages={"required": "请填写月份"})
+    month = MonthField(placeholder="2024-11")
     rate = forms.DecimalField(label="全省完成率（%）", max_digits=6, decimal_places=1, min_value=0,
                               error_messages={"required": "请填写全省完成率", "invalid": "全省完成率应为数字，如 108.9",
                                               "min_value": "全省完成率不能为负数",
                                               "max_decimal_places": "全省完成率最多保留一位小数"})
-
-    def clean_month(self):
-        return parse_month(self.cleaned_data["month"])
-
-
-def parse_month(text):
-    """(year, month) of a month as people write it (numbers.parse_month), or a ValidationError."""
-    try:
-        return numbers.parse_month(text or "")
-    except numbers.ChineseNumberError as error:
-        raise forms.ValidationError(f"月份格式不对：{error}") from None

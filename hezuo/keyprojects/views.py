@@ -15,7 +15,8 @@ from hezuo import access, gate
 from hezuo.core.busy import DatabaseBusy
 from hezuo.core.services.records import VersionConflict, save_record
 from hezuo.keyprojects import services
-from hezuo.keyprojects.forms import AnnualPlanForm, MonthlyReportForm, ProvinceRateForm, parse_month
+from hezuo.core.fields import parse_month
+from hezuo.keyprojects.forms import AnnualPlanForm, MonthlyReportForm, ProvinceRateForm
 from hezuo.keyprojects.models import AnnualPlan, MonthlyReport, ProvinceRate, ReportPhoto
 from hezuo.keyprojects.queries import progress, reported_year, time_progress
 from hezuo.projects.models import Project

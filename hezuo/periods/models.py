@@ -82,6 +82,11 @@ class PeriodLock(models.Model):
         return self.locked_by.display_name or self.locked_by.username
 
 
+def reach(covers):
+    """The locks that close what a lock covering `covers` closes: one of that reach, or a whole one."""
+    return {covers, PeriodLock.Covers.ALL}
+
+
 def closes(covers, model):
     """Does a lock covering `covers` close records of `model` in its period? A whole lock
     closes every kind; a narrower one those declaring it (Record.closed_by)."""

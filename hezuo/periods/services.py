@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hezuo import access, gate
-from hezuo.periods.models import PeriodLock, month_span
+from hezuo.periods.models import PeriodLock, month_span, reach
 
 
 class PeriodError(ValueError):
@@ -45,8 +45,7 @@ def lock(unit, year, month, *, actor, reason="", cause=PeriodLock.Cause.MANUAL, 
     returns the lock there is. `at`: when (the review step that closes it, by default now)."""
     _check_actor(actor)
     _check_month(month)
-    reach = [PeriodLock.Covers.ALL] if covers == PeriodLock.Covers.ALL else [covers, PeriodLock.Covers.ALL]
-    found = (PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month, covers__in=reach)
+    found = (PeriodLock.active.select_for_update().filter(unit=unit, year=year, month=month, covers__in=reach(covers))
              .order_by("id").first())
     if found:
         return found

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from hezuo import access, numbers
+from hezuo import access
+from hezuo.core.fields import MonthField
 from hezuo.org.models import Unit
 from hezuo.periods import services
 from hezuo.periods.models import PeriodLock
@@ -17,15 +18,8 @@ HISTORY_SHOWN = 30
 class LockMonthForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.all(), label="单位", empty_label="请选择单位",
                                   error_messages={"required": "请选择单位", "invalid_choice": "所选单位不存在"})
-    month = forms.CharField(label="月份", widget=forms.TextInput(attrs={"type": "month", "placeholder": "2024-03"}),
-                            error_messages={"required": "请填写月份"})
+    month = MonthField()
     reason = forms.CharField(label="原因", max_length=200, required=False)
-
-    def clean_month(self):
-        try:
-            return numbers.parse_month(self.cleaned_data["month"])
-        except numbers.ChineseNumberError as error:
-            raise forms.ValidationError(f"月份格式不对：{error}") from None
 
 
 class CloseYearForm(forms.Form):

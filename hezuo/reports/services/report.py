@@ -100,14 +100,13 @@ class Report:
         return "\n".join(b.plain for b in self.blocks if b.kind in ("heading", "paragraph"))
 
 
-DEFAULT_OFFICE_NAME = "湖州市区域合作办"
+DEFAULT_OFFICE_NAME = "湖州市区域合作办"  # without a unit to name it after
 
 
 def office_name():
     """settings.HEZUO_OFFICE_NAME (default 湖州市区域合作办); set it empty to use the root unit's name."""
-    name = getattr(settings, "HEZUO_OFFICE_NAME", DEFAULT_OFFICE_NAME)
-    if name:
-        return name
+    if settings.HEZUO_OFFICE_NAME:
+        return settings.HEZUO_OFFICE_NAME
     root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
     return root.name if root else DEFAULT_OFFICE_NAME
 
