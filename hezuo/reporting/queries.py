@@ -219,7 +219,9 @@ class KeyProjectReview:
 
     @property
     def completion_rate(self):
-        return self.ytd_total * 100 / self.plan_total if self.plan_total else None
+        from hezuo.keyprojects.queries import percent
+
+        return percent(self.ytd_total, self.plan_total)
 
 
 def key_project_review(submission, viewer, since, upto):
